@@ -1,0 +1,3 @@
+from moneytrail.cli.main import main
+
+main()

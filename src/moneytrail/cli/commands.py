@@ -1,0 +1,190 @@
+"""Workspace and ingest commands: ``init``, ``info``, ``ingest``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from moneytrail.cli.common import (
+    console,
+    err_console,
+    print_json,
+    progress_bars,
+    state,
+    tr,
+    workspace_path,
+)
+from moneytrail.ingest.base import IngestOptions
+from moneytrail.ingest.pipeline import FileOutcome, Status
+from moneytrail.ingest.registry import format_names
+from moneytrail.workspace import Workspace, WorkspaceInfo
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace", "-w", help="Workspace directory (default: $MONEYTRAIL_WORKSPACE or .)"
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the commands of this module to ``app``."""
+    app.command("init")(init)
+    app.command("info")(info)
+    app.command("ingest")(ingest)
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Directory of the new workspace")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Create a workspace / créer un espace de travail."""
+    with Workspace.init(directory) as ws:
+        summary = ws.info()
+    if json_out:
+        print_json({"workspace": str(directory), "schema_version": summary.schema_version})
+    else:
+        console.print(tr("cli.init_done", path=str(directory), version=summary.schema_version))
+
+
+def info(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> None:
+    """Summary of a workspace / résumé d'un espace de travail."""
+    with Workspace.open(workspace_path(workspace), read_only=True) as ws:
+        summary = ws.info()
+    if json_out:
+        print_json(summary)
+        return
+    show_info(summary)
+
+
+def show_info(summary: WorkspaceInfo) -> None:
+    """Print a workspace summary as tables."""
+    console.print(tr("cli.info_title", path=summary.path, version=summary.schema_version))
+    counts = Table(title=tr("cli.info_counts"))
+    counts.add_column(tr("cli.col_table"))
+    counts.add_column(tr("cli.col_rows"), justify="right")
+    for name, count in summary.counts.items():
+        counts.add_row(tr(f"table.{name}"), f"{count:,}".replace(",", " "))
+    console.print(counts)
+    if summary.first_transaction:
+        console.print(
+            tr("cli.info_range", first=summary.first_transaction, last=summary.last_transaction)
+        )
+    if summary.currencies:
+        cur = Table(title=tr("cli.info_currencies"))
+        cur.add_column(tr("cli.col_currency"))
+        cur.add_column(tr("cli.col_transactions"), justify="right")
+        cur.add_column(tr("cli.col_total"), justify="right")
+        for row in summary.currencies:
+            cur.add_row(row["currency"], str(row["transactions"]), row["total"])
+        console.print(cur)
+    if summary.channels:
+        ch = Table(title=tr("cli.info_channels"))
+        ch.add_column(tr("cli.col_channel"))
+        ch.add_column(tr("cli.col_transactions"), justify="right")
+        for row in summary.channels:
+            ch.add_row(tr(f"channel.{row['channel']}"), str(row["transactions"]))
+        console.print(ch)
+    if summary.sources:
+        src = Table(title=tr("cli.info_sources"))
+        for key in ("col_path", "col_format", "col_ok", "col_rejected", "col_when"):
+            src.add_column(tr(f"cli.{key}"))
+        for row in summary.sources:
+            src.add_row(
+                row["path"],
+                row["format"],
+                str(row["rows_ok"]),
+                str(row["rows_rejected"]),
+                row["ingested_at"][:19],
+            )
+        console.print(src)
+
+
+def ingest(
+    files: Annotated[list[Path], typer.Argument(help="Files to load")],
+    workspace: WorkspaceOpt = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="Force a format: " + ", ".join(format_names())),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", "-m", help="Column mapping (YAML) for tabular files")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse a whole file if any row is bad")
+    ] = False,
+    timezone: Annotated[
+        str, typer.Option("--timezone", help="Zone of timestamps without offset (IANA name)")
+    ] = "UTC",
+    country: Annotated[
+        str | None, typer.Option("--country", help="Default ISO country (national phone numbers)")
+    ] = None,
+    currency: Annotated[
+        str | None, typer.Option("--currency", help="Currency when the file has none")
+    ] = None,
+    namespace: Annotated[
+        str | None, typer.Option("--namespace", help="Id scope of a benchmark data set")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> int:
+    """Load files into the workspace / charger des fichiers."""
+    options = IngestOptions(
+        format=fmt,
+        mapping=mapping,
+        strict=strict,
+        timezone=timezone,
+        country=country,
+        currency=currency,
+        namespace=namespace,
+    )
+    if fmt is not None and fmt not in format_names():
+        raise typer.BadParameter(
+            tr("error.format_unknown", format=fmt, known=", ".join(format_names()))
+        )
+    with Workspace.open(workspace_path(workspace)) as ws, progress_bars(not json_out) as bars:
+        outcomes = ws.ingest(files, options, bars)
+    if json_out:
+        print_json({"files": outcomes})
+    else:
+        for outcome in outcomes:
+            show_outcome(outcome)
+    return 3 if any(o.status is Status.REFUSED for o in outcomes) else 0
+
+
+def show_outcome(outcome: FileOutcome) -> None:
+    """One file's result in words, with its first problems."""
+    if outcome.status is Status.LOADED:
+        console.print(
+            tr(
+                "cli.ingest_loaded",
+                path=outcome.path,
+                format=outcome.format,
+                ok=outcome.rows_ok,
+                rejected=outcome.rows_rejected,
+                tx=outcome.inserted.get("transactions", 0),
+                accounts=outcome.inserted.get("accounts", 0),
+                parties=outcome.inserted.get("parties", 0),
+                present=outcome.already_present,
+                seconds=f"{outcome.seconds:.1f}",
+            )
+        )
+    elif outcome.status is Status.UNCHANGED:
+        console.print(tr("cli.ingest_unchanged", path=outcome.path, source=outcome.source_id))
+    else:
+        err_console.print(
+            tr(
+                outcome.error_key or "error.file_refused",
+                **{"file": outcome.path, **outcome.error_params},
+            ),
+            markup=False,
+        )
+    for problem in outcome.problems[:10]:
+        err_console.print("  " + problem.render(state.lang), markup=False)
+    if len(outcome.problems) > 10 or outcome.rows_rejected > len(outcome.problems[:10]):
+        more = max(outcome.rows_rejected, len(outcome.problems)) - min(10, len(outcome.problems))
+        if more > 0:
+            err_console.print("  " + tr("error.more_problems", count=more), markup=False)

@@ -1,0 +1,64 @@
+"""``moneytrail demo``: the main job on the embedded default, for a new user's first minute.
+
+Builds a fresh workspace from the samples shipped inside the package (no network, no server) and
+prints its summary. Later capabilities extend it into the whole investigation.
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from moneytrail.cli.commands import show_info, show_outcome
+from moneytrail.cli.common import console, print_json, progress_bars, tr
+from moneytrail.errors import UsageError
+from moneytrail.ingest.base import IngestOptions
+from moneytrail.workspace import DB_NAME, Workspace
+
+MARKER = ".moneytrail-demo"
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``demo`` to ``app``."""
+    app.command("demo")(demo)
+
+
+def sample_files() -> list[Path]:
+    """The sample files shipped in ``moneytrail/samples`` (sorted by name)."""
+    folder = resources.files("moneytrail") / "samples"
+    return sorted(
+        (Path(str(entry)) for entry in folder.iterdir() if not entry.name.startswith((".", "_"))),
+        key=lambda p: p.name,
+    )
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Workspace to (re)build")] = Path(
+        "demo-workspace"
+    ),
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> int:
+    """Build a demo workspace from the shipped samples / espace de démonstration."""
+    if out.exists():
+        if not (out / MARKER).exists():
+            if (out / DB_NAME).exists() or any(out.iterdir()):
+                raise UsageError("error.demo_not_demo_dir", path=str(out))
+        else:
+            shutil.rmtree(out)
+    with Workspace.init(out) as ws:
+        (out / MARKER).write_text("built by moneytrail demo; safe to delete\n", encoding="utf-8")
+        with progress_bars(not json_out) as bars:
+            outcomes = ws.ingest(sample_files(), IngestOptions(), bars)
+        summary = ws.info()
+    if json_out:
+        print_json({"files": outcomes, "info": summary})
+    else:
+        console.print(tr("cli.demo_title", path=str(out)))
+        for outcome in outcomes:
+            show_outcome(outcome)
+        show_info(summary)
+    return 0 if all(o.status.value == "loaded" for o in outcomes) else 3

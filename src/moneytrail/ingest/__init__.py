@@ -1,0 +1,1 @@
+"""Ingestion of real financial data into the workspace (readers, validation, quarantine)."""

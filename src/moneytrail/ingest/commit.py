@@ -1,0 +1,228 @@
+"""The common last step of every ingest: validate staged rows, merge them, record the source.
+
+Runs inside the caller's transaction, so it either all happens or nothing does. Checks that every
+reader needs (and that no reader should re-implement) live here:
+
+* a transaction needs a time, a non-negative amount, a known ISO 4217 currency, an amount with no
+  more decimals than its currency allows (no centimes of XOF), at least one account, and accounts
+  that the file (or the workspace) defines;
+* a transaction id seen twice in one file keeps its first row; later rows go to quarantine;
+* rows already in the workspace (same deterministic id) are skipped, so re-ingesting is a no-op;
+* accounts and parties seen again only fill fields that were still empty (first source wins).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pyarrow as pa
+
+from moneytrail._version import __version__
+from moneytrail.engine.base import Engine
+from moneytrail.errors import BadInputError, Problem
+from moneytrail.ingest.base import StageContext
+from moneytrail.model.money import known_currencies, minor_units
+
+PROBLEMS_KEPT = 200
+
+_CHECKED = """
+CREATE TEMP TABLE stg_checked AS
+SELECT s.*,
+       CASE
+         WHEN s.ts IS NULL THEN 'date_missing'
+         WHEN s.amount IS NULL THEN 'amount_missing'
+         WHEN s.amount < 0 THEN 'amount_negative'
+         WHEN c.code IS NULL THEN 'currency_unknown'
+         WHEN s.amount * c.factor <> trunc(s.amount * c.factor) THEN 'amount_too_precise'
+         WHEN s.src_account_id IS NULL AND s.dst_account_id IS NULL THEN 'no_account'
+         WHEN s.dup_rank > 1 THEN 'duplicate_transaction_id'
+         ELSE NULL
+       END AS problem
+FROM (SELECT *, row_number() OVER (PARTITION BY id ORDER BY source_row) AS dup_rank
+      FROM stg_transactions) s
+LEFT JOIN ref_currencies c ON c.code = s.currency
+"""
+
+_PROBLEM_FIELD = {
+    "date_missing": "ts",
+    "amount_missing": "amount",
+    "amount_negative": "amount",
+    "currency_unknown": "currency",
+    "amount_too_precise": "amount",
+    "no_account": "account",
+    "duplicate_transaction_id": "ext_id",
+    "account_unknown": "account",
+}
+
+# How the offending value is shown back to the user (amounts without the 8 stored decimals).
+_RAW_SQL = {
+    "amount": "rtrim(rtrim(CAST(amount AS VARCHAR), '0'), '.')",
+    "ts": "CAST(ts AS VARCHAR)",
+    "currency": "currency",
+    "ext_id": "coalesce(ext_id, id)",
+    "account": "coalesce(ext_id, id)",
+}
+
+# Accounts seen again only fill the fields that are still empty (first source wins).
+_FILLABLE = ("holder_party_id", "institution", "name", "currency", "country")
+_FILL_ACCOUNTS = (
+    "UPDATE accounts SET "  # noqa: S608 - fixed column names
+    + ", ".join(f"{c} = coalesce(accounts.{c}, s.{c})" for c in _FILLABLE)
+    + " FROM (SELECT * FROM stg_accounts QUALIFY row_number() OVER"
+    " (PARTITION BY id ORDER BY source_row) = 1) s WHERE accounts.id = s.id AND ("
+    + " OR ".join(f"(accounts.{c} IS NULL AND s.{c} IS NOT NULL)" for c in _FILLABLE)
+    + ")"
+)
+
+
+@dataclass
+class CommitResult:
+    """What one file added to the workspace."""
+
+    inserted: dict[str, int] = field(default_factory=dict)
+    already_present: int = 0
+    rows_ok: int = 0
+    rows_rejected: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+
+def register_reference_tables(engine: Engine) -> None:
+    """Temp table of ISO 4217 currencies with their minor-unit factor (10 ** decimals)."""
+    codes = sorted(known_currencies())
+    table = pa.table(
+        {
+            "code": pa.array(codes, pa.string()),
+            "factor": pa.array([10 ** minor_units(c) for c in codes], pa.int64()),
+        }
+    )
+    engine.execute("CREATE OR REPLACE TEMP TABLE ref_currencies (code VARCHAR, factor BIGINT)")
+    engine.append_arrow("ref_currencies", table)
+
+
+def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
+    """Validate and merge the staging tables of ``ctx`` into the workspace tables."""
+    engine = ctx.engine
+    src = ctx.source
+    result = CommitResult()
+    engine.execute(_CHECKED)
+    # Accounts referenced by a transaction must be defined by this file or already known.
+    engine.execute(
+        "UPDATE stg_checked SET problem = 'account_unknown' WHERE problem IS NULL AND ("
+        " (src_account_id IS NOT NULL AND src_account_id NOT IN"
+        "   (SELECT id FROM stg_accounts UNION ALL SELECT id FROM accounts))"
+        " OR (dst_account_id IS NOT NULL AND dst_account_id NOT IN"
+        "   (SELECT id FROM stg_accounts UNION ALL SELECT id FROM accounts)))"
+    )
+    for code, column in _PROBLEM_FIELD.items():
+        raw = _RAW_SQL.get(column, column)
+        engine.execute(
+            "INSERT INTO stg_quarantine (line, field, raw_value, code, detail) "  # noqa: S608 - fixed expression
+            f"SELECT source_row, ?, {raw}, problem, NULL "
+            "FROM stg_checked WHERE problem = ?",
+            [column, code],
+        )
+    now = datetime.now(UTC).replace(tzinfo=None)
+
+    before = _count(engine, "parties")
+    engine.execute(
+        "INSERT INTO parties SELECT s.id, s.kind, s.name, s.aliases, s.birth_date, s.nationality,"
+        " s.country, ?, s.source_row FROM (SELECT * FROM stg_parties"
+        " QUALIFY row_number() OVER (PARTITION BY id ORDER BY source_row) = 1) s"
+        " WHERE s.id NOT IN (SELECT id FROM parties)",
+        [src.id],
+    )
+    result.inserted["parties"] = _count(engine, "parties") - before
+
+    before = _count(engine, "accounts")
+    engine.execute(
+        "INSERT INTO accounts SELECT s.id, s.kind, s.institution, s.number, s.name, s.currency,"
+        " s.country, s.holder_party_id, ?, s.source_row FROM (SELECT * FROM stg_accounts"
+        " QUALIFY row_number() OVER (PARTITION BY id ORDER BY source_row) = 1) s"
+        " WHERE s.id NOT IN (SELECT id FROM accounts)",
+        [src.id],
+    )
+    result.inserted["accounts"] = _count(engine, "accounts") - before
+    engine.execute(_FILL_ACCOUNTS)
+
+    before = _count(engine, "identifiers")
+    engine.execute(
+        "INSERT INTO identifiers SELECT s.owner_id, s.scheme, s.value, ?, min(s.source_row)"
+        " FROM stg_identifiers s WHERE NOT EXISTS (SELECT 1 FROM identifiers i"
+        "  WHERE i.owner_id = s.owner_id AND i.scheme = s.scheme AND i.value = s.value)"
+        " GROUP BY s.owner_id, s.scheme, s.value",
+        [src.id],
+    )
+    result.inserted["identifiers"] = _count(engine, "identifiers") - before
+
+    before = _count(engine, "transactions")
+    engine.execute(
+        "INSERT INTO transactions SELECT c.id, c.ext_id, c.ts, c.src_account_id, c.dst_account_id,"
+        " c.amount, c.currency, CAST(c.amount * r.rate AS DECIMAL(38, 8)), c.channel, c.tx_type,"
+        " c.fee, c.src_country, c.dst_country, c.reference, ?, c.source_row"
+        " FROM stg_checked c"
+        " ASOF LEFT JOIN (SELECT currency, valid_from, rate FROM fx_rates WHERE reporting = ?) r"
+        "   ON c.currency = r.currency AND CAST(c.ts AS DATE) >= r.valid_from"
+        " WHERE c.problem IS NULL AND c.id NOT IN (SELECT id FROM transactions)",
+        [src.id, reporting_currency],
+    )
+    inserted_tx = _count(engine, "transactions") - before
+    result.inserted["transactions"] = inserted_tx
+    accepted_tx = engine.fetchall("SELECT count(*) FROM stg_checked WHERE problem IS NULL")[0][0]
+    result.already_present = int(accepted_tx) - inserted_tx
+
+    rejected = engine.fetchall(
+        "SELECT line, field, raw_value, code, detail FROM stg_quarantine"
+        " ORDER BY line NULLS FIRST LIMIT ?",
+        [PROBLEMS_KEPT],
+    )
+    result.rows_rejected = int(engine.fetchall("SELECT count(*) FROM stg_quarantine")[0][0])
+    result.problems = [
+        Problem(
+            file=str(src.path),
+            code=code,
+            line=line,
+            field=fld,
+            value=raw,
+            params={"detail": detail or ""},
+        )
+        for line, fld, raw, code, detail in rejected
+    ]
+    staged_other = engine.fetchall(
+        "SELECT (SELECT count(DISTINCT source_row) FROM stg_accounts)"
+        " + (SELECT count(DISTINCT source_row) FROM stg_parties)"
+    )[0][0]
+    result.rows_ok = int(accepted_tx) if accepted_tx else int(staged_other)
+    if ctx.options.strict and result.rows_rejected:
+        raise BadInputError(
+            "error.strict_refused",
+            problems=result.problems,
+            file=str(src.path),
+            count=result.rows_rejected,
+        )
+    engine.execute(
+        "INSERT INTO quarantine SELECT ?, ?, line, field, raw_value, code, detail, ?"
+        " FROM stg_quarantine",
+        [src.id, str(src.path), now],
+    )
+    engine.execute(
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            src.id,
+            str(src.path),
+            src.sha256,
+            src.size,
+            ctx.format,
+            json.dumps(ctx.mapping_used, ensure_ascii=False, default=str),
+            now,
+            result.rows_ok,
+            result.rows_rejected,
+            __version__,
+        ],
+    )
+    return result
+
+
+def _count(engine: Engine, table: str) -> int:
+    return int(engine.fetchall(f"SELECT count(*) FROM {table}")[0][0])  # noqa: S608 - fixed names

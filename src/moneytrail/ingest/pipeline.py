@@ -1,0 +1,163 @@
+"""Ingest files: fingerprint, choose a reader, stage, commit, atomically per file.
+
+Each file is loaded in its own transaction: a crash, a kill or a refusal in the middle of a file
+leaves the workspace exactly as it was before that file (DuckDB rolls back an uncommitted
+transaction when the database is opened again). A file whose SHA-256 is already recorded is not
+read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from moneytrail.engine.base import Engine
+from moneytrail.errors import BadInputError, Problem
+from moneytrail.ingest.base import IngestOptions, ProgressCallback, Reader, SourceFile, StageContext
+from moneytrail.ingest.canonical import STAGING, duckdb_type, staging_table
+from moneytrail.ingest.commit import commit_stage, register_reference_tables
+from moneytrail.ingest.registry import detect_reader, reader_for
+
+HASH_CHUNK = 4 * 1024 * 1024
+
+
+class Status(StrEnum):
+    """Outcome of one file."""
+
+    LOADED = "loaded"
+    UNCHANGED = "unchanged"
+    REFUSED = "refused"
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file; the CLI prints it, ``--json`` dumps it."""
+
+    path: str
+    status: Status
+    format: str | None = None
+    source_id: str | None = None
+    inserted: dict[str, int] = field(default_factory=dict)
+    already_present: int = 0
+    rows_ok: int = 0
+    rows_rejected: int = 0
+    seconds: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    error_key: str | None = None
+    error_params: dict[str, object] = field(default_factory=dict)
+
+
+ProgressFactory = Callable[[str], ProgressCallback]
+"""Given a file name, return the callback that shows this file's progress."""
+
+
+def fingerprint(path: Path, progress: ProgressCallback | None = None) -> SourceFile:
+    """SHA-256 and size of ``path``, read in chunks (files may be larger than memory)."""
+    digest = hashlib.sha256()
+    size = path.stat().st_size
+    done = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+            done += len(chunk)
+            if progress:
+                progress(done, size)
+    return SourceFile(path=path, sha256=digest.hexdigest(), size=size)
+
+
+def create_staging(engine: Engine) -> None:
+    """(Re)create the empty temporary staging tables."""
+    for kind, schema in STAGING.items():
+        columns = ", ".join(f"{f.name} {duckdb_type(f.type)}" for f in schema)
+        engine.execute(f"CREATE OR REPLACE TEMP TABLE {staging_table(kind)} ({columns})")
+    engine.execute("DROP TABLE IF EXISTS stg_checked")
+
+
+def drop_staging(engine: Engine) -> None:
+    """Remove the staging tables (they are temporary anyway; this frees memory early)."""
+    for kind in STAGING:
+        engine.execute(f"DROP TABLE IF EXISTS {staging_table(kind)}")
+    engine.execute("DROP TABLE IF EXISTS stg_checked")
+
+
+def ingest_files(
+    engine: Engine,
+    paths: Sequence[Path],
+    options: IngestOptions,
+    reporting_currency: str,
+    progress: ProgressFactory | None = None,
+) -> list[FileOutcome]:
+    """Load each of ``paths``; one outcome per file, in order. Never raises for bad input."""
+    register_reference_tables(engine)
+    outcomes = []
+    for path in paths:
+        report = progress(path.name) if progress else None
+        outcomes.append(_ingest_one(engine, Path(path), options, reporting_currency, report))
+    return outcomes
+
+
+def _ingest_one(
+    engine: Engine,
+    path: Path,
+    options: IngestOptions,
+    reporting_currency: str,
+    report: ProgressCallback | None,
+) -> FileOutcome:
+    started = time.perf_counter()
+    outcome = FileOutcome(path=str(path), status=Status.REFUSED)
+    try:
+        _check_readable(path)
+        source = fingerprint(path)
+        outcome.source_id = source.id
+        known = engine.fetchall("SELECT format FROM sources WHERE sha256 = ?", [source.sha256])
+        if known:
+            outcome.status = Status.UNCHANGED
+            outcome.format = str(known[0][0])
+            return outcome
+        reader: Reader = reader_for(options.format) if options.format else detect_reader(path)
+        outcome.format = reader.name
+        ctx = StageContext(engine, source, options, report)
+        ctx.format = reader.name
+        with engine.transaction():
+            create_staging(engine)
+            reader.stage(ctx)
+            ctx.flush()
+            result = commit_stage(ctx, reporting_currency)
+            drop_staging(engine)
+        outcome.status = Status.LOADED
+        outcome.format = ctx.format
+        outcome.inserted = result.inserted
+        outcome.already_present = result.already_present
+        outcome.rows_ok = result.rows_ok
+        outcome.rows_rejected = result.rows_rejected
+        outcome.problems = result.problems
+    except BadInputError as exc:
+        outcome.status = Status.REFUSED
+        outcome.problems = exc.problems
+        outcome.error_key = exc.key
+        outcome.error_params = dict(exc.params)
+    finally:
+        outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _check_readable(path: Path) -> None:
+    if not path.exists():
+        code = "file_not_found"
+    elif path.is_dir():
+        code = "file_is_directory"
+    elif path.stat().st_size == 0:
+        code = "file_empty"
+    else:
+        try:
+            with path.open("rb") as handle:
+                handle.read(1)
+        except OSError:
+            code = "file_unreadable"
+        else:
+            return
+    raise BadInputError("error.file_refused", problems=[Problem(str(path), code)], file=str(path))

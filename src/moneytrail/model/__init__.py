@@ -1,0 +1,1 @@
+"""Value types of the domain: money, time, identifiers, deterministic ids, vocabularies."""

@@ -1,0 +1,75 @@
+"""Shared fixtures: the public test data, fresh workspaces, and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from moneytrail.workspace import Workspace
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_data_dir() -> Path:
+    """``../shared/data`` beside the repository (CI has it too), or $MONEYTRAIL_SHARED_DATA."""
+    env = os.environ.get("MONEYTRAIL_SHARED_DATA")
+    if env:
+        return Path(env)
+    for base in (REPO, *REPO.parents):
+        candidate = base / "shared" / "data"
+        if candidate.is_dir():
+            return candidate
+    return REPO.parent / "shared" / "data"
+
+
+SHARED_DATA = shared_data_dir()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The public data set folder; every test that uses it fails loudly if it is absent."""
+    assert SHARED_DATA.is_dir(), f"shared data not found at {SHARED_DATA}"
+    return SHARED_DATA
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Iterator[Workspace]:
+    """A new, empty workspace in a temporary directory."""
+    workspace = Workspace.init(tmp_path / "ws")
+    try:
+        yield workspace
+    finally:
+        workspace.close()
+
+
+@dataclass
+class CliResult:
+    """Exit code and captured output of one in-process CLI call."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        """stdout parsed as the single JSON document ``--json`` promises."""
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Any:
+    """Call ``moneytrail`` in-process: ``cli("info", "-w", path)`` -> :class:`CliResult`."""
+    from moneytrail.cli.main import run
+
+    def call(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = run([str(a) for a in args])
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return call
