@@ -128,7 +128,9 @@ def test_accounts_seen_again_fill_only_empty_fields(ws: Workspace, tmp_path: Pat
 
 def test_arabic_and_french_names_survive(ws: Workspace, tmp_path: Path) -> None:
     names = ["Aïssata Maïga", "محمد ولد عبد الله", "Sidi Ould Mohamed Lemine"]
-    rows = [{"kind": "accounts", "number": f"+2237600000{i}", "name": n} for i, n in enumerate(names)]
+    rows = [
+        {"kind": "accounts", "number": f"+2237600000{i}", "name": n} for i, n in enumerate(names)
+    ]
     ws.ingest([story(tmp_path / "n.story", rows)])
     stored = [r[0] for r in ws.engine.fetchall("SELECT name FROM accounts ORDER BY number")]
     assert stored == names
@@ -136,7 +138,11 @@ def test_arabic_and_french_names_survive(ws: Workspace, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "code"),
-    [(b"", "file_empty"), (b"\x00\x01\x02PK\x03\x04" * 50, "file_binary"), (None, "file_is_directory")],
+    [
+        (b"", "file_empty"),
+        (b"\x00\x01\x02PK\x03\x04" * 50, "file_binary"),
+        (None, "file_is_directory"),
+    ],
 )
 def test_unreadable_files_are_refused_with_a_reason(
     ws: Workspace, tmp_path: Path, content: bytes | None, code: str
@@ -150,3 +156,25 @@ def test_unreadable_files_are_refused_with_a_reason(
     assert outcome.status is Status.REFUSED
     assert [p.code for p in outcome.problems] == [code]
     assert ws.info().counts["sources"] == 0
+
+
+def test_cli_reports_problems_as_file_line_field_reason(tmp_path: Path, cli: Any) -> None:
+    folder = tmp_path / "ws"
+    assert cli("init", folder).code == 0
+    path = story(
+        tmp_path / "m.story", [*wallets(A, B), tx("T1", "10", A, B), tx("T2", "0.5", A, B)]
+    )
+    human = cli("--lang", "fr", "ingest", "-w", folder, path)
+    assert human.code == 0
+    assert f"{path}:4: amount: « 0.5 » a plus de décimales" in human.err
+    assert "Traceback" not in human.err
+    empty = tmp_path / "vide.story"
+    empty.write_bytes(b"")
+    result = cli("--lang", "en", "ingest", "-w", folder, empty, path, "--json")
+    assert result.code == 3
+    files = result.json()["files"]
+    assert [f["status"] for f in files] == ["refused", "unchanged"]
+    assert files[0]["problems"][0]["message"] == f"{empty}: empty file"
+    info = cli("info", "-w", folder, "--json").json()
+    assert info["counts"]["transactions"] == 1
+    assert info["currencies"] == [{"currency": "XOF", "transactions": 1, "total": "10.00000000"}]

@@ -181,10 +181,13 @@ def show_outcome(outcome: FileOutcome) -> None:
                 **{"file": outcome.path, **outcome.error_params},
             ),
             markup=False,
+            soft_wrap=True,
         )
     for problem in outcome.problems[:10]:
-        err_console.print("  " + problem.render(state.lang), markup=False)
+        err_console.print("  " + problem.render(state.lang), markup=False, soft_wrap=True)
     if len(outcome.problems) > 10 or outcome.rows_rejected > len(outcome.problems[:10]):
         more = max(outcome.rows_rejected, len(outcome.problems)) - min(10, len(outcome.problems))
         if more > 0:
-            err_console.print("  " + tr("error.more_problems", count=more), markup=False)
+            err_console.print(
+                "  " + tr("error.more_problems", count=more), markup=False, soft_wrap=True
+            )

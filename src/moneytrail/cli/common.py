@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, is_dataclass
+from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -36,8 +36,10 @@ class CliState:
 
 
 state = CliState()
-console = Console(stderr=False, highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Markup off: file names and names of people may contain "[...]"; soft wrap: a
+# "file:line: field: reason" message must stay on one line for grep and for the reader.
+console = Console(stderr=False, highlight=False, markup=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
 
 def tr(key: str, **params: Any) -> str:
@@ -53,7 +55,8 @@ def workspace_path(value: Path | None) -> Path:
     return Path(env) if env else Path()
 
 
-def _default(value: Any) -> Any:
+def _plain(value: Any) -> Any:
+    """Recursively turn dataclasses (problems rendered in the CLI's language) into plain data."""
     if isinstance(value, Problem):
         return {
             "file": value.file,
@@ -64,19 +67,23 @@ def _default(value: Any) -> Any:
             "message": value.render(state.lang),
         }
     if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal | Path):
         return str(value)
-    raise TypeError(type(value).__name__)
+    return value
 
 
 def to_jsonable(value: Any) -> Any:
     """Plain JSON-able data from dataclasses, enums, decimals, problems."""
-    return json.loads(json.dumps(value, default=_default, ensure_ascii=False))
+    return json.loads(json.dumps(_plain(value), ensure_ascii=False))
 
 
 def print_json(value: Any) -> None:
@@ -91,7 +98,7 @@ def progress_bars(enabled: bool) -> Iterator[Any]:
         yield None
         return
     bars = Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", markup=False, style="bold"),
         BarColumn(),
         TaskProgressColumn(),
         TimeElapsedColumn(),

@@ -64,7 +64,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         result = app(args=args, standalone_mode=False)
     except MoneytrailError as exc:
-        err_console.print(exc.render(state.lang), markup=False)
+        err_console.print(exc.render(state.lang), markup=False, soft_wrap=True)
         return exc.exit_code
     except typer.Exit as exc:
         return int(exc.exit_code)
@@ -80,7 +80,7 @@ def run(argv: list[str] | None = None) -> int:
             "w", prefix="moneytrail-crash-", suffix=".txt", delete=False
         ) as fh:
             traceback.print_exc(file=fh)
-        err_console.print(tr("error.internal", path=fh.name), markup=False)
+        err_console.print(tr("error.internal", path=fh.name), markup=False, soft_wrap=True)
         return 1
     return result if isinstance(result, int) else 0
 
