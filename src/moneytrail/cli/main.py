@@ -48,6 +48,7 @@ def root(
 COMMAND_MODULES = (
     "moneytrail.cli.commands",
     "moneytrail.cli.demo",
+    "moneytrail.cli.training_cmd",
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)

@@ -1,0 +1,1 @@
+"""Training: trainee dossiers built from synthetic scenarios, answer keys, and grading."""
