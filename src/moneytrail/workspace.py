@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from moneytrail.engine.base import Engine
 from moneytrail.engine.duckdb_engine import DuckDBEngine
@@ -20,6 +20,10 @@ from moneytrail.engine.schema import code_schema_version, current_version, migra
 from moneytrail.errors import UsageError
 from moneytrail.ingest.base import IngestOptions
 from moneytrail.ingest.pipeline import FileOutcome, ProgressFactory, ingest_files
+
+if TYPE_CHECKING:
+    from moneytrail.trace.model import Seed as TraceSeed
+    from moneytrail.trace.model import TraceResult, TraceSettings
 
 DB_NAME = "workspace.duckdb"
 CANONICAL_TABLES = ("sources", "parties", "identifiers", "accounts", "transactions", "quarantine")
@@ -121,6 +125,12 @@ class Workspace:
             self.reporting_currency,
             progress,
         )
+
+    def trace(self, seed: TraceSeed, settings: TraceSettings | None = None) -> TraceResult:
+        """Follow the money from ``seed``; see :func:`moneytrail.trace.trace`."""
+        from moneytrail.trace import trace
+
+        return trace(self.engine, seed, settings)
 
     def info(self) -> WorkspaceInfo:
         """Counts, date range, currencies, channels and sources of the workspace."""

@@ -12,7 +12,9 @@ def test_init_then_info_json(tmp_path: Path, cli: Any) -> None:
     result = cli("info", "-w", target, "--json")
     assert result.code == 0
     data = result.json()
-    assert data["schema_version"] == 1
+    from moneytrail.engine.schema import code_schema_version
+
+    assert data["schema_version"] == code_schema_version()  # the newest shipped migration
     assert data["counts"]["transactions"] == 0
 
 

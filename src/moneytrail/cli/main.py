@@ -49,6 +49,10 @@ COMMAND_MODULES = (
     "moneytrail.cli.commands",
     "moneytrail.cli.demo",
     "moneytrail.cli.training_cmd",
+    "moneytrail.cli.synth_cmd",
+    "moneytrail.cli.screen_cmd",
+    "moneytrail.cli.export_cmd",
+    "moneytrail.cli.trace_cmd",
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)

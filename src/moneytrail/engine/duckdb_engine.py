@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -58,13 +58,14 @@ class DuckDBEngine:
 
     def fetch_arrow(self, sql: str, params: Params = None) -> pa.Table:
         with self._lock:
-            return self._con.execute(sql, params).to_arrow_table()
+            # con.sql() streams Arrow without the extra copy a DB-API result makes.
+            return self._con.sql(sql, params=params).to_arrow_table()
 
     def iter_batches(
         self, sql: str, params: Params = None, size: int = 100_000
     ) -> Iterator[pa.RecordBatch]:
         with self._lock:
-            reader = self._con.execute(sql, params).to_arrow_reader(size)
+            reader = self._con.sql(sql, params=params).to_arrow_reader(size)
             if reader is None:
                 return
             yield from reader
@@ -97,6 +98,34 @@ class DuckDBEngine:
             return float(self._con.query_progress())
         except duckdb.Error:
             return -1.0
+
+    def execute_watched(
+        self, sql: str, params: Params, on_progress: Callable[[float], None], every: float = 0.2
+    ) -> None:
+        """Run one long statement in a worker thread; this thread calls ``on_progress(percent)``.
+
+        Why: the caller usually holds the lock (inside :meth:`transaction`), so the worker uses
+        the connection directly while this thread, still holding the lock, only polls
+        ``query_progress`` (which DuckDB allows during a query).
+        """
+        errors: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                self._con.execute(sql, params)
+            except BaseException as exc:
+                errors.append(exc)
+
+        with self._lock:
+            worker = threading.Thread(target=work, name="moneytrail-sql", daemon=True)
+            worker.start()
+            while True:
+                worker.join(every)
+                if not worker.is_alive():
+                    break
+                on_progress(self.progress())
+        if errors:
+            raise errors[0]
 
     def close(self) -> None:
         with self._lock:

@@ -78,12 +78,25 @@ QUARANTINE = pa.schema(
     ]
 )
 
+# Ground truth of benchmark data sets (AMLworld "Is Laundering", AMLSim isFraud/alerts).
+LABELS = pa.schema(
+    [
+        ("subject_kind", pa.string()),
+        ("subject_id", pa.string()),
+        ("label", pa.string()),
+        ("typology", pa.string()),
+        ("instance_id", pa.string()),
+        ("source_row", pa.int64()),
+    ]
+)
+
 STAGING: dict[str, pa.Schema] = {
     "transactions": TRANSACTIONS,
     "accounts": ACCOUNTS,
     "parties": PARTIES,
     "identifiers": IDENTIFIERS,
     "quarantine": QUARANTINE,
+    "labels": LABELS,
 }
 
 

@@ -75,6 +75,7 @@ def create_staging(engine: Engine) -> None:
         columns = ", ".join(f"{f.name} {duckdb_type(f.type)}" for f in schema)
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {staging_table(kind)} ({columns})")
     engine.execute("DROP TABLE IF EXISTS stg_checked")
+    engine.execute("DROP TABLE IF EXISTS stg_dups")
 
 
 def drop_staging(engine: Engine) -> None:
@@ -82,6 +83,7 @@ def drop_staging(engine: Engine) -> None:
     for kind in STAGING:
         engine.execute(f"DROP TABLE IF EXISTS {staging_table(kind)}")
     engine.execute("DROP TABLE IF EXISTS stg_checked")
+    engine.execute("DROP TABLE IF EXISTS stg_dups")
 
 
 def ingest_files(

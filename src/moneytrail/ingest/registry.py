@@ -38,7 +38,11 @@ REGISTRY: tuple[ReaderEntry, ...] = (
     ReaderEntry("camt.053", "moneytrail.ingest.iso20022:Iso20022Reader"),
     ReaderEntry("camt.054", "moneytrail.ingest.iso20022:Iso20022Reader"),
     ReaderEntry("pain.001", "moneytrail.ingest.iso20022:Iso20022Reader"),
+    ReaderEntry("pain.008", "moneytrail.ingest.iso20022:Iso20022Reader"),
+    ReaderEntry("pacs.008", "moneytrail.ingest.iso20022:Iso20022Reader"),
+    ReaderEntry("pacs.009", "moneytrail.ingest.iso20022:Iso20022Reader"),
     ReaderEntry("mt940", "moneytrail.ingest.mt940:Mt940Reader"),
+    ReaderEntry("mt942", "moneytrail.ingest.mt940:Mt940Reader"),
     ReaderEntry("ftm", "moneytrail.ingest.ftm:FtmReader"),
     ReaderEntry("amlworld", "moneytrail.ingest.aml_benchmarks:AmlWorldReader"),
     ReaderEntry("amlsim", "moneytrail.ingest.aml_benchmarks:AmlSimReader"),
@@ -47,6 +51,7 @@ REGISTRY: tuple[ReaderEntry, ...] = (
     ReaderEntry("tsv", "moneytrail.ingest.tabular:CsvReader"),
     ReaderEntry("xlsx", "moneytrail.ingest.tabular:XlsxReader"),
     ReaderEntry("parquet", "moneytrail.ingest.tabular:ParquetReader"),
+    ReaderEntry("moneytrail", "moneytrail.ingest.canonical_parquet:CanonicalParquetReader"),
 )
 
 

@@ -123,10 +123,15 @@ def detect_decimal_convention(samples: Iterable[str]) -> DecimalConvention | Non
     return None
 
 
+# ISO 4217 has no code for bitcoin; "XBT" is the de-facto code (X prefix = outside any country,
+# as ISO reserves for supranational units), with 8 decimals (1 satoshi = 0.00000001 XBT).
+CRYPTO_MINOR_UNITS: dict[str, int] = {"XBT": 8}
+
+
 @cache
 def known_currencies() -> frozenset[str]:
-    """ISO 4217 codes known to CLDR (upper case)."""
-    return frozenset(code.upper() for code in list_currencies())
+    """ISO 4217 codes known to CLDR (upper case), plus the crypto codes of CRYPTO_MINOR_UNITS."""
+    return frozenset(code.upper() for code in list_currencies()) | frozenset(CRYPTO_MINOR_UNITS)
 
 
 def minor_units(currency: str) -> int:
@@ -137,6 +142,8 @@ def minor_units(currency: str) -> int:
     code = currency.upper()
     if code not in known_currencies():
         raise KeyError(code)
+    if code in CRYPTO_MINOR_UNITS:
+        return CRYPTO_MINOR_UNITS[code]
     return int(get_currency_precision(code))
 
 

@@ -14,8 +14,11 @@ CREATE TABLE sources (
     code_version  VARCHAR NOT NULL
 );
 
+-- parties, accounts and transactions have no PRIMARY KEY: their ids are unique by construction
+-- (commit deduplicates inside a file and anti-joins the workspace), and an index over millions
+-- of rows would cost the ingest most of its speed. Tests assert the uniqueness.
 CREATE TABLE parties (
-    id            VARCHAR PRIMARY KEY,
+    id            VARCHAR NOT NULL,
     kind          VARCHAR NOT NULL,      -- person | company | organization | legal_entity
     name          VARCHAR NOT NULL,
     aliases       VARCHAR[],
@@ -35,7 +38,7 @@ CREATE TABLE identifiers (
 );
 
 CREATE TABLE accounts (
-    id              VARCHAR PRIMARY KEY,
+    id              VARCHAR NOT NULL,
     kind            VARCHAR NOT NULL,    -- bank | mobile_money | hawala | cash | crypto | external | unknown
     institution     VARCHAR,             -- BIC, operator or bank name
     number          VARCHAR,             -- IBAN (compact), E.164 MSISDN, or the institution's number

@@ -1,0 +1,218 @@
+"""Deciding how to read a tabular file: which column is which, date format, decimal mark.
+
+The mapping (when given) wins; a preset (mobile money) comes next; the built-in header dictionary
+last. What cannot be decided refuses the file before anything is read, naming the columns found
+and suggesting ``--mapping``: a half-understood file must not load. Example::
+
+    plan = build_plan(ctx, ["Date", "Montant", "Expéditeur", "Destinataire"], sample, mapping)
+    plan.columns == {"timestamp": "c0", "amount": "c1", "src_account": "c2", "dst_account": "c3"}
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import phonenumbers
+import yaml
+
+from moneytrail.errors import BadInputError
+from moneytrail.ingest.base import StageContext
+from moneytrail.ingest.tabular_detect import match_header
+from moneytrail.ingest.tabular_mapping import Mapping, header_key, resolve_columns
+from moneytrail.ingest.tabular_sql import Plan
+from moneytrail.model.dates import DATE_FORMATS, DateError, detect_date_format, zone
+from moneytrail.model.identifiers import DEFAULT_REGION
+from moneytrail.model.money import DecimalConvention, detect_decimal_convention
+
+TIME_FORMATS = ("%H:%M:%S", "%H:%M")
+Sampler = Callable[[str], list[str]]
+"""``sample(header)``: the non-empty sample values of one column of the file."""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Headers, defaults and value maps of a family of exports (``presets/<name>.yaml``)."""
+
+    defaults: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+
+@cache
+def load_preset(name: str) -> Preset:
+    """The preset ``presets/<name>.yaml`` (``values`` for the built-in value dictionaries)."""
+    text = (resources.files("moneytrail.ingest") / "presets" / f"{name}.yaml").read_text("utf-8")
+    data = yaml.safe_load(text) or {}
+    if name == "values":
+        return Preset(values=data)
+    aliases: dict[str, str] = {}
+    for fld, names in (data.get("headers") or {}).items():
+        for alias in names:
+            aliases.setdefault(header_key(str(alias)), str(fld))
+    return Preset(data.get("defaults") or {}, aliases, data.get("values") or {})
+
+
+def fold(text: str) -> str:
+    """Case- and accent-free form of a value, as SQL's ``lower(strip_accents(trim(x)))``."""
+    plain = unicodedata.normalize("NFKD", text.strip())
+    return "".join(c for c in plain if not unicodedata.combining(c)).lower()
+
+
+def refuse(ctx: StageContext, code: str, value: str = "", detail: str = "") -> BadInputError:
+    """A whole-file refusal with one problem."""
+    problem = ctx.problem(code, value=value, params={"detail": detail})
+    return BadInputError("error.file_refused", problems=[problem], file=str(ctx.path))
+
+
+def choose_date_format(samples: list[str]) -> str | None:
+    """Format reading every sample, else the one reading most (impossible dates aside)."""
+    exact = detect_date_format(samples)
+    if exact or not samples:
+        return exact
+    best: tuple[int, str] | None = None
+    for fmt in DATE_FORMATS:
+        count = 0
+        for value in samples:
+            try:
+                datetime.strptime(value, fmt)
+                count += 1
+            except ValueError:
+                continue
+        if count and (best is None or count > best[0]):
+            best = (count, fmt)
+    return None if best is None else best[1]
+
+
+def _fields(
+    header: list[str], mapping: Mapping | None, preset: Preset | None, ctx: StageContext
+) -> dict[str, str]:
+    found = match_header(header)
+    if preset is not None:
+        found = {**found, **match_header(header, preset.headers)}
+        # A preset field wins: drop dictionary fields that took the same header.
+        taken = {h: f for f, h in found.items() if f in preset.headers.values()}
+        found = {f: h for f, h in found.items() if taken.get(h, f) == f}
+    if mapping is not None and mapping.columns:
+        mapped = resolve_columns(mapping.columns, header, ctx.path)
+        found = {f: h for f, h in found.items() if h not in mapped.values()} | mapped
+    if "account" in found and ("src_account" in found or "dst_account" in found):
+        del found["account"]  # an explicit src/dst pair is the stronger reading
+    if "timestamp" in found and "date" in found:
+        del found["date"]
+    return found
+
+
+def _require(found: dict[str, str], header: list[str], ctx: StageContext) -> None:
+    missing = []
+    if not {"timestamp", "date"} & found.keys():
+        missing.append("date")
+    if not {"amount", "debit", "credit"} & found.keys():
+        missing.append("amount")
+    sides = {"src_account", "dst_account", "src_name", "dst_name", "account"}
+    if not sides & found.keys():
+        missing.append("src_account/dst_account")
+    if missing:
+        detail = f"{', '.join(missing)}; columns found: {', '.join(header)}; --mapping"
+        raise refuse(ctx, "column_missing", detail=detail)
+
+
+def build_plan(
+    ctx: StageContext,
+    header: list[str],
+    sample: Sampler,
+    mapping: Mapping | None,
+    preset: Preset | None = None,
+    delimiter: str | None = None,
+) -> Plan:
+    """The :class:`Plan` of a file whose header is ``header`` (columns become ``c0, c1...``)."""
+    found = _fields(header, mapping, preset, ctx)
+    _require(found, header, ctx)
+    m = mapping or Mapping()
+    defaults = preset.defaults if preset else {}
+    position = {h: i for i, h in enumerate(header)}
+    columns = {f: f"c{position[h]}" for f, h in found.items()}
+
+    date_column = found.get("timestamp") or found["date"]
+    date_samples = sample(date_column)
+    if "time" in found and "timestamp" not in found:
+        times = sample(found["time"])
+        time_fmt = m.time_format or next(
+            (f for f in TIME_FORMATS if _all_read(times, f)), TIME_FORMATS[0]
+        )
+        date_fmt = m.date_format or choose_date_format(date_samples)
+        date_format = None if date_fmt is None else f"{date_fmt} {time_fmt}"
+    else:
+        date_format = m.date_format or choose_date_format(date_samples)
+    if date_format is None:
+        raise refuse(ctx, "tabular_date_format_unknown", (date_samples or [""])[0], date_column)
+
+    amount_samples = [
+        v for f in ("amount", "debit", "credit", "fee") if f in found for v in sample(found[f])
+    ]
+    if m.decimal:
+        decimal = DecimalConvention(m.decimal)
+    else:
+        fallback = DecimalConvention.COMMA if delimiter == ";" else DecimalConvention.POINT
+        decimal = detect_decimal_convention(amount_samples) or fallback
+
+    currency = ctx.options.currency or m.currency or defaults.get("currency")
+    if "currency" not in found and not currency:
+        raise refuse(ctx, "tabular_currency_missing")
+    country = (
+        ctx.options.country or m.country or defaults.get("country") or DEFAULT_REGION
+    ).upper()
+    calling = phonenumbers.country_code_for_region(country) or 223
+    example = phonenumbers.example_number_for_type(country, phonenumbers.PhoneNumberType.MOBILE)
+    national = len(str(example.national_number)) if example else 8
+
+    builtin = load_preset("values").values
+    values = {**builtin, **(preset.values if preset else {}), **m.values}
+    channel_values = {
+        fold(raw): canon for canon, raws in values.get("channel", {}).items() for raw in raws
+    }
+    direction = values.get("direction", {})
+    timezone = m.timezone or ctx.options.timezone or "UTC"
+    try:
+        zone(timezone)
+    except DateError as exc:
+        raise refuse(ctx, "timezone_unknown", timezone) from exc
+    ctx.mapping_used = {
+        "columns": found,
+        "date_format": date_format,
+        "decimal": decimal.value,
+        "currency": currency,
+        "country": country,
+        "timezone": timezone,
+        "delimiter": delimiter,
+    }
+    return Plan(
+        columns=columns,
+        headers=found,
+        decimal=decimal,
+        date_format=date_format,
+        timezone=timezone,
+        currency=currency,
+        channel=m.channel or defaults.get("channel"),
+        account_kind=m.account_kind or defaults.get("account_kind"),
+        institution=m.institution or defaults.get("institution"),
+        calling_code=str(calling),
+        national_length=national,
+        channel_values=channel_values,
+        debit_values=[fold(v) for v in direction.get("debit", [])],
+        credit_values=[fold(v) for v in direction.get("credit", [])],
+    )
+
+
+def _all_read(values: list[str], fmt: str) -> bool:
+    try:
+        for value in values:
+            datetime.strptime(value, fmt)
+    except ValueError:
+        return False
+    return True

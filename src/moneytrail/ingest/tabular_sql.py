@@ -1,0 +1,106 @@
+"""The SQL that turns the text columns of a tabular file into canonical staged rows.
+
+Why SQL: a 5-million-row export must load in about the time DuckDB needs to read it, so no row
+ever becomes a Python object. One statement reads the source once into ``tab_rows`` (parsed values,
+account ids, and the first problem of each row); small statements then fan it out into the
+staging tables. CSV, XLSX and Parquet share this code: each only supplies a ``SELECT`` giving
+``line`` (the line a prosecutor opens) and text columns ``c0, c1...``.
+
+User values (formats, default currency, value maps) are bound parameters (``$1, $2...``); column
+names are ``c<N>`` chosen by the code. Example of a parsed amount (decimal comma)::
+
+    TRY_CAST(replace(regexp_replace(c4, '[\\s.]', '', 'g'), ',', '.') AS DECIMAL(38, 8))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from moneytrail.model.money import AMOUNT_SCALE, DecimalConvention
+
+SPACES = "\\s\u00a0\u202f\u2009''"
+IBAN_RE = "'[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}'"
+
+
+class Params:
+    """Numbered DuckDB parameters: ``p.add(value)`` returns ``$n`` to write into the SQL."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+
+    def add(self, value: Any) -> str:
+        """Bind ``value`` and return its placeholder."""
+        self.values.append(value)
+        return f"${len(self.values)}"
+
+
+@dataclass
+class Plan:
+    """Everything the SQL needs about one file, decided before reading it.
+
+    ``columns`` maps canonical fields to source columns (``c0``...); ``headers`` gives the file's
+    own header of each, for quarantine messages. ``statement`` is the layout where ``account``
+    is the statement's own account and the counterparty is on the other side.
+    """
+
+    columns: dict[str, str]
+    headers: dict[str, str]
+    decimal: DecimalConvention
+    date_format: str
+    timezone: str = "UTC"
+    currency: str | None = None
+    channel: str | None = None
+    account_kind: str | None = None
+    institution: str | None = None
+    calling_code: str = "223"
+    national_length: int = 8
+    channel_values: dict[str, str] = field(default_factory=dict)
+    debit_values: list[str] = field(default_factory=list)
+    credit_values: list[str] = field(default_factory=list)
+
+    @property
+    def statement(self) -> bool:
+        """True for the statement layout (an ``account`` column)."""
+        return "account" in self.columns
+
+    def text(self, name: str) -> str:
+        """Trimmed text of field ``name`` (NULL when empty or not mapped)."""
+        column = self.columns.get(name)
+        return f"nullif(trim({column}), '')" if column else "NULL"
+
+
+def amount_sql(text: str, convention: DecimalConvention) -> str:
+    """Exact amount from text with thousands separators; NULL when not a number."""
+    decimal = f"DECIMAL(38, {AMOUNT_SCALE})"
+    # Hot path first: a plain number needs no regex; coalesce runs the second cast only on the
+    # rows the first one left NULL.
+    if convention is DecimalConvention.COMMA:
+        fast = (
+            f"CASE WHEN NOT contains({text}, '.')"
+            f" THEN TRY_CAST(replace({text}, ',', '.') AS {decimal}) END"
+        )
+        clean = f"replace(regexp_replace({text}, '[{SPACES}.]', '', 'g'), ',', '.')"
+    else:
+        fast = f"CASE WHEN NOT contains({text}, ',') THEN TRY_CAST({text} AS {decimal}) END"
+        clean = f"regexp_replace({text}, '[{SPACES},]', '', 'g')"
+    return f"coalesce({fast}, TRY_CAST({clean} AS {decimal}))"
+
+
+def fold_sql(text: str) -> str:
+    return f"lower(strip_accents(trim({text})))"
+
+
+def in_list_sql(text: str, values: list[str], p: Params) -> str:
+    if not values:
+        return "FALSE"
+    return f"{fold_sql(text)} IN ({', '.join(p.add(v) for v in values)})"
+
+
+def channel_sql(text: str, plan: Plan, p: Params) -> str:
+    """Canonical channel of the channel (or transaction type) text through the value map."""
+    default = p.add(plan.channel or "unknown")
+    if not plan.channel_values:
+        return default
+    whens = " ".join(f"WHEN {p.add(k)} THEN {p.add(v)}" for k, v in plan.channel_values.items())
+    return f"CASE {fold_sql(text)} {whens} ELSE {default} END"

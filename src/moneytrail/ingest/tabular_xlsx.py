@@ -1,0 +1,125 @@
+"""XLSX workbooks, read with openpyxl in read-only mode and staged through Arrow in batches.
+
+Why Arrow batches: openpyxl yields Python cells anyway, but only 50,000 rows are held at a time
+before they go to a DuckDB temp table of text columns; from there the shared tabular SQL parses
+them like a CSV. Cells become text the way a user reads them: dates as ``YYYY-MM-DD HH:MM:SS``,
+numbers without float noise (``repr``). ``line`` is the Excel row number. Example::
+
+    moneytrail ingest -w ws export.xlsx --mapping banque_x.yaml   # sheet: "Relevé" in the YAML
+"""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from moneytrail.engine.base import quote_ident
+from moneytrail.ingest.base import StageContext
+from moneytrail.ingest.tabular_mapping import Mapping
+from moneytrail.ingest.tabular_plan import build_plan, refuse
+from moneytrail.ingest.tabular_sql import Params
+from moneytrail.ingest.tabular_stage import mapping_of, stage_rows
+
+BATCH = 50_000
+
+
+def cell_text(value: Any) -> str | None:
+    """Text of one cell as the user sees it (``None`` for an empty cell)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value).strip()
+    return text or None
+
+
+class XlsxReader:
+    """Excel 2007+ workbooks (``.xlsx``); the sheet is the mapping's ``sheet`` or the first one."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def sniff(self, path: Path, head: bytes) -> int:
+        """60 for a ZIP whose entries include ``xl/`` (an Excel workbook), else 0."""
+        if not head.startswith(b"PK\x03\x04"):
+            return 0
+        if b"xl/" in head:
+            return 60
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return 60 if any(n.startswith("xl/") for n in archive.namelist()) else 0
+        except (OSError, zipfile.BadZipFile):
+            return 0
+
+    def stage(self, ctx: StageContext) -> None:
+        """Copy the sheet into ``tab_xlsx`` (text), then parse it with the shared SQL."""
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        mapping = mapping_of(ctx)
+        m = mapping or Mapping()
+        try:
+            book = load_workbook(ctx.path, read_only=True, data_only=True)
+        except (OSError, InvalidFileException, zipfile.BadZipFile, KeyError) as exc:
+            raise refuse(ctx, "value_invalid", detail=str(exc)) from exc
+        try:
+            if m.sheet and m.sheet not in book.sheetnames:
+                raise refuse(ctx, "tabular_sheet_missing", m.sheet, ", ".join(book.sheetnames))
+            sheet = book[m.sheet] if m.sheet else book.worksheets[0]
+            rows = sheet.iter_rows(values_only=True, min_row=m.skip_rows + 1)
+            header: list[str] = []
+            texts: list[str | None]
+            header_row = m.skip_rows
+            for values in rows:
+                header_row += 1
+                names_row = [cell_text(v) or "" for v in values]
+                if any(names_row):
+                    header = names_row
+                    break
+            if not header:
+                raise refuse(ctx, "file_empty")
+            width = len(header)
+            names = [f"c{i}" for i in range(width)]
+            cols = ", ".join(f"{quote_ident(n)} VARCHAR" for n in names)
+            ctx.engine.execute(f"CREATE OR REPLACE TEMP TABLE tab_xlsx (line BIGINT, {cols})")
+            batch: list[list[str | None]] = []
+            for line, values in enumerate(rows, start=header_row + 1):
+                texts = [cell_text(v) for v in values[:width]]
+                if not any(texts):
+                    continue
+                batch.append([str(line), *texts, *([None] * (width - len(texts)))])
+                if len(batch) >= BATCH:
+                    self._flush(ctx, names, batch)
+            self._flush(ctx, names, batch)
+        finally:
+            book.close()
+        head = ctx.engine.fetchall("SELECT * FROM tab_xlsx ORDER BY line LIMIT 500")
+
+        def sample(column: str) -> list[str]:
+            index = header.index(column) + 1
+            return [str(r[index]) for r in head if r[index]]
+
+        plan = build_plan(ctx, header, sample, mapping, None, None)
+        select = ", ".join(names)
+        stage_rows(ctx, plan, f"SELECT line, {select} FROM tab_xlsx", Params())  # noqa: S608 - code names
+        ctx.engine.execute("DROP TABLE IF EXISTS tab_xlsx")
+
+    @staticmethod
+    def _flush(ctx: StageContext, names: list[str], batch: list[list[str | None]]) -> None:
+        if not batch:
+            return
+        columns = list(zip(*batch, strict=True))
+        arrays = [pa.array([int(v or 0) for v in columns[0]], pa.int64())]
+        arrays += [pa.array(list(c), pa.string()) for c in columns[1:]]
+        ctx.engine.append_arrow("tab_xlsx", pa.table(arrays, names=["line", *names]))
+        batch.clear()

@@ -1,0 +1,278 @@
+"""Name normalisation for screening: any script and spelling to comparable tokens.
+
+Why: the same Malian may be listed as ``Mouhamadou Ould Sidi Ahmed``, ``Muhammad Uld Sidi Ahmad`` or
+``محمد ولد سيدي أحمد``. Comparing raw strings misses him; so each name becomes tokens carrying a
+canonical form (transliterated to ASCII, given-name variants folded to one key), a *kind*
+(name, particle, patronymic marker, legal form, number) that sets its weight, and a phonetic
+skeleton for spellings no table lists.
+
+The knowledge is data (``data/names.yaml``); this module only interprets it.
+
+Example::
+
+    >>> [t.canon for t in tokenize("Mouhamadou Ould Abdel Kader", "Person")]
+    ['muhammad', 'bin', 'abdulkadir']
+    >>> skeleton("ousmane") == skeleton("usman")
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from rigour.text import ascii_text
+
+NAME, PARTICLE, MARKER, LEGAL, NUMBER = "name", "particle", "marker", "legal", "number"
+WEIGHTS = {NAME: 1.0, PARTICLE: 0.25, MARKER: 0.25, LEGAL: 0.2, NUMBER: 1.0, "generic": 0.5}
+_SPLIT = re.compile(r"[^a-z0-9]+")
+_ABD = re.compile(r"^abd(?:el|al|ul|oul|ou|u|e|a|o)?(?=[a-z]{3})")
+_SKELETON_RULES = (
+    ("tch", "c"), ("dj", "j"), ("ch", "s"), ("sh", "s"), ("kh", "k"), ("gh", "g"), ("ph", "f"),
+    ("th", "t"), ("dh", "d"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("q", "k"), ("c", "k"),
+    ("z", "s"), ("y", "i"), ("w", "u"), ("x", "ks"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a name: its canonical text, kind, weight and phonetic skeleton."""
+
+    canon: str
+    kind: str
+    raw: str
+    weight: float
+    skeleton: str
+    translit: bool = False  # written in another script: vowels are a guess, trust the skeleton
+
+
+@cache
+def knowledge() -> dict[str, Any]:
+    """The name tables of ``data/names.yaml``, indexed for lookups (loaded once)."""
+    raw = yaml.safe_load(
+        (resources.files("moneytrail.screen") / "data" / "names.yaml").read_text("utf-8")
+    )
+    variants: dict[str, str] = {}
+    for group in raw["given_name_variants"]:
+        for spelling in group:
+            key = _plain(str(spelling)).replace(" ", "")
+            variants.setdefault(key, _plain(str(group[0])))
+            variants.setdefault(_ABD.sub("abd", key), _plain(str(group[0])))
+    legal: dict[tuple[str, ...], str] = {}
+    for form, spellings in raw["legal_forms"].items():
+        for spelling in spellings:
+            legal[tuple(_plain(str(spelling)).split())] = str(form)
+    return {
+        "variants": variants,
+        "markers": frozenset(raw["patronymic_markers"]),
+        "particles": frozenset(raw["particles"]),
+        "titles": frozenset(_plain(str(t)) for t in raw["titles"]),
+        "legal": legal,
+        "legal_max": max(len(k) for k in legal),
+        "generic": frozenset(raw["generic_org_words"]),
+    }
+
+
+_ELISION = re.compile(r"\b([dlDL])['\u2019](?=[aeiouyhAEIOUYHéÉèÈ])")
+_LEET = str.maketrans("013456789", "oieasgtbg")
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, group in enumerate(
+        [
+            "zero", "one first un une premier premiere", "two second deux deuxieme",
+            "three third trois troisieme", "four fourth quatre", "five fifth cinq",
+            "six sixth", "seven seventh sept", "eight eighth huit", "nine ninth neuf",
+            "ten tenth dix",
+        ]
+    )
+    for w in group.split()
+}  # fmt: skip
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "vingt": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+}
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|er|e|eme)$")
+
+
+def _numbers(words: list[str]) -> list[str]:
+    """Number words and ordinals as digits (``forty four`` -> ``44``, ``1st`` -> ``1``); words
+    mixing letters and digits read as letters (``ig0r`` -> ``igor``, a common obfuscation)."""
+    out: list[str] = []
+    for word in words:
+        if m := _ORDINAL.match(word):
+            word = m.group(1)
+        elif any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
+            word = word.translate(_LEET)
+        word = _NUMBER_WORDS.get(word, word)
+        if (
+            out
+            and out[-1].isdigit()
+            and int(out[-1]) in _TENS.values()
+            and len(word) == 1
+            and word.isdigit()
+        ):
+            out[-1] = str(int(out[-1]) + int(word))
+            continue
+        out.append(str(_TENS[word]) if word in _TENS else word)
+    return out
+
+
+def _plain(text: str) -> str:
+    """ASCII lower case words separated by single spaces (any script transliterated)."""
+    text = _ELISION.sub(r"\1 ", text)  # French d'/l' + vowel: "d'intérêt" -> "d intérêt"
+    text = text.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("`", "")
+    text = ascii_text(text).lower().replace("'", "")
+    text = re.sub(r"(?<=\b[a-z])\.(?=[a-z]\b)", "", text)  # p.l.c. -> plc, S.A.R.L -> sarl
+    return " ".join(_SPLIT.split(text)).strip()
+
+
+@lru_cache(maxsize=65536)
+def skeleton(word: str) -> str:
+    """Phonetic key of a transliterated word: common digraphs folded, inner vowels dropped.
+
+    Built for Arabic and West African names written by French or English ears (ou/u, ch/sh,
+    kh/k, dj/j, q/k, doubled letters).
+
+    >>> skeleton("mouhamed"), skeleton("muhammad"), skeleton("cheikh"), skeleton("shaykh")
+    ('mhmd', 'mhmd', 'sk', 'sk')
+    """
+    for old, new in _SKELETON_RULES:
+        word = word.replace(old, new)
+    if not word:
+        return ""
+    head, tail = word[0], re.sub(r"[aeiou]", "", word[1:])
+    key = head + tail
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def _canon_word(word: str) -> str:
+    table = knowledge()["variants"]
+    if word in table:
+        return str(table[word])
+    stripped = _ABD.sub("abd", word) if word.startswith("abd") else word
+    return str(table.get(stripped, stripped))
+
+
+def _join_compounds(words: list[str]) -> list[str]:
+    """Glue split compound names: ``abdel kader`` -> ``abdelkader``, ``abd al rahman``."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in ("abd", "abdel", "abdul", "abdoul", "abdal", "abdou", "abdu") and i + 1 < len(
+            words
+        ):
+            nxt = i + 1
+            if words[nxt] in ("al", "el", "ul", "ar", "er", "ur", "as", "es") and nxt + 1 < len(
+                words
+            ):
+                nxt += 1
+            out.append("abd" + words[nxt])
+            i = nxt + 1
+            continue
+        if (
+            word in ("abu", "abou", "abo", "bou")
+            and i + 1 < len(words)
+            and words[i + 1] in ("bakr", "bakar", "bacar", "baker")
+        ):
+            out.append("abubakar")
+            i += 2
+            continue
+        out.append(word)
+        i += 1
+    return out
+
+
+def _legal_spans(words: list[str]) -> list[tuple[int, int, str]]:
+    """(start, end, form) of legal-form phrases, longest first, not overlapping."""
+    table, longest = knowledge()["legal"], knowledge()["legal_max"]
+    spans: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            form = table.get(tuple(words[i : i + size]))
+            if form is not None:
+                spans.append((i, i + size, form))
+                i += size
+                break
+        else:
+            i += 1
+    return spans
+
+
+def _strip_accents(text: str) -> str:
+    """Latin text without diacritics (é -> e): tells accents apart from another script."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def tokenize(name: str, schema: str = "Person") -> tuple[Token, ...]:
+    """Tokens of ``name`` read as a ``schema`` name (Person rules or organisation rules)."""
+    known = knowledge()
+    translit = not name.isascii() and ascii_text(name).lower() != _strip_accents(name).lower()
+    words = _numbers(_plain(name).split())
+    person = schema == "Person"
+    tokens: list[Token] = []
+    if person:
+        words = [w for w in words if w not in known["titles"]]
+        for position, word in enumerate(_join_compounds(words)):
+            kind = (
+                NAME
+                if position == 0 or len(words) == 1
+                else MARKER
+                if word in known["markers"]
+                else PARTICLE
+                if word in known["particles"]
+                else NAME
+            )
+            canon = "bin" if kind == MARKER else _canon_word(word)
+            kind = NUMBER if word.isdigit() else kind
+            tokens.append(Token(canon, kind, word, WEIGHTS[kind], skeleton(canon), translit))
+        return tuple(tokens)
+    spans = {start: (end, form) for start, end, form in _legal_spans(words)}
+    i = 0
+    while i < len(words):
+        if i in spans:
+            end, form = spans[i]
+            tokens.append(Token(form, LEGAL, " ".join(words[i:end]), WEIGHTS[LEGAL], form))
+            i = end
+            continue
+        word = words[i]
+        kind = (
+            NUMBER
+            if any(c.isdigit() for c in word)
+            else "generic"
+            if word in known["generic"]
+            else NAME
+        )
+        tokens.append(
+            Token(
+                word,
+                NAME if kind == "generic" else kind,
+                word,
+                WEIGHTS[kind],
+                skeleton(word),
+                translit,
+            )
+        )
+        i += 1
+    return tuple(tokens)

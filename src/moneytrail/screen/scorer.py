@@ -1,0 +1,166 @@
+"""The ``sahel-names`` scorer (version 1): one query against one list entry, explained.
+
+Why a named, versioned scorer: a finding says which algorithm produced it, so when the rules
+change (v2) old findings stay interpretable and can be re-run. The name score is the best
+:func:`~moneytrail.screen.compare.compare_tokens` over the entry's names; facts corroborate or
+penalise it: a date of birth within ``dob_year_tolerance`` years (bonus) or only far-off dates
+(penalty), a shared or disjoint country/nationality, a shared identifier (strong bonus). Every
+step is a feature in the explanation.
+
+Example::
+
+    >>> from moneytrail.screen.entry import ListEntry
+    >>> e = ListEntry("QDi.316", "Person", ("IYAD AG GHALI",), birth_dates=("1958",))
+    >>> hit = score_entry(Query("Iyad Ag Ghaly", birth_date="1958-01-01"), e, ScreenSettings())
+    >>> hit.score >= 0.9, [f["feature"] for f in hit.features][-1]
+    (True, 'dob_match')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from moneytrail.screen.compare import compare_tokens
+from moneytrail.screen.entry import ListEntry
+from moneytrail.screen.names import tokenize
+from moneytrail.screen.settings import ScreenSettings
+
+SCORER_NAME = "sahel-names"
+SCORER_VERSION = 1
+PERSON_ONLY = frozenset({"Person"})
+_ID_CLEAN = re.compile(r"[^0-9A-Z]")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What is screened: a name and, when known, facts that corroborate a hit."""
+
+    name: str
+    schema: str | None = None  # Person | Organization | None (compare with the entry's rules)
+    birth_date: str | None = None
+    countries: tuple[str, ...] = ()
+    identifiers: tuple[str, ...] = ()
+
+
+@dataclass
+class Hit:
+    """A scored list entry: overall score, best name, and the explanation."""
+
+    entry: ListEntry
+    score: float
+    name_score: float
+    matched_name: str
+    features: list[dict[str, Any]] = field(default_factory=list)
+    tag: str = ""  # which list (version) the entry came from, set by the candidate index
+
+    def explanation(self) -> dict[str, Any]:
+        """JSON-ready explanation stored with a finding."""
+        return {
+            "scorer": SCORER_NAME,
+            "version": SCORER_VERSION,
+            "matched_name": self.matched_name,
+            "name_score": round(self.name_score, 4),
+            "score": round(self.score, 4),
+            "features": self.features,
+        }
+
+
+def rules_for(query: Query, entry: ListEntry) -> str | None:
+    """Which name rules apply; ``None`` when a person is compared with a company or vessel."""
+    if query.schema is None or entry.schema == "LegalEntity":
+        return "Person" if entry.schema in PERSON_ONLY else "Organization"
+    if (query.schema in PERSON_ONLY) != (entry.schema in PERSON_ONLY):
+        return None
+    return "Person" if query.schema in PERSON_ONLY else "Organization"
+
+
+def _years(values: tuple[str, ...]) -> list[int]:
+    return [int(v[:4]) for v in values if v[:4].isdigit()]
+
+
+def _corroborate(
+    query: Query, entry: ListEntry, settings: ScreenSettings
+) -> tuple[float, list[dict[str, Any]]]:
+    delta = 0.0
+    features: list[dict[str, Any]] = []
+    if query.birth_date and entry.birth_dates and query.birth_date[:4].isdigit():
+        year = int(query.birth_date[:4])
+        close = [
+            y for y in _years(entry.birth_dates) if abs(y - year) <= settings.dob_year_tolerance
+        ]
+        if close:
+            delta += settings.dob_match_bonus
+            features.append(
+                {
+                    "feature": "dob_match",
+                    "query": query.birth_date,
+                    "list": list(entry.birth_dates),
+                    "value": settings.dob_match_bonus,
+                }
+            )
+        elif _years(entry.birth_dates):
+            delta -= settings.dob_mismatch_penalty
+            features.append(
+                {
+                    "feature": "dob_mismatch",
+                    "query": query.birth_date,
+                    "list": list(entry.birth_dates),
+                    "value": -settings.dob_mismatch_penalty,
+                }
+            )
+    places = set(entry.nationalities) | set(entry.countries)
+    if query.countries and places:
+        shared = sorted(set(query.countries) & places)
+        if shared:
+            delta += settings.country_match_bonus
+            features.append(
+                {
+                    "feature": "country_match",
+                    "values": shared,
+                    "value": settings.country_match_bonus,
+                }
+            )
+        else:
+            delta -= settings.country_mismatch_penalty
+            features.append(
+                {
+                    "feature": "country_mismatch",
+                    "query": list(query.countries),
+                    "list": sorted(places),
+                    "value": -settings.country_mismatch_penalty,
+                }
+            )
+    if query.identifiers and entry.identifiers:
+        mine = {_ID_CLEAN.sub("", i.upper()) for i in query.identifiers} - {""}
+        shared_ids = [v for _, v in entry.identifiers if _ID_CLEAN.sub("", v.upper()) in mine]
+        if shared_ids:
+            delta += settings.identifier_match_bonus
+            features.append(
+                {
+                    "feature": "identifier_match",
+                    "values": shared_ids,
+                    "value": settings.identifier_match_bonus,
+                }
+            )
+    return delta, features
+
+
+def score_entry(query: Query, entry: ListEntry, settings: ScreenSettings) -> Hit:
+    """Score ``query`` against every name of ``entry`` and corroborate with the other facts."""
+    rules = rules_for(query, entry)
+    best = Hit(entry, 0.0, 0.0, entry.primary_name)
+    if rules is None:
+        return best
+    q_tokens = tokenize(query.name, rules)
+    for name in entry.names:
+        score, features = compare_tokens(q_tokens, tokenize(name, rules), rules == "Person")
+        if score > best.name_score:
+            best = Hit(entry, score, score, name, features)
+    if best.name_score <= 0:
+        return best
+    delta, facts = _corroborate(query, entry, settings)
+    best.score = max(0.0, min(1.0, best.name_score + delta))
+    best.features = [*best.features, *facts]
+    return best

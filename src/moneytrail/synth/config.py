@@ -1,0 +1,61 @@
+"""Settings of one synthetic scenario and the package data it is built from.
+
+Everything that shapes the economy (names, countries, sectors, activity rates, typology rates)
+is YAML in ``moneytrail/synth/data`` so that a trainer can read and change it without code.
+
+>>> SynthConfig(scale=500, seed=7).days
+365
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class SynthConfig:
+    """One scenario: ``scale`` residents over ``days`` days from ``start``.
+
+    ``typology_rate`` multiplies the per-typology rates of ``typologies.yaml``; ``difficulty``
+    (0 easy .. 1 hard) spreads criminal flows over more time, more hops and amounts closer to
+    normal ones; ``typologies`` restricts injection to these names (empty: all);
+    ``sanctions_list`` is a UN consolidated XML file (default: the extract shipped with the
+    package); ``chunk_days`` bounds memory: transactions are generated and written that many
+    days at a time.
+    """
+
+    scale: int = 1000
+    seed: int = 0
+    days: int = 365
+    start: date = date(2025, 1, 1)
+    typology_rate: float = 1.0
+    difficulty: float = 0.5
+    typologies: tuple[str, ...] = ()
+    sanctions_list: Path | None = None
+    chunk_days: int = 7
+    row_group_size: int = 131_072
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def scope(self) -> str:
+        """Scope of the natural keys of this scenario's parties and transactions."""
+        return f"synth-{self.seed}"
+
+
+@cache
+def load_data(name: str) -> Any:
+    """Parsed YAML file ``name`` of the package data (cached, read-only by convention)."""
+    text = resources.files("moneytrail.synth").joinpath("data").joinpath(name).read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def data_path(name: str) -> Path:
+    """Filesystem path of package data file ``name``."""
+    return Path(str(resources.files("moneytrail.synth").joinpath("data").joinpath(name)))

@@ -1,0 +1,123 @@
+"""Turning what the analyst names (account numbers, a party, transaction ids, an amount) into
+the per-transaction seed vector the kernels read.
+
+Why a vector: ``seed[i] > 0`` says "up to this many units of transaction ``i``'s arrival are the
+money we follow"; the kernels then need no knowledge of how the seed was chosen.
+
+Rules (docs/tracing.md, "Seeds"):
+
+- accounts / party, forward: every inflow of a seed account from a non-seed account (or from
+  outside the data) at or after ``start``; backward: every outflow to a non-seed account;
+- transactions: their full amount, at the transaction;
+- an amount on one account at a time ``at``: a virtual arrival of that amount on the account,
+  before the transactions of the same instant (forward), after them (backward).
+
+Example::
+
+    ids = resolve_accounts(engine, ["+22376123456"])  # numbers or ids
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+import pyarrow as pa
+
+from moneytrail.engine.base import Engine
+from moneytrail.errors import UsageError
+from moneytrail.trace.index import I64, TemporalIndex
+from moneytrail.trace.model import Direction, Seed, TraceSettings
+
+
+def resolve_accounts(engine: Engine, refs: Sequence[str]) -> list[str]:
+    """Account ids for ``refs`` given as ids or numbers (IBAN, MSISDN...); unknown -> error."""
+    found: list[str] = []
+    for ref in refs:
+        rows = engine.fetchall(
+            "SELECT id FROM accounts WHERE id = ? OR number = ? ORDER BY id", [ref, ref]
+        )
+        if not rows:
+            raise UsageError("error.trace_unknown_account", account=ref)
+        found.extend(str(r[0]) for r in rows)
+    return sorted(set(found))
+
+
+def resolve_party(engine: Engine, ref: str) -> list[str]:
+    """Ids of every account held by the party ``ref`` (its id, or its exact name)."""
+    rows = engine.fetchall(
+        "SELECT a.id FROM accounts a JOIN parties p ON p.id = a.holder_party_id"
+        " WHERE p.id = ? OR lower(p.name) = lower(?) ORDER BY a.id",
+        [ref, ref],
+    )
+    if not rows:
+        raise UsageError("error.trace_unknown_party", party=ref)
+    return [str(r[0]) for r in rows]
+
+
+def resolve_transactions(index: TemporalIndex, refs: Sequence[str]) -> I64:
+    """Positions in ``index`` of the transaction ids ``refs``; unknown -> error."""
+    positions = []
+    for ref in refs:
+        found = index.position_of(ref)
+        if found is None:
+            raise UsageError("error.trace_unknown_transaction", transaction=ref)
+        positions.append(found)
+    return np.asarray(sorted(set(positions)), dtype=np.int64)
+
+
+def seed_accounts(engine: Engine, seed: Seed) -> list[str]:
+    """All account ids the seed names directly or through its party."""
+    accounts = resolve_accounts(engine, seed.accounts) if seed.accounts else []
+    if seed.party:
+        accounts = sorted(set(accounts) | set(resolve_party(engine, seed.party)))
+    return accounts
+
+
+def seed_vector(
+    index: TemporalIndex, seed: Seed, accounts: list[str], settings: TraceSettings
+) -> I64:
+    """``seed[i]``: traced units entering with transaction ``i`` (before any virtual row)."""
+    vector = np.zeros(len(index), dtype=np.int64)
+    if seed.transactions:
+        chosen_tx = resolve_transactions(index, seed.transactions)
+        vector[chosen_tx] = index.amount[chosen_tx]
+    if accounts and seed.amount is None:
+        member = np.zeros(index.n_accounts + 1, dtype=bool)  # last slot: outside (-1)
+        member[index.account_positions(accounts)] = True
+        inside = member[index.dst] if settings.direction is Direction.FORWARD else member[index.src]
+        other = member[index.src] if settings.direction is Direction.FORWARD else member[index.dst]
+        chosen = inside & ~other
+        if settings.start is not None:
+            chosen &= index.ts >= _micros(settings.start)
+        vector[chosen] = index.amount[chosen]
+    return vector
+
+
+def virtual_arrival(
+    index: TemporalIndex, seed: Seed, accounts: list[str], settings: TraceSettings
+) -> tuple[int, int, int, int] | None:
+    """``(position, account, units, ts)`` of the virtual arrival of ``seed.amount``, if any."""
+    if seed.amount is None:
+        return None
+    if len(accounts) != 1:
+        raise UsageError("error.trace_amount_needs_one_account", count=len(accounts))
+    found = index.account_positions(accounts)
+    if not found or not np.any((index.src == found[0]) | (index.dst == found[0])):
+        raise UsageError("error.trace_account_no_transactions", account=accounts[0])
+    forward = settings.direction is Direction.FORWARD
+    at = seed.at or settings.start
+    if at is not None:
+        ts = _micros(at)
+    elif len(index):
+        ts = int(index.ts[0]) if forward else int(index.ts[-1])
+    else:
+        ts = 0
+    position = int(np.searchsorted(index.ts, ts, side="left" if forward else "right"))
+    return position, found[0], index.to_units(seed.amount), ts
+
+
+def _micros(when: datetime) -> int:
+    """Naive UTC datetime to microseconds since the epoch (the index's time unit)."""
+    return int(pa.scalar(when, type=pa.timestamp("us")).cast(pa.int64()).as_py())

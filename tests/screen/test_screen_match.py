@@ -1,0 +1,167 @@
+"""The sahel-names scorer: transliterations, order, particles, legal forms, corroboration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from moneytrail.screen.compare import compare_names
+from moneytrail.screen.entry import ListEntry, SanctionsList
+from moneytrail.screen.evaluate import evaluate_cases, evaluate_reference
+from moneytrail.screen.index import CandidateIndex
+from moneytrail.screen.lists import load_list
+from moneytrail.screen.names import skeleton, tokenize
+from moneytrail.screen.scorer import Query, score_entry
+from moneytrail.screen.settings import ScreenSettings
+
+THRESHOLD = ScreenSettings().threshold
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "schema"),
+    [
+        ("Mohamed Ould Sidi", "Muhammad Uld Sidi", "Person"),
+        ("Mouhamadou Ag Intalla", "Mohamed Ag Intallah", "Person"),
+        ("Abdel Kader Ben Ali", "Abdelkader Bin Ali", "Person"),
+        ("Ousmane el-Hadj Diallo", "Usman Diallo", "Person"),
+        ("Iyad Ag Ghali", "GHALI, Iyad Ag", "Person"),
+        ("IYAD AG GHALI", "اياد اغ غالي", "Person"),
+        ("Amadou Koufa", "Amadou Kouffa", "Person"),
+        ("Boubacar Ould Hamadi", "Aboubakar Ould Hamadi", "Person"),
+        ("Ets Sahel Or SARL", "Etablissements Sahel Or", "Organization"),
+        ("GIE Tassaght", "Groupement d'interet economique Tassaght", "Organization"),
+        ("Xi Jinping", "Xi Jin Ping", "Person"),
+    ],
+)
+def test_same_person_across_spellings(a: str, b: str, schema: str) -> None:
+    assert compare_names(a, b, schema).score >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "schema"),
+    [
+        ("SALMAN BIN MUHAMMAD AL-RAWI", "MUHAMMAD BIN SALMAN AL-RAWI", "Person"),  # father/son flip
+        ("Mohamed Ould Sidi", "Mohamed Ould Baba", "Person"),
+        ("Amadou Koufa", "Ahmed, Abubakar K.", "Person"),  # an initial proves little
+        ("Oumar", "Oumar Ould Hamaha", "Person"),  # one given name is weak evidence
+        ("Management Company 23", "Management Company", "Organization"),
+        ("Sahel Or SARL", "Sahel Fer SARL", "Organization"),
+    ],
+)
+def test_different_people_stay_apart(a: str, b: str, schema: str) -> None:
+    assert compare_names(a, b, schema).score < THRESHOLD
+
+
+def test_features_explain_which_values_fired() -> None:
+    match = compare_names("Mohamed Ould Sidi", "Muhammad Uld Sidi", "Person")
+    variant = [f for f in match.features if f["feature"] == "name_variant"]
+    assert {
+        "feature": "name_variant",
+        "query": "mohamed",
+        "list": "muhammad",
+        "value": 0.98,
+    } in variant
+    flip = compare_names("SALMAN BIN MUHAMMAD AL-RAWI", "MUHAMMAD BIN SALMAN AL-RAWI", "Person")
+    assert any(f["feature"] == "different_father" for f in flip.features)
+
+
+def test_tokens_and_skeletons() -> None:
+    assert [t.canon for t in tokenize("Mouhamadou Ould Abdel Kader", "Person")] == [
+        "muhammad",
+        "bin",
+        "abdulkadir",
+    ]
+    assert [t.kind for t in tokenize("Ets Baba SARL", "Organization")] == ["legal", "name", "legal"]
+    assert skeleton("ousmane") == skeleton("usman") == "usmn"
+    assert [t.canon for t in tokenize("Ig0r Brigade Forty-Four", "Person")] == [
+        "igor",
+        "brigade",
+        "44",
+    ]
+
+
+def test_corroboration_moves_the_score() -> None:
+    entry = ListEntry(
+        "QDi.316",
+        "Person",
+        ("IYAD AG GHALI",),
+        birth_dates=("1958",),
+        nationalities=("ML",),
+        identifiers=(("Passport", "A1037434"),),
+    )
+    settings = ScreenSettings()
+    plain = score_entry(Query("Iyad Ag Ghaly"), entry, settings).score
+    good = score_entry(
+        Query("Iyad Ag Ghaly", birth_date="1959", countries=("ML",)), entry, settings
+    )
+    bad = score_entry(Query("Iyad Ag Ghaly", birth_date="1990", countries=("SN",)), entry, settings)
+    assert bad.score < plain <= good.score
+    assert [f["feature"] for f in bad.features][-2:] == ["dob_mismatch", "country_mismatch"]
+    weak = score_entry(Query("Iyad Ghaly Ibrahim", identifiers=("A 1037434",)), entry, settings)
+    assert weak.features[-1] == {
+        "feature": "identifier_match",
+        "values": ["A1037434"],
+        "value": settings.identifier_match_bonus,
+    }
+    company = score_entry(Query("Iyad Ag Ghali", schema="Organization"), entry, settings)
+    assert company.score == 0.0  # a company is never matched with a person
+
+
+def test_index_finds_arabic_script_query_in_real_un_list(shared_data: Path) -> None:
+    un = load_list(shared_data / "sanctions/un/UN_consolidated_2026-02-27.xml")
+    index = CandidateIndex([un])
+    settings = ScreenSettings()
+    hits = index.screen(Query("اياد اغ غالي", schema="Person"), settings)
+    assert hits[0].entry.entry_id == "QDi.316"
+    hits = index.screen(Query("Ghali Iyad", birth_date="1958", countries=("ML",)), settings)
+    assert hits[0].entry.entry_id == "QDi.316" and hits[0].score >= THRESHOLD
+    koufa = index.screen(Query("Amadou Kouffa"), settings)
+    assert koufa[0].entry.entry_id == "QDi.425"
+    assert len(index.candidates(Query("Amadou Kouffa"), 200)) < len(un.entries) / 4  # blocking
+
+
+def test_index_keeps_tags_and_ranks() -> None:
+    lst = SanctionsList(
+        "custom",
+        [
+            ListEntry("1", "Person", ("Hamadou Ould Baba",)),
+            ListEntry("2", "Person", ("Amadou Ould Baba",)),
+            ListEntry("3", "Organization", ("Baba Transport SARL",)),
+        ],
+    )
+    hits = CandidateIndex([lst], tags=["v1"]).screen(
+        Query("Ahmadou Ould Baba", "Person"), ScreenSettings()
+    )
+    assert [h.entry.entry_id for h in hits] == ["1", "2"] or [h.entry.entry_id for h in hits] == [
+        "2",
+        "1",
+    ]
+    assert {h.tag for h in hits} == {"v1"}
+
+
+def test_settings_from_file(tmp_path: Path) -> None:
+    path = tmp_path / "screen.toml"
+    path.write_text("[screen]\nthreshold = 0.9\nmax_candidates = 50\n", encoding="utf-8")
+    settings = ScreenSettings.from_file(path)
+    assert (settings.threshold, settings.max_candidates, settings.review_threshold) == (
+        0.9,
+        50,
+        0.7,
+    )
+    with pytest.raises(ValueError, match="threshhold"):
+        ScreenSettings.from_mapping({"threshhold": 0.9})
+
+
+def test_evaluation_on_name_bench(shared_data: Path) -> None:
+    folder = shared_data / "names/opensanctions"
+    ours = evaluate_cases(folder / "nomenklatura_name_bench_cases.csv")
+    reference = evaluate_reference(folder / "nomenklatura_name_bench_logicv2_results.csv")
+    assert ours["pairs"] == 826
+    assert (reference["pairs"], reference["precision"], reference["recall"], reference["f1"]) == (
+        812,
+        0.7616,
+        0.8214,
+        0.7904,
+    )
+    assert ours["f1"] >= 0.84 and ours["f1"] > reference["f1"]
