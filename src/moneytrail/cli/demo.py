@@ -1,7 +1,9 @@
 """``moneytrail demo``: the main job on the embedded default, for a new user's first minute.
 
-Builds a fresh workspace from the samples shipped inside the package (no network, no server) and
-prints its summary. Later capabilities extend it into the whole investigation.
+Builds a fresh workspace from the samples shipped inside the package (a camt.053 bank statement
+and a mobile-money export) plus a generated Sahel scenario (``moneytrail.synth``, seed 7), prints
+its summary, then follows the scenario's starting clue — the ransom payments of its
+kidnapping case — forward with FIFO and prints where the money went. No network, no server.
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ import typer
 
 from moneytrail.cli.commands import show_info, show_outcome
 from moneytrail.cli.common import console, print_json, progress_bars, tr
+from moneytrail.cli.trace_cmd import show as show_trace
 from moneytrail.errors import UsageError
 from moneytrail.ingest.base import IngestOptions
+from moneytrail.synth import INGEST_ORDER, generate
+from moneytrail.synth.config import SynthConfig
+from moneytrail.trace.model import Seed
 from moneytrail.workspace import DB_NAME, Workspace
 
 MARKER = ".moneytrail-demo"
@@ -51,14 +57,25 @@ def demo(
             shutil.rmtree(out)
     with Workspace.init(out) as ws:
         (out / MARKER).write_text("built by moneytrail demo; safe to delete\n", encoding="utf-8")
+        scenario = generate(SynthConfig(scale=300, seed=7, days=90), out / "scenario")
+        files = sample_files() + [scenario.files[kind] for kind in INGEST_ORDER]
         with progress_bars(not json_out) as bars:
-            outcomes = ws.ingest(sample_files(), IngestOptions(), bars)
+            outcomes = ws.ingest(files, IngestOptions(), bars)
         summary = ws.info()
+        clue = ws.engine.fetchall(
+            "SELECT subject_id FROM read_parquet(?) WHERE role = 'ransom_split'"
+            " AND instance_id = (SELECT min(instance_id) FROM read_parquet(?)"
+            "  WHERE typology = 'kidnap_ransom') ORDER BY subject_id",
+            [str(scenario.files["truth_members"]), str(scenario.files["truth_instances"])],
+        )
+        traced = ws.trace(Seed(transactions=tuple(r[0] for r in clue)))
     if json_out:
-        print_json({"files": outcomes, "info": summary})
+        print_json({"files": outcomes, "info": summary, "trace": traced})
     else:
         console.print(tr("cli.demo_title", path=str(out)))
         for outcome in outcomes:
             show_outcome(outcome)
         show_info(summary)
+        console.print(tr("cli.demo_trace", count=len(clue)))
+        show_trace(traced)
     return 0 if all(o.status.value == "loaded" for o in outcomes) else 3

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from moneytrail.cli.common import console, print_json, state
+from moneytrail.cli.common import console, print_json, state, tr
 from moneytrail.training.answers import AnswerKey, load_answer
+from moneytrail.training.dossier import LEVELS, new_exercise
 from moneytrail.training.grading import grade
 
 exercise_app = typer.Typer(help="Training exercises / exercices de formation", no_args_is_help=True)
@@ -54,3 +55,27 @@ def grade_cmd(
         )
     else:
         console.print(result.report(state.lang))
+
+
+@exercise_app.command("new")
+def new_cmd(
+    level: Annotated[str, typer.Option("--level", help=" | ".join(LEVELS))] = "beginner",
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same exercise")] = 0,
+    out: Annotated[Path, typer.Option("--out", help="Empty folder for dossier and key")] = Path(
+        "exercice"
+    ),
+    json_out: Annotated[bool, typer.Option("--json", help="One JSON document on stdout")] = False,
+) -> None:
+    """Generate a trainee dossier and its answer key / créer un exercice."""
+    made = new_exercise(level, seed, out)
+    if json_out:
+        print_json(made)
+    else:
+        console.print(
+            tr(
+                "cli.exercise_written",
+                exercise=made.exercise_id,
+                dossier=made.dossier,
+                answers=made.key,
+            )
+        )
