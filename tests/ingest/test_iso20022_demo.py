@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 from lxml import etree
 
 import moneytrail
 from moneytrail.ingest.base import IngestOptions
-from moneytrail.ingest.registry import REGISTRY
 from moneytrail.model.identifiers import is_iban
 from moneytrail.workspace import Workspace
 from tests.conftest import SHARED_DATA
@@ -62,14 +59,6 @@ def test_demo_statement_loads_whole_with_names_intact(ws: Workspace) -> None:
     }
 
 
-def _all_readers_present() -> bool:
-    modules = {entry.target.partition(":")[0] for entry in REGISTRY}
-    return all(importlib.util.find_spec(m) is not None for m in modules)
-
-
-@pytest.mark.skipif(
-    not _all_readers_present(), reason="the demo detects formats with every registered reader"
-)
 def test_demo_command_loads_the_statement(cli: Any, tmp_path: Path) -> None:
     result = cli("demo", "--out", tmp_path / "demo", "--json")
     files = {Path(f["path"]).name: f for f in result.json()["files"]}

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-import pytest
 
 from moneytrail.ingest.canonical_parquet import CanonicalParquetReader
 from moneytrail.synth import SynthResult
@@ -99,16 +98,6 @@ def test_unreadable_un_list_is_refused_cleanly(cli: Any, tmp_path: Path) -> None
     assert "bad.xml" in result.err and "Traceback" not in result.err
 
 
-def _all_readers_present() -> bool:
-    import importlib.util
-
-    from moneytrail.ingest.registry import REGISTRY
-
-    modules = {entry.target.partition(":")[0] for entry in REGISTRY}
-    return all(importlib.util.find_spec(m) is not None for m in modules)
-
-
-@pytest.mark.skipif(not _all_readers_present(), reason="detection tries every registered reader")
 def test_detection_picks_the_canonical_reader(scenario: SynthResult) -> None:
     from moneytrail.ingest.registry import detect_reader
 
