@@ -26,7 +26,15 @@ if TYPE_CHECKING:
     from moneytrail.trace.model import TraceResult, TraceSettings
 
 DB_NAME = "workspace.duckdb"
-CANONICAL_TABLES = ("sources", "parties", "identifiers", "accounts", "transactions", "quarantine")
+CANONICAL_TABLES = (
+    "sources",
+    "parties",
+    "identifiers",
+    "accounts",
+    "transactions",
+    "labels",
+    "quarantine",
+)
 
 
 @dataclass

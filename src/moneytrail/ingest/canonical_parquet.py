@@ -26,6 +26,9 @@ from moneytrail.ingest.canonical import STAGING, duckdb_type, staging_table
 
 MAGIC = b"PAR1"
 TABLES = ("transactions", "accounts", "parties", "identifiers")
+# Ground truth written by ``moneytrail synth`` (truth_members.parquet) loads into ``labels``:
+# the member's role is the label, the typology comes from truth_instances.parquet beside it.
+TRUTH_MEMBERS = ("instance_id", "role", "subject_id", "subject_kind")
 
 
 def canonical_kind(schema: pa.Schema) -> str | None:
@@ -34,6 +37,8 @@ def canonical_kind(schema: pa.Schema) -> str | None:
     for kind in TABLES:
         if sorted(STAGING[kind].names) == names:
             return kind
+    if tuple(names) == TRUTH_MEMBERS:
+        return "labels"
     return None
 
 
@@ -65,6 +70,9 @@ class CanonicalParquetReader:
             raise BadInputError("error.file_refused", problems=[problem], file=str(ctx.path))
         ctx.format = self.name
         ctx.mapping_used = {"table": kind}
+        if kind == "labels":
+            self._stage_truth(ctx)
+            return
         schema = STAGING[kind]
         # Column names and types come from the canonical schema (code), never from the file.
         select = ", ".join(
@@ -79,4 +87,24 @@ class CanonicalParquetReader:
             f"INSERT INTO {staging_table(kind)} ({columns}) "  # noqa: S608 - names from the code
             f"SELECT {select} FROM read_parquet(?, file_row_number = true)",
             [str(ctx.path)],
+        )
+
+    def _stage_truth(self, ctx: StageContext) -> None:
+        """Labels from ground truth; load it after the transactions it labels (others are
+        skipped by the commit step, since a label must point at a row of the workspace)."""
+        instances = ctx.path.with_name("truth_instances.parquet")
+        typology = "NULL"
+        join = ""
+        params = [str(ctx.path)]
+        if instances.exists():
+            typology = "i.typology"
+            join = " LEFT JOIN read_parquet(?) i ON i.instance_id = m.instance_id"
+            params.append(str(instances))
+        ctx.flush()
+        ctx.engine.execute(
+            "INSERT INTO stg_labels (subject_kind, subject_id, label, typology, instance_id,"  # noqa: S608 - fragments from the code
+            f" source_row) SELECT m.subject_kind, m.subject_id, m.role, {typology},"
+            " m.instance_id, m.file_row_number + 1"
+            f" FROM read_parquet(?, file_row_number = true) m{join}",
+            params,
         )
