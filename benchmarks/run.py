@@ -2,16 +2,16 @@
 
 ``ingest``: 5M-row mobile-money CSV, moneytrail vs bare DuckDB ``read_csv``.
 ``trace``: full FIFO trace and seeded 4-hop trace, moneytrail vs a NetworkX implementation.
-Sanctions-screening throughput has its own script: ``python -m benchmarks.screen_throughput``.
+``screen``: name-pair scoring and list screening, moneytrail vs nomenklatura logic-v2.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from benchmarks import bench_ingest, bench_trace
+from benchmarks import bench_ingest, bench_screen, bench_trace
 
-NAMES = ("ingest", "trace")
+NAMES = ("ingest", "trace", "screen")
 
 
 def main() -> None:
@@ -32,6 +32,8 @@ def main() -> None:
     for name in args.names or NAMES:
         if name == "ingest":
             print(bench_ingest.run(args.rows))
+        elif name == "screen":
+            print(bench_screen.run())
         else:
             print(bench_trace.run(args.trace_rows, args.peer_rows))
 

@@ -1,0 +1,125 @@
+"""Screening benchmark: our scorer and screening against nomenklatura's logic-v2, same run.
+
+Two figures, both on one core (``taskset -c 0`` when available):
+
+* pairs per second: every pair of OpenSanctions' 826-pair name benchmark compared by our
+  ``compare_names`` and by logic-v2 (``matcher.compare`` on FtM entities), same pairs;
+* queries per second: every name of those pairs screened against UN 2026-02-27 + OFAC SDN
+  2024-05-03 through our candidate index. logic-v2 has no index of its own (yente puts
+  Elasticsearch in front of it), so its brute-force rate is its pairs/s divided by the number of
+  list names a query would have to be compared with: a derived figure, labelled as such.
+
+logic-v2 runs in its own virtual environment (``benchmarks/.peer-nomenklatura``, created on first
+use with pip), since nomenklatura pins ``duckdb<2``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import ROOT, measure, stamp, write_section
+
+PEER_VENV = ROOT / "benchmarks" / ".peer-nomenklatura"
+PEER_PIN = "nomenklatura==4.17.4"
+
+
+def shared_data() -> Path:
+    """``shared/data`` beside the repository."""
+    for base in (ROOT, *ROOT.parents):
+        if (base / "shared" / "data").is_dir():
+            return base / "shared" / "data"
+    raise SystemExit("shared/data not found beside the repository")
+
+
+def cases_file() -> Path:
+    return shared_data() / "names/opensanctions/nomenklatura_name_bench_cases.csv"
+
+
+def job_pairs(cases: str, repeat: str) -> dict[str, Any]:
+    """Ours: compare every pair ``repeat`` times."""
+    from moneytrail.screen.compare import compare_names
+    from moneytrail.screen.evaluate import schema_of
+
+    with Path(cases).open(encoding="utf-8", newline="") as handle:
+        rows = [(r["name1"], r["name2"], schema_of(r["schema"])) for r in csv.DictReader(handle)]
+    started = time.perf_counter()
+    for _ in range(int(repeat)):
+        for left, right, schema in rows:
+            compare_names(left, right, schema)
+    return {"pairs": len(rows) * int(repeat), "seconds": time.perf_counter() - started}
+
+
+def job_queries(data: str) -> dict[str, Any]:
+    """Ours: screen every benchmark name against UN + OFAC through the candidate index."""
+    from moneytrail.screen.index import CandidateIndex
+    from moneytrail.screen.lists import load_list
+    from moneytrail.screen.scorer import Query
+    from moneytrail.screen.settings import ScreenSettings
+
+    base = Path(data)
+    lists = [
+        load_list(base / "sanctions/un/UN_consolidated_2026-02-27.xml"),
+        load_list(base / "sanctions/ofac_sdn_2024/sdn_2024-05-03.csv"),
+    ]
+    index = CandidateIndex(lists)
+    with (base / "names/opensanctions/nomenklatura_name_bench_cases.csv").open(
+        encoding="utf-8"
+    ) as f:
+        names = [n for row in csv.DictReader(f) for n in (row["name1"], row["name2"])]
+    settings = ScreenSettings()
+    started = time.perf_counter()
+    for name in names:
+        index.screen(Query(name), settings)
+    return {
+        "queries": len(names),
+        "seconds": time.perf_counter() - started,
+        "entries": len(index),
+        "names_indexed": sum(len(e.names) for e in index.entries),
+    }
+
+
+def _peer(cases: Path, repeat: int) -> dict[str, Any]:
+    python = PEER_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", PEER_PIN], check=True)
+    cmd = [str(python), str(ROOT / "benchmarks" / "peer_nomenklatura.py"), str(cases), str(repeat)]
+    if shutil.which("taskset"):
+        cmd = ["taskset", "-c", "0", *cmd]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def run(repeat: int = 3) -> str:
+    """Measure both sides and write the ``screen`` section of docs/benchmarks.md."""
+    cases = cases_file()
+    pairs = measure("bench_screen", "job_pairs", str(cases), str(repeat))
+    queries = measure("bench_screen", "job_queries", str(shared_data()))
+    peer = _peer(cases, repeat)
+    ours_pps = pairs.figures["pairs"] / pairs.figures["seconds"]
+    peer_pps = peer["pairs"] / peer["seconds"]
+    qps = queries.figures["queries"] / queries.figures["seconds"]
+    names = int(queries.figures["names_indexed"])
+    peer_qps = peer_pps / names
+    body = f"""## Sanctions screening: ours vs nomenklatura logic-v2
+
+{stamp()} Command: `python -m benchmarks.run screen`.
+
+| measure | moneytrail (`sahel-names` v1) | peer: nomenklatura logic-v2 | ratio |
+|---|---:|---:|---:|
+| name pairs compared per second, one core (826 pairs x {repeat}) | {ours_pps:,.0f} | {peer_pps:,.0f} | {ours_pps / peer_pps:.1f}x |
+| queries per second against UN + OFAC SDN ({queries.figures["entries"]:,} entries, {names:,} names) | {qps:,.1f} (candidate index) | {peer_qps:.3f} (derived: pairs/s / names, no index) | {qps / peer_qps:,.0f}x |
+
+Peak memory of our query job: {queries.peak_mib:,.0f} MiB. Goal: queries/s >= 100x logic-v2.
+The peer's query rate is derived, not run: logic-v2 is a pair scorer without a candidate index.
+"""
+    write_section("screen", body)
+    return body
