@@ -22,6 +22,8 @@ from moneytrail.ingest.base import IngestOptions
 from moneytrail.ingest.pipeline import FileOutcome, ProgressFactory, ingest_files
 
 if TYPE_CHECKING:
+    from moneytrail.network.graph import MoneyNetwork
+    from moneytrail.screen.settings import ScreenSettings
     from moneytrail.trace.model import Seed as TraceSeed
     from moneytrail.trace.model import TraceResult, TraceSettings
 
@@ -139,6 +141,20 @@ class Workspace:
         from moneytrail.trace import trace
 
         return trace(self.engine, seed, settings)
+
+    def screen(self, settings: ScreenSettings | None = None) -> dict[str, Any]:
+        """Screen every party against the latest loaded lists; see
+        :func:`moneytrail.screen.jobs.screen_parties` (matches become findings to review)."""
+        from moneytrail.screen.jobs import screen_parties
+        from moneytrail.screen.settings import ScreenSettings
+
+        return screen_parties(self.engine, settings or ScreenSettings())
+
+    def network(self) -> MoneyNetwork:
+        """The money network of the workspace; see :func:`moneytrail.network.build_graph`."""
+        from moneytrail.network.graph import build_graph
+
+        return build_graph(self.engine, self.reporting_currency)
 
     def info(self) -> WorkspaceInfo:
         """Counts, date range, currencies, channels and sources of the workspace."""

@@ -108,3 +108,19 @@ def test_screen_parties_stores_findings_once(ws: Workspace, shared_data: Path) -
         set_status(ws.engine, by_party["p1"]["id"], "cleared", None, "awa")
     with pytest.raises(UsageError):
         set_status(ws.engine, "nope", "confirmed", None, "awa")
+
+
+def test_workspace_facade_screens_its_parties(tmp_path: Path, shared_data: Path) -> None:
+    from moneytrail.screen.lists import load_list
+    from moneytrail.screen.store import save_list
+    from moneytrail.workspace import Workspace
+
+    un = shared_data / "sanctions/un/UN_consolidated_2026-02-27.xml"
+    with Workspace.init(tmp_path / "ws") as ws:
+        save_list(ws.engine, load_list(un), un)
+        ws.engine.execute(
+            "INSERT INTO parties VALUES ('p1', 'person', 'Iyad Ag Ghaly', NULL, NULL, NULL, 'ML', 's', 1)"
+        )
+        summary = ws.screen()
+        matches = ws.engine.fetchall("SELECT status FROM screening_matches")
+    assert summary and matches and {m[0] for m in matches} == {"to_review"}

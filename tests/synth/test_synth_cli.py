@@ -18,8 +18,10 @@ def test_reader_sniffs_only_canonical_tables(scenario: SynthResult, tmp_path: Pa
     for kind in FILES:
         path = scenario.files[kind]
         assert reader.sniff(path, path.read_bytes()[:64]) == 95
-    truth = scenario.files["truth_members"]
-    assert reader.sniff(truth, truth.read_bytes()[:64]) == 0
+    members = scenario.files["truth_members"]  # ground truth loads into labels
+    assert reader.sniff(members, members.read_bytes()[:64]) == 95
+    instances = scenario.files["truth_instances"]  # read beside members, never alone
+    assert reader.sniff(instances, instances.read_bytes()[:64]) == 0
     text = tmp_path / "a.csv"
     text.write_text("id,amount\n1,2\n")
     assert reader.sniff(text, text.read_bytes()) == 0

@@ -3,7 +3,8 @@
 Builds a fresh workspace from the samples shipped inside the package (a camt.053 bank statement
 and a mobile-money export) plus a generated Sahel scenario (``moneytrail.synth``, seed 7), prints
 its summary, then follows the scenario's starting clue — the ransom payments of its
-kidnapping case — forward with FIFO and prints where the money went. No network, no server.
+kidnapping case — forward with FIFO, prints where the money went, and draws the payer's
+one-hop money network to ``OUT/reseau_rancon.png``. No network connection, no server.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from moneytrail.cli.common import console, print_json, progress_bars, tr
 from moneytrail.cli.trace_cmd import show as show_trace
 from moneytrail.errors import UsageError
 from moneytrail.ingest.base import IngestOptions
+from moneytrail.network.ego import ego_network
+from moneytrail.network.picture import draw_ego
 from moneytrail.synth import INGEST_ORDER, generate
 from moneytrail.synth.config import SynthConfig
 from moneytrail.trace.model import Seed
@@ -69,6 +72,13 @@ def demo(
             [str(scenario.files["truth_members"]), str(scenario.files["truth_instances"])],
         )
         traced = ws.trace(Seed(transactions=tuple(r[0] for r in clue)))
+        payer = ws.engine.fetchall(
+            "SELECT src_account_id FROM transactions WHERE id = ?", [clue[0][0]]
+        )[0][0]
+        picture = out / "reseau_rancon.png"
+        draw_ego(
+            ego_network(ws.network(), str(payer), hops=1), picture, tr("cli.demo_picture_title")
+        )
     if json_out:
         print_json({"files": outcomes, "info": summary, "trace": traced})
     else:
@@ -78,4 +88,5 @@ def demo(
         show_info(summary)
         console.print(tr("cli.demo_trace", count=len(clue)))
         show_trace(traced)
+        console.print(tr("cli.demo_picture", path=str(picture)))
     return 0 if all(o.status.value == "loaded" for o in outcomes) else 3

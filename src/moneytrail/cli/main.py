@@ -53,6 +53,7 @@ COMMAND_MODULES = (
     "moneytrail.cli.screen_cmd",
     "moneytrail.cli.export_cmd",
     "moneytrail.cli.trace_cmd",
+    "moneytrail.cli.network_cmd",
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
