@@ -34,7 +34,7 @@ def test_cli_writes_then_ingest_loads_everything(cli: Any, tmp_path: Path) -> No
     summary = result.json()
     order = summary["ingest_order"]
     assert [Path(p).name for p in order] == [f"{k}.parquet" for k in FILES]
-    assert set(summary["truth"]) == {"truth_instances", "truth_members"}
+    assert set(summary["truth"]) == {"truth_instances", "truth_members", "truth_identities"}
     ws = tmp_path / "ws"
     assert cli("init", ws).code == 0
     loaded = cli("ingest", "-w", ws, "--format", "moneytrail", *order, "--json")

@@ -32,8 +32,9 @@ from moneytrail.ingest.canonical import ACCOUNTS, IDENTIFIERS, PARTIES
 from moneytrail.synth.batch import MICROS_PER_DAY, TxBatch
 from moneytrail.synth.behaviour import NormalActivity, day_micros
 from moneytrail.synth.config import SynthConfig, load_data
+from moneytrail.synth.duplicates import add_duplicates
 from moneytrail.synth.population import Population, build_population
-from moneytrail.synth.truth import write_truth
+from moneytrail.synth.truth import write_identities, write_truth
 from moneytrail.synth.typologies import TYPOLOGIES, InstanceBuilder, TypologyContext
 from moneytrail.synth.writer import TransactionWriter, write_rows
 
@@ -82,8 +83,10 @@ def generate(config: SynthConfig, out: Path) -> SynthResult:
     began = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     pop = build_population(config)
+    residents_end = len(pop.parties)
     normal = NormalActivity(pop, config)
     instances = inject(pop, config)
+    identities = add_duplicates(pop, config, residents_end)
     crime = TxBatch.concat([b.batch() for b in instances]).sorted()
     result = SynthResult(out)
     for kind, rows, schema in (
@@ -108,6 +111,7 @@ def generate(config: SynthConfig, out: Path) -> SynthResult:
         writer.close()
     result.rows["transactions"] = writer.rows
     result.files.update(write_truth(out, instances, config.row_group_size))
+    result.files.update(write_identities(out, identities, config.row_group_size))
     for inst in instances:
         result.instances[inst.typology] = result.instances.get(inst.typology, 0) + 1
     result.seconds = time.perf_counter() - began

@@ -28,7 +28,8 @@ class SynthConfig:
     normal ones; ``typologies`` restricts injection to these names (empty: all);
     ``sanctions_list`` is a UN consolidated XML file (default: the extract shipped with the
     package); ``chunk_days`` bounds memory: transactions are generated and written that many
-    days at a time.
+    days at a time; ``duplicate_rate`` is the share of residents who also appear as one or two
+    extra party records spelled another way (see :mod:`moneytrail.synth.duplicates`).
     """
 
     scale: int = 1000
@@ -41,6 +42,7 @@ class SynthConfig:
     sanctions_list: Path | None = None
     chunk_days: int = 7
     row_group_size: int = 131_072
+    duplicate_rate: float = 0.05
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

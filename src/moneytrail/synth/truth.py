@@ -5,6 +5,9 @@
 number of hops, the UN reference...). ``truth_members.parquet``: ``instance_id``,
 ``subject_kind`` (transaction / account / party), ``subject_id`` (the canonical id), ``role``.
 These files are not ingested: evaluation loads them beside the workspace.
+``truth_identities.parquet`` (same columns as ``truth_members``) says which party records are
+one person (see :mod:`moneytrail.synth.duplicates`); ``moneytrail ingest`` loads it into
+``labels`` with the label ``same_person``.
 
 >>> TRUTH_INSTANCES.names[:2]
 ['instance_id', 'typology']
@@ -77,3 +80,10 @@ def write_truth(
         paths["truth_members"], pa.Table.from_pylist(members, TRUTH_MEMBERS), row_group_size
     )
     return paths
+
+
+def write_identities(out: Path, rows: list[dict[str, str]], row_group_size: int) -> dict[str, Path]:
+    """Write ``truth_identities.parquet`` (party records of one person) under ``out``."""
+    path = out / "truth_identities.parquet"
+    write_table(path, pa.Table.from_pylist(rows, TRUTH_MEMBERS), row_group_size)
+    return {"truth_identities": path}
