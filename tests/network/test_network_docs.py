@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from moneytrail.cli.main import app  # noqa: F401  (registers every command, flows_cmd's too)
 from moneytrail.cli.network_cmd import network_app
 from moneytrail.network import graph, metrics, picture
 
@@ -13,7 +14,8 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "network.md"
 def test_every_subcommand_and_limit_is_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
     names = [c.name for c in network_app.registered_commands]
-    assert sorted(n for n in names if n) == ["export", "metrics", "path", "picture"]
+    expected = ["brokers", "export", "metrics", "path", "picture", "widest"]
+    assert sorted(n for n in names if n) == expected
     for name in names:
         assert f"moneytrail network {name}" in text
     assert f"{metrics.BETWEENNESS_EXACT_LIMIT:,}".replace(",", " ") in text

@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from moneytrail.cli.common import console, print_json, tr, workspace_path
+from moneytrail.cli.common import console, print_json, state, tr, workspace_path
 from moneytrail.errors import UsageError
 from moneytrail.trace.model import Direction, Policy, Seed, TraceResult, TraceSettings
 from moneytrail.workspace import Workspace
@@ -57,6 +57,9 @@ def trace_command(
         Path | None, typer.Option("--workspace", "-w", help="Workspace directory")
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="One JSON document on stdout")] = False,
+    sankey: Annotated[
+        Path | None, typer.Option("--sankey", help="Also draw a Sankey diagram (.png or .svg)")
+    ] = None,
 ) -> None:
     """Follow the money / suivre l'argent (FIFO, LIFO, pro-rata, poison)."""
     settings = TraceSettings(
@@ -75,10 +78,16 @@ def trace_command(
     )
     with Workspace.open(workspace_path(workspace), read_only=True) as ws:
         result = ws.trace(seed, settings)
+        if sankey is not None:
+            from moneytrail.flows.sankey import write_trace_sankey
+
+            write_trace_sankey(ws.engine, result, sankey, state.lang)
     if json_out:
         print_json(result)
     else:
         show(result)
+        if sankey is not None:
+            console.print(tr("flows.sankey_written", path=str(sankey)))
 
 
 def show(result: TraceResult) -> None:

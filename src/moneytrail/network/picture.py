@@ -6,8 +6,9 @@ Assumptions:
 
 - the drawing is deterministic (spring layout, fixed seed): same workspace, same picture;
 - a bare matplotlib ``Figure`` (Agg canvas): no pyplot state, no display needed;
-- labels use DejaVu Sans, shipped with matplotlib: Latin accents render; Arabic letters render
-  but unshaped and left to right (readable as letters, not as joined script);
+- labels use DejaVu Sans, shipped with matplotlib: Latin accents render; Arabic names read as
+  joined script, right to left (matplotlib 3.11 shapes with libraqm; where a renderer cannot,
+  ``moneytrail.flows.text.shape_label`` pre-shapes them);
 - edge width grows with the logarithm of the amount; colour says the account kind; parties
   are squares, accounts circles; shared identifiers are dashed red lines;
 - labels are drawn up to :data:`MAX_LABELS` nodes only; beyond, they would overlap anyway.
@@ -28,6 +29,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from moneytrail.errors import UsageError
+from moneytrail.flows.text import shape_label
 from moneytrail.network.graph import MoneyNetwork
 
 MAX_LABELS = 80
@@ -123,6 +125,7 @@ def _draw_nodes(net: MoneyNetwork, pos: dict[int, Any], ax: Axes, focus: str | N
         )
         if labels:
             text = node.label if len(node.label) <= 28 else node.label[:27] + "…"
+            text = shape_label(text)
             if node.country:
                 text += f" ({node.country})"
             ax.annotate(
