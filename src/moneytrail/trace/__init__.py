@@ -25,7 +25,14 @@ import numpy as np
 
 from moneytrail.engine.base import Engine
 from moneytrail.errors import UsageError
-from moneytrail.trace.index import I8, I64, TemporalIndex, load_index, reach
+from moneytrail.trace.index import (
+    I8,
+    I64,
+    TemporalIndex,
+    dense_accounts,
+    home_country,
+    select_index,
+)
 from moneytrail.trace.model import (
     Direction,
     Endpoint,
@@ -39,6 +46,7 @@ from moneytrail.trace.policies import (
     FIFO,
     LIFO,
     PRO_RATA,
+    R_ACC,
     R_AMT,
     R_PARENT,
     trace_lots,
@@ -46,6 +54,7 @@ from moneytrail.trace.policies import (
 )
 from moneytrail.trace.results import SHARE, Flow, build_endpoints
 from moneytrail.trace.seeds import seed_accounts, seed_vector, virtual_arrival
+from moneytrail.trace.store import open_store
 
 __all__ = [
     "Direction",
@@ -67,13 +76,12 @@ def trace(engine: Engine, seed: Seed, settings: TraceSettings | None = None) -> 
     settings = settings or TraceSettings()
     if settings.max_hops < 0:
         raise UsageError("error.trace_bad_hops", hops=settings.max_hops)
-    accounts = seed_accounts(engine, seed)
+    store = open_store(engine)
+    accounts = seed_accounts(engine, seed, store)
     if not accounts and not seed.transactions:
         raise UsageError("error.trace_no_seed")
-    home = settings.home_country or _home_country(engine, accounts)
-    index = load_index(
-        engine, settings, home, reach(engine, _start_accounts(engine, seed, accounts), settings)
-    )
+    home = settings.home_country or home_country(store, engine, accounts)
+    index = select_index(engine, seed, accounts, settings, home, store)
     flow = run_kernel(index, seed, accounts, settings)
     roots = flow.records[flow.records[:, R_PARENT] == -1]
     seed_units = int(roots[:, R_AMT].sum())
@@ -125,14 +133,16 @@ def run_kernel(
     )
     stop = _i8(np.ascontiguousarray(stop))
     window = -1 if settings.window_days is None else int(settings.window_days * MICROS_PER_DAY)
-    n_acc = index.n_accounts
+    ksrc, kdst, n_acc, accounts_of = dense_accounts(src, dst, index.n_accounts)
     if settings.policy is Policy.POISON:
-        records = trace_poison(src, dst, amount, ts, stop, vector, settings.max_hops, window, n_acc)
+        records = trace_poison(
+            ksrc, kdst, amount, ts, stop, vector, settings.max_hops, window, n_acc
+        )
     else:
         records = trace_lots(
             _KERNEL_POLICY[settings.policy],
-            src,
-            dst,
+            ksrc,
+            kdst,
             amount,
             ts,
             stop,
@@ -141,6 +151,9 @@ def run_kernel(
             window,
             n_acc,
         )
+    if accounts_of is not None:
+        known = records[:, R_ACC] >= 0
+        records[known, R_ACC] = accounts_of[records[known, R_ACC]]
     return Flow(
         records=records,
         src=src,
@@ -152,19 +165,6 @@ def run_kernel(
     )
 
 
-def _start_accounts(engine: Engine, seed: Seed, accounts: list[str]) -> list[str]:
-    """Accounts where the seed money first sits: the seed accounts and both sides of the seed
-    transactions (both, so that the same set serves forward and backward)."""
-    found = set(accounts)
-    if seed.transactions:
-        rows = engine.fetchall(
-            "SELECT src_account_id, dst_account_id FROM transactions WHERE list_contains(?, id)",
-            [list(seed.transactions)],
-        )
-        found.update(str(a) for row in rows for a in row if a is not None)
-    return sorted(found)
-
-
 def _i64(a: object) -> I64:
     return np.asarray(a, dtype=np.int64)
 
@@ -173,25 +173,13 @@ def _i8(a: object) -> I8:
     return np.asarray(a, dtype=np.int8)
 
 
-def _home_country(engine: Engine, accounts: list[str]) -> str | None:
-    """Most frequent country of the seed accounts (``None`` when none is known)."""
-    if not accounts:
-        return None
-    rows = engine.fetchall(
-        "SELECT country FROM accounts WHERE list_contains(?, id) AND country IS NOT NULL"
-        " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
-        [accounts],
-    )
-    return str(rows[0][0]) if rows else None
-
-
 def _currency(engine: Engine, index: TemporalIndex, flow: Flow, accounts: list[str]) -> str | None:
     """Currency of the traced money: of the seed transactions, else of the seed account."""
     roots = flow.records[flow.records[:, R_PARENT] == -1]
     for tx in roots[:, 0]:
         pos = int(flow.origin[int(tx)]) if tx >= 0 else -1
         if pos >= 0:
-            return str(index.rows_at([pos])[pos]["currency"])
+            return index.currency_at(pos)
     if accounts:
         rows = engine.fetchall("SELECT currency FROM accounts WHERE id = ?", [accounts[0]])
         if rows and rows[0][0]:

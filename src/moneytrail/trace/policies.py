@@ -59,9 +59,16 @@ def _grow(arr: Any, need: int) -> Any:
 
 
 @_JIT
-def _push(lots: Any, nl: int, head: Any, tail: Any, clean: Any, policy: int, acc: int,
-          amount: int, t: int, flow: int, hop: int) -> int:  # fmt: skip
-    """Put a lot on ``acc``; clean money merges with a neighbouring clean lot. Returns ``nl``."""
+def _push(lots: Any, nl: int, head: Any, tail: Any, clean: Any, balance: Any, count: Any,
+          policy: int, acc: int, amount: int, t: int, flow: int, hop: int) -> int:  # fmt: skip
+    """Put a lot on ``acc``; clean money merges with a neighbouring clean lot. Returns ``nl``.
+
+    FIFO/LIFO: clean money on an account without lots joins its *base* (``balance``): the
+    oldest money, first out under FIFO, last under LIFO. Most accounts never hold traced money,
+    so most transactions only touch their two accounts' state rows, never the lots."""
+    if flow < 0 and policy != PRO_RATA and head[acc] < 0:
+        balance[acc] += amount
+        return nl
     if flow < 0:
         if policy == PRO_RATA and clean[acc] >= 0:
             lots[clean[acc], L_AMT] += amount
@@ -90,6 +97,7 @@ def _push(lots: Any, nl: int, head: Any, tail: Any, clean: Any, policy: int, acc
         tail[acc] = nl
     if flow < 0 and policy == PRO_RATA:
         clean[acc] = nl
+    count[acc] += 1
     return nl + 1
 
 
@@ -97,14 +105,13 @@ def _push(lots: Any, nl: int, head: Any, tail: Any, clean: Any, policy: int, acc
 def _expire(lots: Any, lot: int, t: int, window: int, pieces: Any, n: int) -> Any:
     """Traced lot older than the window: it stays where it is (a piece), the rest is clean."""
     if lots[lot, L_FLOW] >= 0 and window >= 0 and t - lots[lot, L_TIME] > window:
-        pieces = _grow(pieces, n + 1)
         pieces[n, P_FLOW] = lots[lot, L_FLOW]
         pieces[n, P_AMT] = lots[lot, L_AMT]
         pieces[n, P_HOP] = lots[lot, L_HOP]
         pieces[n, P_EXPIRED] = 1
         lots[lot, L_FLOW] = -1
-        return pieces, n + 1
-    return pieces, n
+        return n + 1
+    return n
 
 
 @_JIT
@@ -112,58 +119,59 @@ def _take(lots: Any, lot: int, take: int, pieces: Any, n: int) -> Any:
     """Remove ``take`` from ``lot``; a traced lot yields a moving piece."""
     lots[lot, L_AMT] -= take
     if lots[lot, L_FLOW] >= 0 and take > 0:
-        pieces = _grow(pieces, n + 1)
         pieces[n, P_FLOW] = lots[lot, L_FLOW]
         pieces[n, P_AMT] = take
         pieces[n, P_HOP] = lots[lot, L_HOP]
         pieces[n, P_EXPIRED] = 0
-        return pieces, n + 1
-    return pieces, n
+        return n + 1
+    return n
 
 
 @_JIT
-def _consume_queue(lots: Any, head: Any, tail: Any, acc: int, need: int, t: int, window: int,
-                   pieces: Any) -> Any:  # fmt: skip
-    """FIFO and LIFO: spend from the head of the account's queue. Returns the piece count."""
+def _consume_queue(lots: Any, head: Any, tail: Any, count: Any, acc: int, need: int, t: int,
+                   window: int, pieces: Any) -> Any:  # fmt: skip
+    """FIFO and LIFO: spend from the head of the account's queue. Returns the number of pieces
+    and what is left to spend."""
     n = 0
     while need > 0 and head[acc] >= 0:
         lot = head[acc]
-        pieces, n = _expire(lots, lot, t, window, pieces, n)
+        n = _expire(lots, lot, t, window, pieces, n)
         take = min(need, lots[lot, L_AMT])
-        pieces, n = _take(lots, lot, take, pieces, n)
+        n = _take(lots, lot, take, pieces, n)
         need -= take
         if lots[lot, L_AMT] == 0:
             head[acc] = lots[lot, L_NEXT]
+            count[acc] -= 1
             if head[acc] < 0:
                 tail[acc] = -1
-    return pieces, n
+    return n, need
 
 
 @_JIT
-def _consume_pro_rata(lots: Any, head: Any, tail: Any, clean: Any, balance: Any, acc: int,
-                      need: int, t: int, window: int, pieces: Any) -> Any:  # fmt: skip
+def _consume_pro_rata(lots: Any, head: Any, tail: Any, clean: Any, balance: Any, count: Any,
+                      acc: int, need: int, t: int, window: int, pieces: Any) -> Any:  # fmt: skip
     """Every lot gives its share ``lot * need / balance`` rounded down; the units lost to
     rounding are taken from the lots in arrival order. Empty lots are unlinked."""
     n = 0
     total = balance[acc]
     lot = head[acc]
     while lot >= 0:
-        pieces, n = _expire(lots, lot, t, window, pieces, n)
+        n = _expire(lots, lot, t, window, pieces, n)
         lot = lots[lot, L_NEXT]
     if total <= 0:
-        return pieces, n
+        return n
     ratio = min(need, total) / total
     left = min(need, total)
     lot = head[acc]
     while lot >= 0:  # first pass: rounded-down shares
         share = min(int(lots[lot, L_AMT] * ratio), lots[lot, L_AMT], left)
-        pieces, n = _take(lots, lot, share, pieces, n)
+        n = _take(lots, lot, share, pieces, n)
         left -= share
         lot = lots[lot, L_NEXT]
     lot = head[acc]
     while lot >= 0 and left > 0:  # second pass: rounding remainder, oldest first
         extra = min(left, lots[lot, L_AMT])
-        pieces, n = _take(lots, lot, extra, pieces, n)
+        n = _take(lots, lot, extra, pieces, n)
         left -= extra
         lot = lots[lot, L_NEXT]
     prev = -1
@@ -179,10 +187,11 @@ def _consume_pro_rata(lots: Any, head: Any, tail: Any, clean: Any, balance: Any,
                 tail[acc] = prev
             if clean[acc] == lot:
                 clean[acc] = -1
+            count[acc] -= 1
         else:
             prev = lot
         lot = nxt
-    return pieces, n
+    return n
 
 
 @_JIT
@@ -200,79 +209,32 @@ def _record(rec: Any, nr: int, tx: int, acc: int, amount: int, parent: int, hop:
 @_JIT
 def trace_lots(policy: int, src: Any, dst: Any, amount: Any, ts: Any, stop: Any, seed: Any,
                max_hops: int, window: int, n_acc: int) -> Any:  # fmt: skip
-    """Trace under FIFO, LIFO or pro-rata; returns the records array (see module doc)."""
-    n = src.shape[0]
-    head = np.full(n_acc, -1, np.int64)
-    tail = np.full(n_acc, -1, np.int64)
-    clean = np.full(n_acc, -1, np.int64)
-    balance = np.zeros(n_acc, np.int64)
-    lots = np.empty((max(16, n // 4), 5), np.int64)
+    """Trace under FIFO, LIFO or pro-rata; returns the records array (see module doc).
+
+    The walk runs in spans (:func:`_lots_span`) that never grow an array: a span stops before a
+    transaction that could overflow one, the arrays grow here, the next span goes on. numba
+    keeps the arrays of a loop that may reassign them alive at every step, which doubled the
+    cost of the common transaction."""
+    # one row per account (head, tail, clean lot, balance, lot count): an account's state is
+    # one cache line, not five random reads in five arrays of a million accounts
+    state = np.full((n_acc, 5), -1, np.int64)
+    state[:, 3] = 0
+    state[:, 4] = 0
+    lots = np.empty((max(64, min(src.shape[0] // 4, n_acc)), 5), np.int64)
     pieces = np.empty((64, 4), np.int64)
     rec = np.empty((1024, 6), np.int64)
-    nl = 0
-    nr = 0
-    for i in range(n):
-        s = src[i]
-        d = dst[i]
-        a = amount[i]
-        t = ts[i]
-        st = stop[i]
-        if s == d and s >= 0:
-            continue
-        lots = _grow(lots, nl + 2)
-        npieces = 0
-        if s >= 0:
-            if head[s] >= 0 and lots[head[s], L_FLOW] < 0 and lots[head[s], L_NEXT] < 0:
-                # one clean lot only (the common case): no piece can come out of it
-                take = min(a, lots[head[s], L_AMT])
-                lots[head[s], L_AMT] -= take
-                if lots[head[s], L_AMT] == 0:
-                    head[s] = -1
-                    tail[s] = -1
-                    clean[s] = -1
-            else:
-                if policy == PRO_RATA:
-                    pieces, npieces = _consume_pro_rata(
-                        lots, head, tail, clean, balance, s, a, t, window, pieces
-                    )
-                else:
-                    pieces, npieces = _consume_queue(lots, head, tail, s, a, t, window, pieces)
-            balance[s] -= min(a, balance[s])
-        rec = _grow(rec, nr + 2 * npieces + 4)
-        traced = 0
-        for k in range(npieces):
-            x = pieces[k, P_AMT]
-            if pieces[k, P_EXPIRED] == 1:
-                nr = _record(rec, nr, -1, s, x, pieces[k, P_FLOW], pieces[k, P_HOP], HELD)
-                continue
-            traced += x
-            hop = pieces[k, P_HOP] + 1
-            nr = _record(rec, nr, i, d, x, pieces[k, P_FLOW], hop, REACHED if st else MOVED)
-            if st == 0:
-                lots = _grow(lots, nl + 2)
-                if hop >= max_hops:
-                    nr = _record(rec, nr, -1, d, x, nr - 1, hop, HELD)
-                    nl = _push(lots, nl, head, tail, clean, policy, d, x, t, -1, 0)
-                else:
-                    nl = _push(lots, nl, head, tail, clean, policy, d, x, t, nr - 1, hop)
-        rest = a - traced
-        lots = _grow(lots, nl + 2)  # room for the seed lot and the clean rest
-        if seed[i] > 0 and rest > 0:
-            z = min(seed[i], rest)
-            rest -= z
-            nr = _record(rec, nr, i, d, z, -1, 0, REACHED if st else MOVED)
-            if st == 0:
-                if max_hops <= 0:
-                    nr = _record(rec, nr, -1, d, z, nr - 1, 0, HELD)
-                    nl = _push(lots, nl, head, tail, clean, policy, d, z, t, -1, 0)
-                else:
-                    nl = _push(lots, nl, head, tail, clean, policy, d, z, t, nr - 1, 0)
-        if d >= 0:
-            balance[d] += a
-            if st != 0:
-                rest = a
-            if rest > 0:
-                nl = _push(lots, nl, head, tail, clean, policy, d, rest, t, -1, 0)
+    i, nl, nr = 0, 0, 0
+    while True:
+        i, nl, nr, need_lots, need_rec, need_pieces = _lots_span(
+            policy, src, dst, amount, ts, stop, seed, max_hops, window, state, lots, pieces,
+            rec, i, nl, nr,
+        )  # fmt: skip
+        if i >= src.shape[0]:
+            break
+        lots = _grow(lots, need_lots)
+        rec = _grow(rec, need_rec)
+        pieces = _grow(pieces, need_pieces)
+    head = state[:, 0]
     for acc in range(n_acc):  # what is still on an account at the end is held there
         lot = head[acc]
         while lot >= 0:
@@ -283,6 +245,105 @@ def trace_lots(policy: int, src: Any, dst: Any, amount: Any, ts: Any, stop: Any,
                 )
             lot = lots[lot, L_NEXT]
     return rec[:nr]
+
+
+@_JIT
+def _lots_span(policy: int, src: Any, dst: Any, amount: Any, ts: Any, stop: Any, seed: Any,
+               max_hops: int, window: int, state: Any, lots: Any, pieces: Any, rec: Any, i: int,
+               nl: int, nr: int) -> Any:  # fmt: skip
+    """Walk transactions from ``i`` while the arrays have room; returns where it stopped, the
+    counters, and the sizes the arrays need to take the next transaction. A transaction spending
+    from ``k`` lots yields at most ``3k`` pieces (expired, share, rounding unit), each one
+    record and one lot, plus a possible held record."""
+    head = state[:, 0]
+    tail = state[:, 1]
+    clean = state[:, 2]
+    balance = state[:, 3]
+    count = state[:, 4]
+    n = src.shape[0]
+    while i < n:
+        s = src[i]
+        d = dst[i]
+        a = amount[i]
+        t = ts[i]
+        st = stop[i]
+        if s == d and s >= 0:
+            i += 1
+            continue
+        k = 3 * count[s] if s >= 0 else 0
+        if nl + k + 2 > lots.shape[0] or nr + 2 * k + 4 > rec.shape[0] or k > pieces.shape[0]:
+            return i, nl, nr, nl + k + 2, nr + 2 * k + 4, k
+        npieces = 0
+        if s >= 0 and policy == PRO_RATA:
+            if head[s] >= 0 and lots[head[s], L_FLOW] < 0 and lots[head[s], L_NEXT] < 0:
+                # one clean lot only (the common case): no piece can come out of it
+                lots[head[s], L_AMT] -= min(a, lots[head[s], L_AMT])
+                if lots[head[s], L_AMT] == 0:
+                    head[s] = -1
+                    tail[s] = -1
+                    clean[s] = -1
+                    count[s] = 0
+            else:
+                npieces = _consume_pro_rata(
+                    lots, head, tail, clean, balance, count, s, a, t, window, pieces
+                )
+            balance[s] -= min(a, balance[s])
+        elif s >= 0:
+            need = a
+            if head[s] >= 0 and lots[head[s], L_FLOW] < 0 and lots[head[s], L_NEXT] < 0:
+                balance[s] += lots[head[s], L_AMT]  # a lone clean lot joins the base
+                head[s] = -1
+                tail[s] = -1
+                count[s] = 0
+            if policy == FIFO:  # the base is the oldest money: first out
+                base = min(need, balance[s])
+                balance[s] -= base
+                need -= base
+            if need > 0 and head[s] >= 0:
+                npieces, need = _consume_queue(lots, head, tail, count, s, need, t, window, pieces)
+            if need > 0:  # LIFO: the base is spent last
+                balance[s] -= min(need, balance[s])
+        traced = 0
+        for j in range(npieces):
+            x = pieces[j, P_AMT]
+            if pieces[j, P_EXPIRED] == 1:
+                nr = _record(rec, nr, -1, s, x, pieces[j, P_FLOW], pieces[j, P_HOP], HELD)
+                continue
+            traced += x
+            hop = pieces[j, P_HOP] + 1
+            nr = _record(rec, nr, i, d, x, pieces[j, P_FLOW], hop, REACHED if st else MOVED)
+            if st == 0:
+                if hop >= max_hops:
+                    nr = _record(rec, nr, -1, d, x, nr - 1, hop, HELD)
+                    nl = _push(lots, nl, head, tail, clean, balance, count, policy, d, x, t, -1, 0)
+                else:
+                    nl = _push(
+                        lots, nl, head, tail, clean, balance, count, policy, d, x, t, nr - 1, hop
+                    )
+        rest = a - traced
+        if seed[i] > 0 and rest > 0:
+            z = min(seed[i], rest)
+            rest -= z
+            nr = _record(rec, nr, i, d, z, -1, 0, REACHED if st else MOVED)
+            if st == 0:
+                if max_hops <= 0:
+                    nr = _record(rec, nr, -1, d, z, nr - 1, 0, HELD)
+                    nl = _push(lots, nl, head, tail, clean, balance, count, policy, d, z, t, -1, 0)
+                else:
+                    nl = _push(
+                        lots, nl, head, tail, clean, balance, count, policy, d, z, t, nr - 1, 0
+                    )
+        if d >= 0:
+            if policy == PRO_RATA:
+                balance[d] += a
+            if st != 0:
+                rest = a
+            if rest > 0 and policy != PRO_RATA and head[d] < 0:
+                balance[d] += rest  # the common case, spelled out: no call in the hot loop
+            elif rest > 0:
+                nl = _push(lots, nl, head, tail, clean, balance, count, policy, d, rest, t, -1, 0)
+        i += 1
+    return i, nl, nr, 0, 0, 0
 
 
 @_JIT
@@ -305,7 +366,8 @@ def trace_poison(src: Any, dst: Any, amount: Any, ts: Any, stop: Any, seed: Any,
         st = stop[i]
         if s == d and s >= 0:
             continue
-        rec = _grow(rec, nr + 4)
+        if nr + 4 > rec.shape[0]:
+            rec = _grow(rec, nr + 4)
         parent = -1
         hop = 0
         if s >= 0 and flow[s] >= 0:

@@ -74,7 +74,7 @@ def build_endpoints(
     ends = np.append(starts[1:], len(rows))
     names = flow.index.account_ids([int(accounts[starts[g]]) for g in shown])
     account_ids = [names.get(int(accounts[starts[g]])) for g in shown]
-    facts = _account_facts(engine, [a for a in account_ids if a])
+    facts = flow.index.account_facts([int(accounts[starts[g]]) for g in shown])
     found = [_chains(flow, rows[starts[g] : ends[g]], settings.max_paths) for g in shown]
     facts_of_rows = flow.index.rows_at(
         sorted({p for ranked, _, _ in found for chain, _ in ranked for p in chain})
@@ -100,15 +100,6 @@ def build_endpoints(
             )
         )
     return endpoints, len(starts), flow.index.to_decimal(omitted)
-
-
-def _account_facts(engine: Engine, ids: list[str]) -> dict[str, tuple[str | None, ...]]:
-    if not ids:
-        return {}
-    rows = engine.fetchall(
-        "SELECT id, number, kind, country FROM accounts WHERE list_contains(?, id)", [ids]
-    )
-    return {str(r[0]): (r[1], r[2], r[3]) for r in rows}
 
 
 Chains = list[tuple[tuple[int, ...], int]]

@@ -27,12 +27,28 @@ import pyarrow as pa
 
 from moneytrail.engine.base import Engine
 from moneytrail.errors import UsageError
-from moneytrail.trace.index import I64, TemporalIndex
+from moneytrail.trace.index import I64, TemporalIndex, account_seed_positions
 from moneytrail.trace.model import Direction, Seed, TraceSettings
+from moneytrail.trace.store import TraceStore
 
 
-def resolve_accounts(engine: Engine, refs: Sequence[str]) -> list[str]:
-    """Account ids for ``refs`` given as ids or numbers (IBAN, MSISDN...); unknown -> error."""
+def resolve_accounts(
+    engine: Engine, refs: Sequence[str], store: TraceStore | None = None
+) -> list[str]:
+    """Account ids for ``refs`` given as ids or numbers (IBAN, MSISDN...); unknown -> error.
+
+    With the workspace's trace store the lookup uses its hashes (no scan of the accounts)."""
+    if store is not None:
+        by_id = store.account_rows(engine, list(refs))
+        by_number = store.account_rows(engine, list(refs), numbers=True)
+        for ref in refs:
+            if ref not in by_id and ref not in by_number:
+                raise UsageError("error.trace_unknown_account", account=ref)
+        rowids = sorted({r for f in (by_id, by_number) for rows in f.values() for r in rows})
+        rows = engine.fetchall(
+            "SELECT id FROM accounts WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [rowids]
+        )
+        return sorted({str(r[0]) for r in rows})
     found: list[str] = []
     for ref in refs:
         rows = engine.fetchall(
@@ -67,9 +83,9 @@ def resolve_transactions(index: TemporalIndex, refs: Sequence[str]) -> I64:
     return np.asarray(sorted(set(positions)), dtype=np.int64)
 
 
-def seed_accounts(engine: Engine, seed: Seed) -> list[str]:
+def seed_accounts(engine: Engine, seed: Seed, store: TraceStore | None = None) -> list[str]:
     """All account ids the seed names directly or through its party."""
-    accounts = resolve_accounts(engine, seed.accounts) if seed.accounts else []
+    accounts = resolve_accounts(engine, seed.accounts, store) if seed.accounts else []
     if seed.party:
         accounts = sorted(set(accounts) | set(resolve_party(engine, seed.party)))
     return accounts
@@ -83,7 +99,11 @@ def seed_vector(
     if seed.transactions:
         chosen_tx = resolve_transactions(index, seed.transactions)
         vector[chosen_tx] = index.amount[chosen_tx]
-    if accounts and seed.amount is None:
+    if accounts and seed.amount is None and index.store is not None and index.at is None:
+        own = index.account_positions(accounts)  # the whole store: read its adjacency
+        chosen_at = account_seed_positions(index.store, own, settings)
+        vector[chosen_at] = index.amount[chosen_at]
+    elif accounts and seed.amount is None:
         member = np.zeros(index.n_accounts + 1, dtype=bool)  # last slot: outside (-1)
         member[index.account_positions(accounts)] = True
         inside = member[index.dst] if settings.direction is Direction.FORWARD else member[index.src]
@@ -110,6 +130,8 @@ def virtual_arrival(
     at = seed.at or settings.start
     if at is not None:
         ts = _micros(at)
+    elif index.span is not None:  # a pruned index: the whole workspace's first/last instant
+        ts = index.span[0] if forward else index.span[1]
     elif len(index):
         ts = int(index.ts[0]) if forward else int(index.ts[-1])
     else:
