@@ -2,7 +2,10 @@
 
 nomenklatura pins ``duckdb<2`` and an exact scikit-learn, so it cannot share our environment:
 ``benchmarks.bench_screen`` creates ``benchmarks/.peer-nomenklatura`` and runs this file there.
-It imports nothing from moneytrail. Prints one JSON line: pairs compared per second by logic-v2.
+It imports nothing from moneytrail. Prints one JSON line: pairs compared and seconds taken by
+logic-v2. The input is any CSV with ``schema,name1,name2`` columns: the 826 benchmark cases, or
+the (party name, candidate list name) pairs of the batch benchmark's sample
+(``benchmarks/.data/screen_peer_pairs.csv``), so both matchers score the same candidates.
 """
 
 from __future__ import annotations

@@ -111,3 +111,16 @@ def test_evaluate_names_command(cli: Any, shared_data: Path) -> None:
     assert data["pairs"] == 826 and data["threshold"] == 0.8
     assert data["reference"]["f1"] == 0.7904
     assert data["tp"] + data["fn"] == 425  # pairs labelled as matches in the file
+
+
+def test_evaluate_names_cross_validation(cli: Any, tmp_path: Path) -> None:
+    cases = tmp_path / "cases.csv"
+    rows = ["case_group,schema,name1,name2,is_match"]
+    rows += [f"g,Person,Oumar Sangare {i},Oumar Sangaré {i},true" for i in range(4)]
+    rows += [f"g,Company,Ets Diallo {i},Groupe Keita {i},false" for i in range(4)]
+    cases.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    data = cli("screen", "evaluate-names", cases, "--cv", "2", "--json").json()
+    assert data["cross_validation"]["held_out"]["pairs"] == 8
+    text = cli("--lang", "en", "screen", "evaluate-names", cases, "--cv", "2")
+    assert text.code == 0 and "2-fold cross-validation" in text.out
+    assert cli("screen", "evaluate-names", cases, "--cv", "1").code == 2  # at least 2 folds

@@ -78,7 +78,7 @@ def test_screen_parties_stores_findings_once(ws: Workspace, shared_data: Path) -
     _add_parties(ws)
     seen: list[tuple[int, int]] = []
     summary = screen_parties(ws.engine, ScreenSettings(), lambda d, t: seen.append((d, t)))
-    assert summary["parties"] == 3 and seen[-1] == (3, 3)
+    assert (summary["parties"], summary["names"], seen[-1]) == (3, 4, (4, 4))  # 1 alias
     matches = list_matches(ws.engine)
     by_party: dict[str, dict[str, object]] = {}
     for m in matches:  # best score first
@@ -94,7 +94,7 @@ def test_screen_parties_stores_findings_once(ws: Workspace, shared_data: Path) -
         [by_party["p1"]["id"]],
     )[0]
     explanation = json.loads(stored[0])
-    assert (stored[1], stored[2], explanation["scorer"]) == ("sahel-names", "1", "sahel-names")
+    assert (stored[1], stored[2], explanation["scorer"]) == ("sahel-names", "2", "sahel-names")
     assert "dob_match" in [f["feature"] for f in explanation["features"]]
 
     set_status(ws.engine, by_party["p1"]["id"], "confirmed", "passeport vérifié", "awa")

@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 from moneytrail.cli.common import console, err_console, print_json, tr, workspace_path
 from moneytrail.screen.diff import diff_lists
 from moneytrail.screen.entry import SanctionsList
-from moneytrail.screen.evaluate import evaluate_cases, evaluate_reference
+from moneytrail.screen.evaluate import cross_validate, evaluate_cases, evaluate_reference
 from moneytrail.screen.index import CandidateIndex
 from moneytrail.screen.jobs import latest_lists, list_matches, screen_parties, set_status
 from moneytrail.screen.lists import FORMATS, load_list
@@ -228,9 +228,15 @@ def screen_name(
 def screen_parties_cmd(
     workspace: WorkspaceOpt = None,
     settings_file: SettingsOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Processes (default: CPU cores) / processus"),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Screen every party of the workspace / filtrer toutes les parties."""
+    import os
+
     from rich.progress import (
         BarColumn,
         Progress,
@@ -240,9 +246,10 @@ def screen_parties_cmd(
     )
 
     settings = _settings(settings_file)
+    processes = workers or os.cpu_count() or 1
     with Workspace.open(workspace_path(workspace)) as ws:
         if json_out:
-            summary = screen_parties(ws.engine, settings)
+            summary = screen_parties(ws.engine, settings, workers=processes)
         else:
             bars = Progress(
                 TextColumn(tr("cli.screen_progress")),
@@ -257,6 +264,7 @@ def screen_parties_cmd(
                     ws.engine,
                     settings,
                     lambda done, total: bars.update(task, completed=done, total=total),
+                    workers=processes,
                 )
     if json_out:
         print_json(summary)
@@ -265,6 +273,7 @@ def screen_parties_cmd(
             tr(
                 "cli.screen_parties_done",
                 parties=summary["parties"],
+                distinct=summary["distinct_names"],
                 hits=summary["hits"],
                 new=summary["matches_new"],
             )
@@ -321,12 +330,18 @@ def screen_evaluate(
     errors: Annotated[
         bool, typer.Option("--errors", help="Also list the misclassified pairs")
     ] = False,
+    cv: Annotated[
+        int | None,
+        typer.Option("--cv", min=2, help="K-fold held-out figures / validation croisée"),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Precision, recall, F1 of the name matcher / mesure du rapprochement de noms."""
     result = evaluate_cases(cases, _settings(settings_file, threshold))
     if not errors:
         result.pop("errors")
+    if cv is not None:
+        result["cross_validation"] = cross_validate(cases, cv)
     if reference is not None:
         result["reference"] = evaluate_reference(reference)
     if json_out:
@@ -343,6 +358,17 @@ def screen_evaluate(
             threshold=result["threshold"],
         )
     )
+    if cv is not None:
+        held = result["cross_validation"]["held_out"]
+        console.print(
+            tr(
+                "cli.screen_eval_cv",
+                folds=cv,
+                p=held["precision"],
+                r=held["recall"],
+                f1=held["f1"],
+            )
+        )
     if reference is not None:
         ref = result["reference"]
         console.print(

@@ -29,11 +29,28 @@ TOKEN_FLOOR = 0.75  # below this a token pair is "different", not "a bit similar
 EXTRA_PENALTY = 0.05  # per weight unit of unmatched words in the longer name
 EXTRA_PENALTY_MAX = 0.25
 SINGLE_TOKEN_CAP = 0.7  # one word against a full name is weak evidence
-NUMBER_MISMATCH_CAP = 0.5
-LEGAL_MISMATCH_PENALTY = 0.05
+NUMBER_MISMATCH_CAP = 0.8  # v1: 0.5; two numbers of one series ("Fund III" / "Fund IV")
+LONE_NUMBER_CAP = 0.5  # a number on one side only
+LEGAL_MISMATCH_PENALTY = 0.25  # v1: 0.05; SARL and SA of one name: two legal persons
 PATRONYM_PENALTY = 0.3
-INITIAL_CREDIT = 0.5  # "K." agrees with "Koufa" but proves little: half credit, no conflict
+INITIAL_CREDIT = 0.7  # v1: 0.5; "V." agrees with "Vladimir": most of the credit, no conflict
 CONFLICT_PENALTY = 0.1  # per weight unit of shorter-name words that found no partner
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The score-level constants of the scorer, one object so an evaluation can choose them on
+    some labelled pairs and measure them on others (``evaluate-names --cv``)."""
+
+    extra_penalty: float = EXTRA_PENALTY
+    org_extra_penalty: float = EXTRA_PENALTY  # organisations: an extra word may be a subsidiary
+    extra_penalty_max: float = EXTRA_PENALTY_MAX
+    conflict_penalty: float = CONFLICT_PENALTY
+    number_mismatch_cap: float = NUMBER_MISMATCH_CAP
+    legal_mismatch_penalty: float = LEGAL_MISMATCH_PENALTY
+
+
+DEFAULT_WEIGHTS = Weights()
 
 
 @dataclass
@@ -108,22 +125,78 @@ def _different_names(a: str, b: str) -> bool:
 
 
 def _joined(tokens: tuple[Token, ...], ordered: bool) -> str:
-    words = [t.canon for t in tokens if t.kind != LEGAL]
+    words = [t.raw if t.kind == LEGAL else t.canon for t in tokens]
     return "".join(words if ordered else sorted(words))
 
 
+def _acronym_of(token: Token, other: tuple[Token, ...]) -> tuple[Token, ...] | None:
+    """``other`` with the run of words whose initials spell ``token`` merged into one word
+    (``US`` / ``United States``, ``PLA`` / ``People's Liberation Army``, ``JC`` / ``Jean
+    Claude``), or None. Acronyms are how agencies, armed groups and banks are often written."""
+    size = len(token.canon)
+    if not 2 <= size <= 6 or not token.canon.isalpha() or token.kind == LEGAL:
+        return None
+    for start in range(len(other) - size + 1):
+        run = other[start : start + size]
+        plain = all(len(t.canon) > 1 and t.kind not in (LEGAL, NUMBER) for t in run)
+        if plain and "".join(t.raw[0] for t in run) == token.canon:
+            raw = " ".join(t.raw for t in run)
+            merged = Token(token.canon, token.kind, raw, max(t.weight for t in run), token.skeleton)
+            return (*other[:start], merged, *other[start + size :])
+    return None
+
+
 def compare_tokens(
-    q: tuple[Token, ...], c: tuple[Token, ...], person: bool = True
+    q: tuple[Token, ...],
+    c: tuple[Token, ...],
+    person: bool = True,
+    weights: Weights = DEFAULT_WEIGHTS,
 ) -> tuple[float, list[dict[str, Any]]]:
     """Score two tokenised names (see the module docstring) with the features that fired.
 
     ``person`` turns on the rules that only make sense for people's names (a single given name is
-    weak evidence; ``bin X`` / ``ould X`` name the father).
+    weak evidence; ``bin X`` / ``ould X`` name the father). An acronym on one side is also tried
+    against the words it abbreviates on the other; the better reading wins.
     """
+    best = _compare_core(q, c, person, weights)
+    if person:  # a person's initials are weak evidence: handled token by token ("initial")
+        return best
+    for side, token in [(0, t) for t in q] + [(1, t) for t in c]:
+        other = _acronym_of(token, c if side == 0 else q)
+        if other is None:
+            continue
+        pair = (q, other) if side == 0 else (other, c)
+        score, features = _compare_core(*pair, person, weights)
+        if score > best[0]:
+            spelled = next(t.raw for t in other if t.canon == token.canon)
+            words = (token.raw, spelled) if side == 0 else (spelled, token.raw)
+            acronym = {"feature": "acronym", "query": words[0], "list": words[1], "value": 1.0}
+            best = (score, [acronym, *features])
+    return best
+
+
+def _compare_core(
+    q: tuple[Token, ...], c: tuple[Token, ...], person: bool, weights: Weights
+) -> tuple[float, list[dict[str, Any]]]:
     core_q = tuple(t for t in q if t.kind != LEGAL)
     core_c = tuple(t for t in c if t.kind != LEGAL)
-    if not core_q or not core_c:
-        return 0.0, []
+    if not core_q or not core_c:  # a name that is only a legal form ("LP"): equal or not
+        same = bool(q) and [t.canon for t in q] == [t.canon for t in c]
+        return (1.0, []) if same else (0.0, [])
+    numbers_q = sorted(t.canon for t in core_q if t.kind == NUMBER)
+    numbers_c = sorted(t.canon for t in core_c if t.kind == NUMBER)
+    if numbers_q != numbers_c:
+        # another member of a numbered series ("Fund III" / "Fund IV", "Snow Storm 1" / "2"):
+        # the words alone decide, capped: a sibling entity is worth a review, never certain
+        rest_q = tuple(t for t in q if t.kind != NUMBER)
+        rest_c = tuple(t for t in c if t.kind != NUMBER)
+        rest_score, rest_features = _compare_core(rest_q, rest_c, person, weights)
+        # a number on one side only ("Company 23" / "Company") names no series: stricter cap
+        cap = weights.number_mismatch_cap if numbers_q and numbers_c else LONE_NUMBER_CAP
+        if rest_q and rest_c and rest_score > cap:
+            rest_score = cap
+        mismatch = {"feature": "number_mismatch", "query": numbers_q, "list": numbers_c}
+        return rest_score, [*rest_features, mismatch | {"value": round(rest_score, 3)}]
     swap = sum(t.weight for t in core_q) > sum(t.weight for t in core_c)
     short, long = (core_c, core_q) if swap else (core_q, core_c)
     features: list[dict[str, Any]] = []
@@ -151,7 +224,8 @@ def compare_tokens(
     extra_weight = sum(t.weight for t in extra)
     unmatched_short = total - got
     if extra_weight:
-        penalty = min(EXTRA_PENALTY_MAX, EXTRA_PENALTY * extra_weight)
+        per_word = weights.extra_penalty if person else weights.org_extra_penalty
+        penalty = min(weights.extra_penalty_max, per_word * extra_weight)
         score *= 1 - penalty
         features.append(
             {
@@ -162,7 +236,7 @@ def compare_tokens(
         )
     missing = [t.raw for i, t in enumerate(short) if i not in matched_short]
     if missing:
-        conflict = CONFLICT_PENALTY * sum(
+        conflict = weights.conflict_penalty * sum(
             t.weight for i, t in enumerate(short) if i not in matched_short
         )
         score -= conflict
@@ -176,19 +250,15 @@ def compare_tokens(
     # word joined or split differently ("Abdel Kader" / "Abdelkader", "Jin Ping" / "Jinping")
     joined_won = False
     joined = max(
-        Levenshtein.normalized_similarity(_joined(core_q, o), _joined(core_c, o))
+        Levenshtein.normalized_similarity(_joined(a, o), _joined(b, o))
         for o in (True, False)
+        for a, b in ((core_q, core_c), (q, c))
     )
-    if joined >= 0.9 and joined * 0.97 > score:
+    resplit = len(core_q) != len(core_c) or len(q) != len(c)  # else: a typo, not a joining
+    if resplit and joined >= 0.9 and joined * 0.97 > score:
         score = joined * 0.97
         features = [{"feature": "words_joined", "value": round(joined, 3)}]
         joined_won = True
-    numbers_apart = any(t.kind == NUMBER for t in extra) or any(
-        t.kind == NUMBER and i not in matched_short for i, t in enumerate(short)
-    )
-    if numbers_apart and score > NUMBER_MISMATCH_CAP:
-        score = NUMBER_MISMATCH_CAP
-        features.append({"feature": "number_mismatch", "value": NUMBER_MISMATCH_CAP})
     single = len([t for t in short if t.kind != MARKER]) == 1 and len(long) >= 2
     weak = person or sum(1 for t in extra if t.kind == "name") >= 2
     if weak and single and score > SINGLE_TOKEN_CAP and not joined_won:
@@ -211,13 +281,13 @@ def compare_tokens(
     legal_q = {t.canon for t in q if t.kind == LEGAL}
     legal_c = {t.canon for t in c if t.kind == LEGAL}
     if legal_q and legal_c and not legal_q & legal_c:
-        score -= LEGAL_MISMATCH_PENALTY
+        score -= weights.legal_mismatch_penalty
         features.append(
             {
                 "feature": "legal_form_differs",
                 "query": sorted(legal_q),
                 "list": sorted(legal_c),
-                "value": -LEGAL_MISMATCH_PENALTY,
+                "value": -weights.legal_mismatch_penalty,
             }
         )
     return max(0.0, min(1.0, score)), features
@@ -227,8 +297,12 @@ def _rule_name(rule: str, token: Token) -> str:
     return {"typo": "spelling_close"}.get(rule, rule)
 
 
-def compare_names(query: str, candidate: str, schema: str = "Person") -> NameMatch:
+def compare_names(
+    query: str, candidate: str, schema: str = "Person", weights: Weights = DEFAULT_WEIGHTS
+) -> NameMatch:
     """Compare two raw names read with the rules of ``schema``."""
     person = schema == "Person"
-    score, features = compare_tokens(tokenize(query, schema), tokenize(candidate, schema), person)
+    score, features = compare_tokens(
+        tokenize(query, schema), tokenize(candidate, schema), person, weights
+    )
     return NameMatch(score, query, candidate, features)

@@ -7,7 +7,8 @@ analyst then marks it ``confirmed`` or ``false_positive`` with a note. The findi
 ``natural_key("screening_match", party id, list version id, entry id, scorer)``, so screening the
 same parties against the same list again adds nothing and never resets a decision.
 
-Parties are read in Arrow batches, never all at once.
+Each distinct name is screened once, in parallel, and findings are written in Arrow batches
+(:mod:`moneytrail.screen.batch`).
 
 Example::
 
@@ -18,17 +19,16 @@ Example::
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from moneytrail.engine.base import Engine
 from moneytrail.errors import UsageError
-from moneytrail.model.ids import natural_key
+from moneytrail.screen.batch import screen_all
 from moneytrail.screen.entry import SanctionsList
 from moneytrail.screen.index import CandidateIndex
-from moneytrail.screen.scorer import SCORER_NAME, SCORER_VERSION, Hit, Query
+from moneytrail.screen.scorer import SCORER_NAME, SCORER_VERSION
 from moneytrail.screen.settings import ScreenSettings
 from moneytrail.screen.store import read_version
 
@@ -47,106 +47,27 @@ def latest_lists(engine: Engine) -> list[tuple[str, SanctionsList]]:
     return [(str(r[0]), read_version(engine, str(r[0]))) for r in rows]
 
 
-def _insert_match(
-    engine: Engine, party_id: str | None, query: str, version_id: str, hit: Hit
-) -> bool:
-    subject = party_id or query
-    match_id = natural_key(
-        "screening_match",
-        subject,
-        version_id,
-        hit.entry.entry_id,
-        f"{SCORER_NAME}-v{SCORER_VERSION}",
-    )
-    if engine.fetchall("SELECT 1 FROM screening_matches WHERE id = ?", [match_id]):
-        return False
-    engine.execute(
-        "INSERT INTO screening_matches (id, party_id, query, version_id, entry_id, matched_name, "
-        "score, scorer, scorer_version, explanation, status, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'to_review', ?)",
-        [
-            match_id,
-            party_id,
-            query,
-            version_id,
-            hit.entry.entry_id,
-            hit.matched_name,
-            round(hit.score, 4),
-            SCORER_NAME,
-            str(SCORER_VERSION),
-            json.dumps(hit.explanation(), ensure_ascii=False),
-            datetime.now(UTC).replace(tzinfo=None),
-        ],
-    )
-    return True
-
-
-PAGE_SIZE = 2000
-PARTIES_PAGE = (
-    "SELECT p.id, p.kind, p.name, p.aliases, CAST(p.birth_date AS VARCHAR) AS birth_date, "
-    "p.nationality, p.country, "
-    "(SELECT list(i.value) FROM identifiers i WHERE i.owner_id = p.id) AS ids "
-    "FROM parties p WHERE p.id > ? ORDER BY p.id LIMIT ?"
-)
-
-
-def _screen_party(
-    index: CandidateIndex, row: dict[str, Any], settings: ScreenSettings
-) -> list[tuple[str, Hit]]:
-    """Best hit per (list version, entry) over the party's name and aliases."""
-    kind = (row["kind"] or "").lower()
-    countries = tuple(c.upper() for c in (row["nationality"], row["country"]) if c)
-    best: dict[tuple[str, str], Hit] = {}
-    for name in [row["name"], *(row["aliases"] or [])]:
-        if not name:
-            continue
-        query = Query(
-            name=name,
-            schema="Person" if kind in PERSON_KINDS else "Organization",
-            birth_date=row["birth_date"],
-            countries=countries,
-            identifiers=tuple(row["ids"] or ()),
-        )
-        for hit in index.screen(query, settings):
-            key = (hit.tag, hit.entry.entry_id)
-            if key not in best or hit.score > best[key].score:
-                best[key] = hit
-    return [(key[0], hit) for key, hit in best.items()]
-
-
 def screen_parties(
-    engine: Engine, settings: ScreenSettings, progress: Progress | None = None
+    engine: Engine,
+    settings: ScreenSettings,
+    progress: Progress | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
-    """Screen every workspace party (name and aliases) against the latest list versions."""
+    """Screen every workspace party (name and aliases) against the latest list versions, each
+    distinct name once, over ``workers`` processes (see :mod:`moneytrail.screen.batch`)."""
     lists = latest_lists(engine)
     if not lists:
         raise UsageError("error.screen_no_lists")
     index = CandidateIndex([lst for _, lst in lists], tags=[v for v, _ in lists])
-    total = int(engine.fetchall("SELECT count(*) FROM parties")[0][0])
-    done = screened_hits = new = 0
-    last_id = ""
-    while True:
-        # keyset pages: no cursor stays open while findings are written on the same connection
-        page = engine.fetch_arrow(PARTIES_PAGE, [last_id, PAGE_SIZE]).to_pylist()
-        if not page:
-            break
-        last_id = page[-1]["id"]
-        for row in page:
-            for version_id, hit in _screen_party(index, row, settings):
-                screened_hits += 1
-                new += _insert_match(engine, row["id"], row["name"], version_id, hit)
-            done += 1
-            if progress is not None:
-                progress(done, total)
+    counts = screen_all(engine, index, settings, workers, progress)
     return {
-        "parties": total,
+        **counts,
         "lists": [
             {"version_id": v, "source": lst.source, "entries": len(lst.entries)} for v, lst in lists
         ],
-        "hits": screened_hits,
-        "matches_new": new,
         "scorer": f"{SCORER_NAME}-v{SCORER_VERSION}",
         "threshold": settings.review_threshold,
+        "workers": workers,
     }
 
 

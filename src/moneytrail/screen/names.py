@@ -25,6 +25,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from rigour.names import extract_org_types, replace_org_types_compare
 from rigour.text import ascii_text
 
 NAME, PARTICLE, MARKER, LEGAL, NUMBER = "name", "particle", "marker", "legal", "number"
@@ -107,18 +108,33 @@ _TENS = {
     "cinquante": 50,
     "soixante": 60,
 }
+_ROMAN = re.compile(r"^(?=[ivx]{2,})x{0,3}(ix|iv|v?i{0,3})$")  # ii..xxxix, as series numbers
+_ROMAN_VALUE = {"i": 1, "v": 5, "x": 10}
 _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th|er|e|eme)$")
 
 
-def _numbers(words: list[str]) -> list[str]:
+def _numbers(words: list[str], spelled: bool = True) -> list[str]:
     """Number words and ordinals as digits (``forty four`` -> ``44``, ``1st`` -> ``1``); words
-    mixing letters and digits read as letters (``ig0r`` -> ``igor``, a common obfuscation)."""
+    mixing letters and digits read as letters (``ig0r`` -> ``igor``, a common obfuscation).
+    ``spelled=False`` keeps number words as words: in a person's name ``Un`` (Kim Jong Un) or
+    ``Sept`` is a name, not a number."""
     out: list[str] = []
     for word in words:
         if m := _ORDINAL.match(word):
             word = m.group(1)
         elif any(c.isdigit() for c in word) and any(c.isalpha() for c in word):
             word = word.translate(_LEET)
+        if not spelled:
+            out.append(word)
+            continue
+        if _ROMAN.match(word):  # "Fund III", "Trust XV": a series number in an organisation
+            values = [_ROMAN_VALUE[c] for c in word]
+            word = str(
+                sum(
+                    -v if i + 1 < len(values) and v < values[i + 1] else v
+                    for i, v in enumerate(values)
+                )
+            )
         word = _NUMBER_WORDS.get(word, word)
         if (
             out
@@ -229,8 +245,17 @@ def tokenize(name: str, schema: str = "Person") -> tuple[Token, ...]:
     """Tokens of ``name`` read as a ``schema`` name (Person rules or organisation rules)."""
     known = knowledge()
     translit = not name.isascii() and ascii_text(name).lower() != _strip_accents(name).lower()
-    words = _numbers(_plain(name).split())
     person = schema == "Person"
+    rigour_forms: frozenset[str] = frozenset()
+    if not person:  # rigour's org-type tables: every language's legal forms, one compare form
+        rigour_forms = frozenset(
+            _plain(form)
+            for _, form in extract_org_types(name.lower())
+            if not _ROMAN.match(_plain(form))  # rigour reads "II" as a legal form
+        )
+        if rigour_forms:
+            name = replace_org_types_compare(name.lower())
+    words = _numbers(_plain(name).split(), spelled=not person)
     tokens: list[Token] = []
     if person:
         words = [w for w in words if w not in known["titles"]]
@@ -257,6 +282,11 @@ def tokenize(name: str, schema: str = "Person") -> tuple[Token, ...]:
             i = end
             continue
         word = words[i]
+        if word in rigour_forms:
+            form = known["legal"].get((word,), word)
+            tokens.append(Token(form, LEGAL, word, WEIGHTS[LEGAL], form))
+            i += 1
+            continue
         kind = (
             NUMBER
             if any(c.isdigit() for c in word)

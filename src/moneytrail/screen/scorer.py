@@ -1,4 +1,4 @@
-"""The ``sahel-names`` scorer (version 1): one query against one list entry, explained.
+"""The ``sahel-names`` scorer (version 2): one query against one list entry, explained.
 
 Why a named, versioned scorer: a finding says which algorithm produced it, so when the rules
 change (v2) old findings stay interpretable and can be re-run. The name score is the best
@@ -28,7 +28,7 @@ from moneytrail.screen.names import tokenize
 from moneytrail.screen.settings import ScreenSettings
 
 SCORER_NAME = "sahel-names"
-SCORER_VERSION = 1
+SCORER_VERSION = 2
 PERSON_ONLY = frozenset({"Person"})
 _ID_CLEAN = re.compile(r"[^0-9A-Z]")
 
@@ -80,9 +80,10 @@ def _years(values: tuple[str, ...]) -> list[int]:
     return [int(v[:4]) for v in values if v[:4].isdigit()]
 
 
-def _corroborate(
+def corroborate(
     query: Query, entry: ListEntry, settings: ScreenSettings
 ) -> tuple[float, list[dict[str, Any]]]:
+    """Score change and features from the query's facts (birth date, countries, identifiers)."""
     delta = 0.0
     features: list[dict[str, Any]] = []
     if query.birth_date and entry.birth_dates and query.birth_date[:4].isdigit():
@@ -147,20 +148,26 @@ def _corroborate(
     return delta, features
 
 
-def score_entry(query: Query, entry: ListEntry, settings: ScreenSettings) -> Hit:
-    """Score ``query`` against every name of ``entry`` and corroborate with the other facts."""
-    rules = rules_for(query, entry)
+def score_names(query: Query, entry: ListEntry, names: list[str], rules: str) -> Hit:
+    """The best name score of ``query`` over ``names`` (some names of ``entry``), no facts."""
     best = Hit(entry, 0.0, 0.0, entry.primary_name)
-    if rules is None:
-        return best
     q_tokens = tokenize(query.name, rules)
-    for name in entry.names:
+    for name in names:
         score, features = compare_tokens(q_tokens, tokenize(name, rules), rules == "Person")
         if score > best.name_score:
             best = Hit(entry, score, score, name, features)
+    return best
+
+
+def score_entry(query: Query, entry: ListEntry, settings: ScreenSettings) -> Hit:
+    """Score ``query`` against every name of ``entry`` and corroborate with the other facts."""
+    rules = rules_for(query, entry)
+    if rules is None:
+        return Hit(entry, 0.0, 0.0, entry.primary_name)
+    best = score_names(query, entry, list(entry.names), rules)
     if best.name_score <= 0:
         return best
-    delta, facts = _corroborate(query, entry, settings)
+    delta, facts = corroborate(query, entry, settings)
     best.score = max(0.0, min(1.0, best.name_score + delta))
     best.features = [*best.features, *facts]
     return best
