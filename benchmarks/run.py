@@ -3,15 +3,28 @@
 ``ingest``: 5M-row mobile-money CSV, moneytrail vs bare DuckDB ``read_csv``.
 ``trace``: full FIFO trace and seeded 4-hop trace, moneytrail vs a NetworkX implementation.
 ``screen``: name-pair scoring and list screening, moneytrail vs nomenklatura logic-v2.
+``detect``: scoring model (evaluate) on synth + AMLSim, moneytrail vs snapml features.
+``rules``: every typology rule on a synthetic year (~1.15M tx), fan_in vs plain Python.
+``features``: graph features on AMLSim 20K + a generated graph, moneytrail vs snapml GFP.
+``resolve``: entity resolution vs naive name matching (prints JSON; figures in evaluation.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 
-from benchmarks import bench_ingest, bench_screen, bench_trace
+from benchmarks import (
+    bench_detect_features,
+    bench_detect_model,
+    bench_detect_rules,
+    bench_ingest,
+    bench_resolve,
+    bench_screen,
+    bench_trace,
+)
 
-NAMES = ("ingest", "trace", "screen")
+NAMES = ("ingest", "trace", "screen", "detect", "rules", "resolve", "features")
 
 
 def main() -> None:
@@ -25,6 +38,10 @@ def main() -> None:
     parser.add_argument(
         "--peer-rows", type=int, default=1_000_000, help="largest graph given to NetworkX"
     )
+    parser.add_argument("--detect-scale", type=int, default=1000, help="synth scale (detect)")
+    parser.add_argument("--detect-days", type=int, default=365, help="synth days (detect)")
+    parser.add_argument("--feature-rows", type=int, default=1_000_000, help="rows (features)")
+    parser.add_argument("--rules-scale", type=int, default=7000, help="synth scale (rules)")
     args = parser.parse_args()
     unknown = set(args.names) - set(NAMES)
     if unknown:
@@ -34,6 +51,14 @@ def main() -> None:
             print(bench_ingest.run(args.rows))
         elif name == "screen":
             print(bench_screen.run())
+        elif name == "resolve":
+            print(json.dumps(bench_resolve.run(), indent=2, ensure_ascii=False))
+        elif name == "rules":
+            print(bench_detect_rules.run(args.rules_scale))
+        elif name == "features":
+            print(bench_detect_features.run(args.feature_rows))
+        elif name == "detect":
+            print(bench_detect_model.run(args.detect_scale, args.detect_days))
         else:
             print(bench_trace.run(args.trace_rows, args.peer_rows))
 

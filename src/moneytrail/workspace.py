@@ -22,7 +22,10 @@ from moneytrail.ingest.base import IngestOptions
 from moneytrail.ingest.pipeline import FileOutcome, ProgressFactory, ingest_files
 
 if TYPE_CHECKING:
+    from moneytrail.detect.model.alerts import ScoreOutcome
+    from moneytrail.detect.rules import Rule, RuleProgress, RuleRunResult
     from moneytrail.network.graph import MoneyNetwork
+    from moneytrail.resolve import Resolver
     from moneytrail.screen.settings import ScreenSettings
     from moneytrail.trace.model import Seed as TraceSeed
     from moneytrail.trace.model import TraceResult, TraceSettings
@@ -149,6 +152,33 @@ class Workspace:
         from moneytrail.screen.settings import ScreenSettings
 
         return screen_parties(self.engine, settings or ScreenSettings())
+
+    def score(self, model: str) -> ScoreOutcome:
+        """Apply saved model ``model`` to every transaction and store its explained alerts;
+        see :func:`moneytrail.detect.model.score_workspace`."""
+        from moneytrail.detect.model.alerts import score_workspace
+
+        return score_workspace(self.engine, self.path, model)
+
+    def detect(
+        self,
+        rules: Sequence[Rule] | None = None,
+        params: dict[str, dict[str, Any]] | None = None,
+        progress: RuleProgress | None = None,
+    ) -> RuleRunResult:
+        """Run typology rules (all shipped rules by default) and store their alerts; see
+        :func:`moneytrail.detect.rules.run_rules`."""
+        from moneytrail.detect.rules import load_library, run_rules
+
+        chosen = list(load_library().values()) if rules is None else list(rules)
+        return run_rules(self.engine, chosen, params or {}, progress)
+
+    def resolve(self) -> Resolver:
+        """Entity resolution (linker, analyst decisions, clusters); see
+        :mod:`moneytrail.resolve`: ``ws.resolve().run()``."""
+        from moneytrail.resolve import Resolver
+
+        return Resolver(self.engine)
 
     def network(self) -> MoneyNetwork:
         """The money network of the workspace; see :func:`moneytrail.network.build_graph`."""

@@ -4,7 +4,9 @@ Builds a fresh workspace from the samples shipped inside the package (a camt.053
 and a mobile-money export) plus a generated Sahel scenario (``moneytrail.synth``, seed 7), prints
 its summary, then follows the scenario's starting clue — the ransom payments of its
 kidnapping case — forward with FIFO, prints where the money went, and draws the payer's
-one-hop money network to ``OUT/reseau_rancon.png``. No network connection, no server.
+one-hop money network to ``OUT/reseau_rancon.png`` and the trace as a Sankey diagram to
+``OUT/sankey_rancon.png``; finally runs the typology rules and prints the five strongest
+alerts with their explanation. No network connection, no server.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from typing import Annotated
 import typer
 
 from moneytrail.cli.commands import show_info, show_outcome
-from moneytrail.cli.common import console, print_json, progress_bars, tr
+from moneytrail.cli.common import console, print_json, progress_bars, state, tr
+from moneytrail.cli.detect_cmd import show_top_alerts
 from moneytrail.cli.trace_cmd import show as show_trace
+from moneytrail.detect.rules.alerts import list_alerts
 from moneytrail.errors import UsageError
+from moneytrail.flows.sankey import write_trace_sankey
 from moneytrail.ingest.base import IngestOptions
 from moneytrail.network.ego import ego_network
 from moneytrail.network.picture import draw_ego
@@ -79,8 +84,12 @@ def demo(
         draw_ego(
             ego_network(ws.network(), str(payer), hops=1), picture, tr("cli.demo_picture_title")
         )
+        sankey = out / "sankey_rancon.png"
+        write_trace_sankey(ws.engine, traced, sankey, state.lang)
+        detected = ws.detect()
+        top_alerts = list_alerts(ws.engine, limit=5)
     if json_out:
-        print_json({"files": outcomes, "info": summary, "trace": traced})
+        print_json({"files": outcomes, "info": summary, "trace": traced, "alerts": top_alerts})
     else:
         console.print(tr("cli.demo_title", path=str(out)))
         for outcome in outcomes:
@@ -89,4 +98,6 @@ def demo(
         console.print(tr("cli.demo_trace", count=len(clue)))
         show_trace(traced)
         console.print(tr("cli.demo_picture", path=str(picture)))
+        console.print(tr("flows.sankey_written", path=str(sankey)))
+        show_top_alerts(detected, top_alerts, summary.reporting_currency)
     return 0 if all(o.status.value == "loaded" for o in outcomes) else 3

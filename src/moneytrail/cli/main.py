@@ -54,6 +54,10 @@ COMMAND_MODULES = (
     "moneytrail.cli.export_cmd",
     "moneytrail.cli.trace_cmd",
     "moneytrail.cli.network_cmd",
+    "moneytrail.cli.resolve_cmd",
+    "moneytrail.cli.flows_cmd",
+    "moneytrail.cli.evaluate_cmd",
+    "moneytrail.cli.detect_cmd",
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)

@@ -43,6 +43,9 @@ def synth(
     sanctions_list: Annotated[
         Path | None, typer.Option("--sanctions-list", help="UN consolidated list XML file")
     ] = None,
+    duplicate_rate: Annotated[
+        float, typer.Option("--duplicate-rate", help="Share of residents with extra records")
+    ] = 0.05,
     json_out: Annotated[bool, typer.Option("--json", help="One JSON document on stdout")] = False,
 ) -> None:
     """Synthetic scenario with ground truth / scénario synthétique avec vérité terrain."""
@@ -52,6 +55,8 @@ def synth(
         raise typer.BadParameter(f"--start: {start!r} is not YYYY-MM-DD") from exc
     if not 0.0 <= difficulty <= 1.0:
         raise typer.BadParameter(f"--difficulty: {difficulty} not in 0..1")
+    if not 0.0 <= duplicate_rate <= 1.0:
+        raise typer.BadParameter(f"--duplicate-rate: {duplicate_rate} not in 0..1")
     config = SynthConfig(
         scale=scale,
         seed=seed,
@@ -61,6 +66,7 @@ def synth(
         typology_rate=max(0.0, typology_rate),
         typologies=tuple(typology or ()),
         sanctions_list=sanctions_list,
+        duplicate_rate=duplicate_rate,
     )
     result = generate(config, out)
     if json_out:

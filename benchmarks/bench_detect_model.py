@@ -1,0 +1,157 @@
+"""Scoring-model benchmark: ``moneytrail evaluate`` against snapml's GraphFeaturePreprocessor.
+
+For each labelled data set (a generated Sahel scenario and, when ``shared/data`` is beside the
+repository, AMLSim 20K_fanin200cycle200) a workspace is built under ``benchmarks/.data/detect``
+and evaluated with the peer in the same run: same edges, same raw attributes, same LightGBM
+settings, same temporal 60/20/20 split. Figures: minority-class precision/recall/F1 on test (and
+account level for AMLSim), feature throughput of both sides (compile time excluded on ours).
+
+The peer lives in ``benchmarks/.peer-snapml`` (created on first use with pip, as the snapml
+wheel pins libraries our environment cannot hold).
+
+    python -m benchmarks.run detect [--detect-scale 1000 --detect-days 365]
+
+The scenario uses ``--typology-rate 10`` (see :func:`job_build_synth`).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import DATA, ROOT, measure, stamp, write_section
+
+PEER_VENV = ROOT / "benchmarks" / ".peer-snapml"
+PEER_PINS = ("snapml==1.17.2", "numpy")
+WORK = DATA / "detect"
+TYPOLOGY_RATE = 10
+
+
+def ensure_peer() -> Path:
+    """The peer's Python, creating its environment on first use (needs the package index)."""
+    python = PEER_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEER_VENV)], check=True)
+        subprocess.run([str(PEER_VENV / "bin" / "pip"), "install", *PEER_PINS], check=True)
+    return python
+
+
+def amlsim_folder() -> Path | None:
+    """AMLSim 20K in ``shared/data`` beside the repository, if present."""
+    for base in (ROOT, *ROOT.parents):
+        folder = base / "shared" / "data" / "other" / "amlsim" / "20K_fanin200cycle200"
+        if folder.is_dir():
+            return folder
+    return None
+
+
+def job_build_synth(scale: str, days: str, rate: str) -> dict[str, Any]:
+    """Generate a scenario (seed 11) and load it with its ground truth.
+
+    ``rate`` multiplies the typology injection rates: at the default rate a 1 000-resident year
+    holds one or two instances per typology, so the test part (the last 20 % of the year) would
+    hold only a couple of instances and its figures would be those of one case.
+    """
+    from moneytrail.synth import INGEST_ORDER, generate
+    from moneytrail.synth.config import SynthConfig
+    from moneytrail.workspace import Workspace
+
+    out = WORK / f"synth-{scale}-{days}-x{rate}"
+    shutil.rmtree(out, ignore_errors=True)
+    config = SynthConfig(scale=int(scale), seed=11, days=int(days), typology_rate=float(rate))
+    result = generate(config, out / "scenario")
+    with Workspace.init(out / "ws") as ws:
+        ws.ingest([result.files[k] for k in INGEST_ORDER] + [result.files["truth_members"]])
+    return {"transactions": result.rows["transactions"], "workspace": str(out / "ws")}
+
+
+def job_build_amlsim(folder: str) -> dict[str, Any]:
+    """Load AMLSim's nodes (account labels) and transactions."""
+    from moneytrail.workspace import Workspace
+
+    out = WORK / "amlsim-20k"
+    shutil.rmtree(out, ignore_errors=True)
+    with Workspace.init(out / "ws") as ws:
+        ws.ingest([Path(folder) / "nodes.csv", Path(folder) / "transactions.csv"])
+    return {"workspace": str(out / "ws")}
+
+
+def job_evaluate(workspace: str, name: str, threads: str) -> dict[str, Any]:
+    """``moneytrail evaluate`` with the snapml peer; the report as plain data."""
+    from moneytrail.cli.common import to_jsonable
+    from moneytrail.detect.model.evaluate import EvaluateSettings, evaluate_workspace
+    from moneytrail.workspace import Workspace
+
+    settings = EvaluateSettings(dataset=name, peer="snapml", threads=int(threads))
+    with Workspace.open(workspace) as ws:
+        report = evaluate_workspace(ws.engine, ws.path, settings)
+    data: dict[str, Any] = to_jsonable(report)
+    return data
+
+
+def _row(side: dict[str, Any], level: str) -> str:
+    m = side[level]
+    rate = f" {side['edges_per_second']:,.0f} |" if level == "test" else ""
+    return (
+        f"| {side['name']} | {m['threshold']:.3f} | {m['precision']:.4f} | {m['recall']:.4f} |"
+        f" **{m['f1']:.4f}** | {m['pr_auc']:.4f} |{rate}"
+    )
+
+
+def section(reports: list[tuple[str, dict[str, Any], float]]) -> str:
+    """The docs/benchmarks.md section of these runs."""
+    lines = [
+        "## Scoring model vs snapml GraphFeaturePreprocessor",
+        "",
+        stamp() + " Other jobs shared the machine; LightGBM used 1 thread (see",
+        "docs/detection-model.md); both feature sides were asked for 2 threads.",
+        "",
+    ]
+    for name, report, seconds in reports:
+        lines += [
+            f"### {name}: {report['transactions']:,} transactions, target {report['target_kind']}",
+            "",
+            "| side | threshold | precision | recall | F1 | PR-AUC | features tx/s |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        lines += [_row(side, "test") for side in report["sides"]]
+        if report["sides"][0].get("account_test"):
+            lines += ["", "Account level (score = max of the account's transactions):", ""]
+            lines += ["| side | threshold | precision | recall | F1 | PR-AUC |"]
+            lines += ["|---|---:|---:|---:|---:|---:|"]
+            lines += [_row(side, "account_test") for side in report["sides"]]
+        ours, theirs = report["sides"][0], report["sides"][-1]
+        ratio = ours["edges_per_second"] / max(theirs["edges_per_second"], 1e-9)
+        lines += [
+            "",
+            f"F1 gap: {report['f1_gap_points']:+.2f} points; feature throughput ratio"
+            f" {ratio:.1f}x; whole evaluation {seconds:.0f} s.",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def run(scale: int = 1000, days: int = 365, threads: int = 1, rate: int = TYPOLOGY_RATE) -> str:
+    """Build, evaluate, write the section; returns it."""
+    ensure_peer()
+    reports: list[tuple[str, dict[str, Any], float]] = []
+    built = measure("bench_detect_model", "job_build_synth", str(scale), str(days), str(rate))
+    name = f"synth scale {scale}, {days} days, typology rate x{rate}, seed 11"
+    datasets = [(name, built.figures["workspace"])]
+    folder = amlsim_folder()
+    if folder is not None:
+        aml = measure("bench_detect_model", "job_build_amlsim", str(folder))
+        datasets.append(("AMLSim 20K_fanin200cycle200", aml.figures["workspace"]))
+    for name, workspace in datasets:
+        done = measure("bench_detect_model", "job_evaluate", workspace, name, str(threads))
+        reports.append((name, done.figures, done.seconds))
+        slug = "".join(c if c.isalnum() else "-" for c in name.lower())
+        (WORK / f"report-{slug}.json").write_text(json.dumps(done.figures, indent=2), "utf-8")
+        print(json.dumps({"dataset": name, "f1_gap_points": done.figures["f1_gap_points"]}))
+    body = section(reports)
+    write_section("detect", body)
+    return body

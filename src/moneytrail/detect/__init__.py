@@ -1,0 +1,1 @@
+"""Detection: declarative rules, graph-pattern features for machine learning, scoring."""

@@ -1,0 +1,214 @@
+"""Apply a saved model to a workspace and store explained alerts (``detector_kind = 'model'``).
+
+Each alert says why it was raised, in the analyst's words: the model's probability and
+threshold, the features that pushed the score up most (name, value, contribution from
+LightGBM's ``pred_contrib``, i.e. SHAP values in log-odds), the transaction it concerns, and a
+typology. The model is binary (suspicious or not), so the typology of every model alert is
+``ml_suspicious``; ``typology_hint`` names the pattern family whose features weighed most
+(fan-in features -> ``fan_in``...) when one family clearly dominates. The hint is a reading aid,
+not a finding: the model was never trained to tell typologies apart.
+
+Re-scoring never duplicates an alert and never touches an analyst's decision: the alert id is
+``natural_key('alert', model, version, 'transaction', tx id, window start, window end)`` and
+only new ids are inserted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from moneytrail.detect.model.evaluate import feature_matrix
+from moneytrail.detect.model.store import ModelCard, load_model
+from moneytrail.engine.base import Engine
+from moneytrail.errors import UsageError
+from moneytrail.i18n import translate
+from moneytrail.model.ids import natural_key_sql
+
+TYPOLOGY = "ml_suspicious"
+TOP_FEATURES = 5
+MAX_ALERTS = 10_000
+# Pattern families by a word of the feature name (features of moneytrail.detect.features and
+# the raw attributes). First match wins. Amount statistics (src_out_amount_mean...) say how much
+# money moves, not which pattern, so they count as "amount", which never becomes a hint.
+FAMILIES = (
+    ("amount", "amount"),
+    ("scatter_gather", "scatter_gather"),
+    ("cycle", "cycle"),
+    ("fan_in", "fan_in"),
+    ("deg_in", "fan_in"),
+    ("fan_out", "fan_out"),
+    ("deg_out", "fan_out"),
+)
+HINT_SHARE = 0.4
+_STAGE = "mt_model_alerts"
+
+
+@dataclass
+class ScoreOutcome:
+    """What one scoring run did."""
+
+    model: str
+    version: str
+    transactions: int
+    flagged: int
+    stored: int
+    inserted: int
+    threshold: float
+
+
+def family(feature: str) -> str | None:
+    """The pattern family a feature belongs to, or ``None`` (hour, channel...)."""
+    for word, name in FAMILIES:
+        if word in feature:
+            return name
+    return None
+
+
+def typology_hint(names: list[str], contributions: npt.NDArray[np.float64]) -> str | None:
+    """The family holding at least 40 % of the positive contributions, if any.
+
+    Why 40 %: below it, no family explains most of the score and naming one would mislead.
+    """
+    weights: dict[str, float] = {}
+    positive = 0.0
+    for name, value in zip(names, contributions, strict=True):
+        if value <= 0:
+            continue
+        positive += float(value)
+        fam = family(name)
+        if fam is not None and fam != "amount":
+            weights[fam] = weights.get(fam, 0.0) + float(value)
+    if not weights or positive <= 0:
+        return None
+    best = max(weights, key=lambda k: weights[k])
+    return best if weights[best] >= HINT_SHARE * positive else None
+
+
+def explanation(
+    card: ModelCard,
+    score: float,
+    values: npt.NDArray[np.float32],
+    contributions: npt.NDArray[np.float64],
+    tx_id: str,
+) -> dict[str, Any]:
+    """The JSON explanation of one alert (``contributions`` without the bias column)."""
+    order = np.argsort(-contributions)[:TOP_FEATURES]
+    features = [
+        {
+            "name": card.feature_names[i],
+            "value": round(float(values[i]), 6),
+            "contribution": round(float(contributions[i]), 6),
+        }
+        for i in order
+        if contributions[i] > 0
+    ]
+    hint = typology_hint(card.feature_names, contributions)
+    return {
+        "model": card.name,
+        "model_version": card.version,
+        "probability": round(score, 6),
+        "threshold": round(card.threshold, 6),
+        "typology": TYPOLOGY,
+        "typology_title": {
+            lang: translate("detect_model.typology_ml_suspicious", lang) for lang in ("fr", "en")
+        },
+        "typology_hint": hint,
+        "features": features,
+        "transactions": [tx_id],
+        "model_test_metrics": {k: card.metrics.get(k) for k in ("precision", "recall", "f1")},
+    }
+
+
+def store_alerts(
+    engine: Engine,
+    card: ModelCard,
+    booster: lgb.Booster,
+    ids: pa.Array,
+    x: npt.NDArray[np.float32],
+    scores: npt.NDArray[np.float64],
+) -> tuple[int, int, int]:
+    """Store alerts for scores at or above the card's threshold (the highest ``MAX_ALERTS``).
+
+    Returns (flagged, stored, inserted): how many crossed the threshold, how many were kept,
+    how many were new. Contributions are computed only for the kept rows.
+    """
+    flagged_rows = np.flatnonzero(scores >= card.threshold)
+    kept = flagged_rows[np.argsort(-scores[flagged_rows], kind="stable")][:MAX_ALERTS]
+    if len(kept) == 0:
+        return 0, 0, 0
+    contrib = np.asarray(booster.predict(x[kept], pred_contrib=True), dtype=np.float64)
+    kept_ids = ids.take(pa.array(kept)).to_pylist()  # at most MAX_ALERTS alerts, for humans
+    explanations = [
+        json.dumps(
+            explanation(card, float(scores[row]), x[row], contrib[k, :-1], str(kept_ids[k])),
+            ensure_ascii=False,
+        )
+        for k, row in enumerate(kept)
+    ]
+    stage = pa.table(
+        {
+            "tx_id": pa.array(kept_ids, pa.string()),
+            "score": pa.array(scores[kept], pa.float64()),
+            "explanation": pa.array(explanations, pa.string()),
+        }
+    )
+    alert_id = natural_key_sql("alert", ["?", "?", "'transaction'", "s.tx_id", "t.ts", "t.ts"])
+    engine.execute(
+        f"CREATE OR REPLACE TEMP TABLE {_STAGE} (tx_id VARCHAR, score DOUBLE, explanation VARCHAR)"
+    )
+    try:
+        engine.append_arrow(_STAGE, stage)
+        before = int(engine.fetchall("SELECT count(*) FROM alerts")[0][0])
+        with engine.transaction():
+            engine.execute(
+                "INSERT INTO alerts (id, detector, detector_kind, detector_version, typology,"  # noqa: S608 - fixed names, values bound
+                " subject_kind, subject_id, window_start, window_end, score, amount_reporting,"
+                " transaction_ids, explanation, status, created_at)"
+                f" SELECT {alert_id}, ?, 'model', ?, ?, 'transaction', s.tx_id, t.ts, t.ts,"
+                " s.score, t.amount_reporting, [s.tx_id], CAST(s.explanation AS JSON),"
+                " 'to_review', now() AT TIME ZONE 'UTC'"
+                f" FROM {_STAGE} s JOIN transactions t ON t.id = s.tx_id"
+                f" WHERE NOT EXISTS (SELECT 1 FROM alerts a WHERE a.id = {alert_id})",
+                [
+                    card.name,
+                    card.version,
+                    card.name,
+                    card.version,
+                    TYPOLOGY,
+                    card.name,
+                    card.version,
+                ],
+            )
+        after = int(engine.fetchall("SELECT count(*) FROM alerts")[0][0])
+    finally:
+        engine.execute(f"DROP TABLE IF EXISTS {_STAGE}")
+    return len(flagged_rows), len(kept), after - before
+
+
+def score_workspace(engine: Engine, workspace: Path, name: str) -> ScoreOutcome:
+    """Score every transaction of the workspace with model ``name`` and store its alerts."""
+    booster, card = load_model(workspace, name)
+    matrix = feature_matrix(engine, card.config())
+    if matrix.names != card.feature_names:
+        raise UsageError("problem.model_features_changed", name=name)
+    scores = np.asarray(booster.predict(matrix.values), dtype=np.float64)
+    flagged, stored, inserted = store_alerts(
+        engine, card, booster, matrix.ids, matrix.values, scores
+    )
+    return ScoreOutcome(
+        model=name,
+        version=card.version,
+        transactions=len(scores),
+        flagged=flagged,
+        stored=stored,
+        inserted=inserted,
+        threshold=card.threshold,
+    )

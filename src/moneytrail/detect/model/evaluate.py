@@ -1,0 +1,288 @@
+"""``moneytrail evaluate``: train, threshold and judge the scoring model on labelled data, beside
+the peer (snapml's GraphFeaturePreprocessor) with the same booster on the same split.
+
+Why the features are computed once on the whole time-ordered stream: every feature of row i
+uses only edges at or before it (:mod:`moneytrail.detect.features` never looks ahead), so the
+value a row gets from the whole stream is the value it would have had when it happened; the
+model still never sees a label of the validation or test periods.
+
+Two sides, one protocol: (a) raw edge attributes + moneytrail graph features, (b) the same raw
+attributes + snapml's graph features; both trained by :func:`train_booster` with the same
+parameters and seed on the same temporal split, threshold chosen on validation, figures on test.
+
+>>> EvaluateSettings().peer
+'auto'
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from moneytrail.detect.features import EdgeArrays, FeatureConfig, transaction_features
+from moneytrail.detect.model.data import (
+    RAW_ATTRIBUTES,
+    LabelledEdges,
+    labelled_edges,
+    load_edges,
+    raw_attributes,
+)
+from moneytrail.detect.model.peer import BATCH as PEER_BATCH
+from moneytrail.detect.model.peer import find_peer_python, snapml_features
+from moneytrail.detect.model.store import ModelCard, save_model
+from moneytrail.detect.model.training import (
+    NUM_THREADS,
+    Metrics,
+    TemporalSplit,
+    account_scores,
+    booster_params,
+    choose_threshold,
+    metrics,
+    temporal_split,
+    train_booster,
+)
+from moneytrail.engine.base import Engine
+from moneytrail.errors import UsageError
+
+Step = Callable[[str], None]
+PEERS = ("auto", "snapml", "none")
+WARM_UP_EDGES = 2_000
+
+
+@dataclass(frozen=True)
+class EvaluateSettings:
+    """``peer``: ``auto`` (snapml when its environment exists), ``snapml`` (required) or
+    ``none``; ``save_model``: name under which to keep our side's model, if any; ``threads``:
+    LightGBM threads (see :func:`booster_params`); ``peer_batch``: edges per snapml call (0: the
+    whole stream at once, which lets snapml look ahead; see :mod:`peer`)."""
+
+    dataset: str = "workspace"
+    peer: str = "auto"
+    save_model: str | None = None
+    threads: int = NUM_THREADS
+    peer_batch: int = PEER_BATCH
+    features: FeatureConfig = field(default_factory=FeatureConfig)
+
+
+@dataclass(frozen=True)
+class FeatureRows:
+    """Raw attributes + graph features of every transaction, in event order."""
+
+    ids: pa.Array
+    names: list[str]
+    values: npt.NDArray[np.float32]
+    graph_seconds: float
+
+
+@dataclass
+class SideReport:
+    """One feature set's figures: throughput, validation and test metrics."""
+
+    name: str
+    features: int
+    feature_seconds: float
+    edges_per_second: float
+    rounds: int
+    validation: Metrics
+    test: Metrics
+    account_test: Metrics | None = None
+    mode: str = ""
+
+
+@dataclass
+class EvaluationReport:
+    """Everything ``moneytrail evaluate`` prints."""
+
+    dataset: str
+    transactions: int
+    target_kind: str
+    split: dict[str, Any]
+    sides: list[SideReport]
+    peer: str
+    f1_gap_points: float | None = None
+    saved_model: str | None = None
+
+
+def _head(edges: EdgeArrays, n: int) -> EdgeArrays:
+    return EdgeArrays(edges.src[:n], edges.dst[:n], edges.ts[:n], edges.amount[:n], edges.n_nodes)
+
+
+def with_graph_features(
+    raw: npt.NDArray[np.float32], edges: EdgeArrays, config: FeatureConfig
+) -> tuple[list[str], npt.NDArray[np.float32], float]:
+    """Raw attributes followed by moneytrail's graph features; and the seconds the latter took.
+
+    The first call of a compiled kernel compiles it (or loads it from numba's cache); a warm-up
+    on the first edges keeps that one-time cost out of the throughput figure, as snapml's
+    compiled library has none.
+    """
+    transaction_features(_head(edges, WARM_UP_EDGES), config)
+    started = time.perf_counter()
+    graph = transaction_features(edges, config)
+    seconds = time.perf_counter() - started
+    values = np.hstack([raw, np.asarray(graph.values, dtype=np.float32)])
+    return [*RAW_ATTRIBUTES, *graph.names], values, seconds
+
+
+def feature_matrix(engine: Engine, config: FeatureConfig) -> FeatureRows:
+    """The model's inputs for every transaction of the workspace (no labels needed)."""
+    edges, ids, attributes = load_edges(engine)
+    names, values, seconds = with_graph_features(raw_attributes(edges, attributes), edges, config)
+    return FeatureRows(ids, names, values, seconds)
+
+
+def _codes(typology: pa.Array) -> tuple[npt.NDArray[np.int64], list[str]]:
+    encoded = pc.dictionary_encode(typology)
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, [str(v) for v in encoded.dictionary.to_pylist()]
+
+
+def _side(
+    name: str,
+    data: LabelledEdges,
+    split: TemporalSplit,
+    names: list[str],
+    x: npt.NDArray[np.float32],
+    seconds: float,
+    threads: int,
+) -> tuple[SideReport, Any]:
+    """Train, choose the threshold on validation, measure on test (and per account)."""
+    booster = train_booster(x, data.target, split, names, threads)
+    tail = slice(split.validation.start, len(data))
+    scores = np.zeros(len(data))
+    scores[tail] = np.asarray(booster.predict(x[tail]), dtype=np.float64)
+    y = data.target
+    threshold = choose_threshold(y[split.validation], scores[split.validation])
+    codes, typologies = _codes(data.typology)
+    part = {k: split.part(k) for k in ("validation", "test")}
+    report = SideReport(
+        name=name,
+        features=x.shape[1],
+        feature_seconds=seconds,
+        edges_per_second=len(data) / seconds if seconds > 0 else float("inf"),
+        rounds=int(booster.best_iteration or booster.current_iteration()),
+        validation=metrics(y[part["validation"]], scores[part["validation"]], threshold),
+        test=metrics(
+            y[part["test"]], scores[part["test"]], threshold, codes[part["test"]], typologies
+        ),
+    )
+    view = data.accounts
+    if view is not None:
+        n_accounts = len(view.label)
+        val_scores, val_seen = account_scores(
+            view.src[part["validation"]],
+            view.dst[part["validation"]],
+            scores[part["validation"]],
+            n_accounts,
+        )
+        account_threshold = choose_threshold(view.label[val_seen], val_scores[val_seen])
+        test_scores, seen = account_scores(
+            view.src[part["test"]], view.dst[part["test"]], scores[part["test"]], n_accounts
+        )
+        report.account_test = metrics(
+            view.label[seen],
+            test_scores[seen],
+            account_threshold,
+            view.typology[seen],
+            view.typology_names,
+        )
+    return report, (booster, threshold)
+
+
+def _iso(seconds: int) -> str:
+    return datetime.fromtimestamp(int(seconds), UTC).isoformat()
+
+
+def split_summary(data: LabelledEdges, split: TemporalSplit) -> dict[str, Any]:
+    """Counts, positives and first/last dates of each part."""
+    out: dict[str, Any] = {}
+    for name in ("train", "validation", "test"):
+        part = split.part(name)
+        ts = data.edges.ts[part]
+        out[name] = {
+            "transactions": int(part.stop - part.start),
+            "positives": int(data.target[part].sum()),
+            "first": _iso(int(ts[0])),
+            "last": _iso(int(ts[-1])),
+        }
+    return out
+
+
+def _peer_choice(setting: str) -> str:
+    if setting not in PEERS:
+        raise UsageError("problem.model_peer_unknown", peer=setting, known=", ".join(PEERS))
+    if setting == "auto":
+        return "snapml" if find_peer_python() is not None else "none"
+    return setting
+
+
+def evaluate_workspace(
+    engine: Engine, workspace: Path, settings: EvaluateSettings, step: Step | None = None
+) -> EvaluationReport:
+    """Run both sides on the workspace's labelled transactions (see the module docstring)."""
+    say = step or (lambda _key: None)
+    peer = _peer_choice(settings.peer)
+    say("detect_model.step_load")
+    data = labelled_edges(engine)
+    if not data.target.any():
+        raise UsageError("problem.model_no_labels")
+    split = temporal_split(data.edges.ts)
+    say("detect_model.step_features")
+    names, x, seconds = with_graph_features(data.raw, data.edges, settings.features)
+    say("detect_model.step_train")
+    ours, (booster, threshold) = _side(
+        "moneytrail", data, split, names, x, seconds, settings.threads
+    )
+    report = EvaluationReport(
+        dataset=settings.dataset,
+        transactions=len(data),
+        target_kind=data.target_kind,
+        split=split_summary(data, split),
+        sides=[ours],
+        peer=peer,
+    )
+    if peer == "snapml":
+        say("detect_model.step_peer_features")
+        found = snapml_features(data.edges, settings.features, settings.peer_batch)
+        say("detect_model.step_peer_train")
+        theirs, _ = _side(
+            "snapml",
+            data,
+            split,
+            [*RAW_ATTRIBUTES, *found.names],
+            np.hstack([data.raw, found.values]),
+            found.seconds,
+            settings.threads,
+        )
+        theirs.mode = f"batch={found.batch}" if found.batch > 0 else "whole stream (look-ahead)"
+        report.sides.append(theirs)
+        report.f1_gap_points = round(100 * (ours.test.f1 - theirs.test.f1), 2)
+    if settings.save_model:
+        say("detect_model.step_save")
+        y_train = data.target[split.train]
+        train_positives = int(y_train.sum())
+        card = ModelCard(
+            name=settings.save_model,
+            version="",
+            feature_names=names,
+            feature_config=asdict(settings.features),
+            threshold=threshold,
+            dataset=settings.dataset,
+            target_kind=data.target_kind,
+            split=report.split,
+            metrics=asdict(ours.test),
+            params=booster_params(train_positives, len(y_train) - train_positives, settings.threads)
+            | {"rounds": ours.rounds},
+        )
+        save_model(workspace, booster, card)
+        report.saved_model = f"{card.name}@{card.version}"
+    return report

@@ -1,0 +1,164 @@
+"""The peer in ``moneytrail evaluate``: snapml's GraphFeaturePreprocessor on the same edges.
+
+Why a subprocess: snapml 1.17.2 cannot be installed beside moneytrail's pinned libraries, so it
+lives in its own virtual environment; the two sides talk through ``.npy`` files in a temporary
+folder (edges in, features out), and :mod:`snapml_runner` is the only code run there.
+
+Fairness (docs/detection-model.md, "Peer"): the peer gets the same edges in the same order,
+the same windows as our :class:`FeatureConfig` (fan/degree and vertex statistics over
+``fan_window``/``stats_window``, scatter-gather and both cycle kinds over their windows, simple
+cycles up to ``max_cycle_len``), snapml's default histogram bins, and ``num_threads=2``. Given
+the whole stream in one call, snapml's features of an edge count later edges too (look-ahead,
+measured in docs/detection-model.md), so by default the edges are streamed in time-ordered
+batches of :data:`BATCH`: an edge then sees only its own batch and earlier ones. An
+endpoint outside the data (id -1) becomes a fresh vertex per edge for snapml, so that cash
+deposits do not all meet in one giant vertex.
+
+Where the peer's Python is looked for: ``$MONEYTRAIL_SNAPML_PYTHON``, then
+``benchmarks/.peer-snapml/bin/python`` under the current directory and under the source
+checkout. Create it with::
+
+    python3 -m venv benchmarks/.peer-snapml
+    benchmarks/.peer-snapml/bin/pip install snapml==1.17.2 numpy
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from moneytrail.detect.features import EdgeArrays, FeatureConfig
+from moneytrail.errors import UsageError
+
+PEER_VENV = Path("benchmarks") / ".peer-snapml"
+RUNNER = Path(__file__).with_name("snapml_runner.py")
+THREADS = 2
+TIMEOUT_S = 3600
+# Edges per snapml ``transform`` call: an edge sees its own batch and earlier ones, never a later
+# batch (0 = the whole stream in one call, which looks ahead; see snapml_runner).
+BATCH = 1_000
+
+
+@dataclass(frozen=True)
+class PeerFeatures:
+    """snapml's features for every edge, in the edge order, and the seconds they took."""
+
+    names: list[str]
+    values: npt.NDArray[np.float32]
+    seconds: float
+    batch: int
+
+
+def find_peer_python() -> Path | None:
+    """The peer environment's Python, or ``None`` when none is installed."""
+    env = os.environ.get("MONEYTRAIL_SNAPML_PYTHON")
+    candidates = [Path(env)] if env else []
+    checkout = Path(__file__).resolve().parents[4]
+    for base in (Path.cwd(), checkout):
+        candidates.append(base / PEER_VENV / "bin" / "python")
+    return next((c for c in candidates if c.exists()), None)
+
+
+# snapml's own default bins and vertex statistics, written out so that columns can be named.
+PATTERN_BINS = list(range(2, 31))
+CYCLE_BINS = list(range(2, 11))
+VERTEX_STATS = (0, 1, 2, 3, 4, 8, 9, 10)
+_STAT_NAMES = {0: "fan", 1: "degree", 2: "ratio", 3: "amount_avg", 4: "amount_sum",
+               8: "amount_var", 9: "amount_skew", 10: "amount_kurtosis"}  # fmt: skip
+
+
+def snapml_params(config: FeatureConfig) -> dict[str, Any]:
+    """GraphFeaturePreprocessor settings matching our ``config`` (see the module docstring)."""
+    bins = {f"{p}_bins": PATTERN_BINS for p in ("fan", "degree", "scatter-gather", "temp-cycle")}
+    return bins | {
+        "num_threads": THREADS,
+        "time_window": -1,
+        "vertex_stats": config.stats,
+        "vertex_stats_tw": config.stats_window,
+        "vertex_stats_cols": [4],
+        "vertex_stats_feats": list(VERTEX_STATS),
+        "lc-cycle_bins": CYCLE_BINS,
+        "fan": config.fan,
+        "fan_tw": config.fan_window,
+        "degree": config.fan,
+        "degree_tw": config.fan_window,
+        "scatter-gather": config.scatter_gather,
+        "scatter-gather_tw": config.scatter_gather_window,
+        "temp-cycle": config.temporal_cycles,
+        "temp-cycle_tw": config.cycle_window,
+        "lc-cycle": config.simple_cycles,
+        "lc-cycle_tw": config.cycle_window,
+        "lc-cycle_len": config.max_cycle_len,
+    }
+
+
+def snapml_names(params: dict[str, Any]) -> list[str]:
+    """Column names of snapml's output for ``params``, in its documented order: pattern
+    histograms (fan-in, fan-out, degree-in, degree-out, scatter-gather, temporal cycle, simple
+    cycle), then vertex statistics of source-out, source-in, destination-out, destination-in."""
+
+    def histogram(name: str, bins: list[int]) -> list[str]:
+        return [
+            f"snapml_{name}_{b}" + ("+" if i == len(bins) - 1 else "") for i, b in enumerate(bins)
+        ]
+
+    names: list[str] = []
+    for key, parts in (("fan", ("fan_in", "fan_out")), ("degree", ("deg_in", "deg_out")),
+                       ("scatter-gather", ("scatter_gather",)), ("temp-cycle", ("cycle_temporal",)),
+                       ("lc-cycle", ("cycle_simple",))):  # fmt: skip
+        if params.get(key):
+            for part in parts:
+                names += histogram(part, params[f"{key}_bins"])
+    if params.get("vertex_stats"):
+        for side in ("src_out", "src_in", "dst_out", "dst_in"):
+            names += [f"snapml_{side}_{_STAT_NAMES[f]}" for f in params["vertex_stats_feats"]]
+    return names
+
+
+def peer_edges(edges: EdgeArrays) -> npt.NDArray[np.float64]:
+    """``[edge id, source, destination, timestamp, amount]`` rows, outside ends made unique."""
+    n = len(edges)
+    fresh = edges.n_nodes + np.arange(n, dtype=np.int64)
+    src = np.where(edges.src >= 0, edges.src, fresh)
+    dst = np.where(edges.dst >= 0, edges.dst, fresh + n)
+    return np.column_stack(
+        [np.arange(n, dtype=np.float64), src, dst, edges.ts, edges.amount]
+    ).astype(np.float64)
+
+
+def snapml_features(
+    edges: EdgeArrays, config: FeatureConfig, batch: int = BATCH, python: Path | None = None
+) -> PeerFeatures:
+    """Run snapml in its own environment on ``edges``; a clear error when it is missing."""
+    peer = python or find_peer_python()
+    if peer is None:
+        raise UsageError("problem.model_peer_missing", venv=str(PEER_VENV))
+    with tempfile.TemporaryDirectory(prefix="moneytrail-peer-") as tmp:
+        folder = Path(tmp)
+        paths = [folder / n for n in ("edges.npy", "params.json", "features.npy", "timing.json")]
+        np.save(paths[0], peer_edges(edges))
+        params = snapml_params(config)
+        paths[1].write_text(json.dumps(params), encoding="utf-8")
+        proc = subprocess.run(
+            [str(peer), str(RUNNER), *(str(p) for p in paths), str(batch)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_S,
+            check=False,
+        )
+        if proc.returncode != 0:
+            raise UsageError("problem.model_peer_failed", detail=proc.stderr.strip()[-2000:])
+        values = np.load(paths[2])
+        timing = json.loads(paths[3].read_text(encoding="utf-8"))
+    names = snapml_names(params)
+    if len(names) != values.shape[1]:  # another snapml version: keep going, unnamed
+        names = [f"snapml_{i:03d}" for i in range(values.shape[1])]
+    return PeerFeatures(names, values, float(timing["seconds"]), batch)

@@ -1,0 +1,101 @@
+"""Saved scoring models: ``<workspace>/models/<name>.txt`` (LightGBM) + ``<name>.json``.
+
+Why two files: LightGBM's own text format is stable, readable and needs no pickle (a model file
+from a colleague cannot run code); the JSON beside it says what the booster cannot: the feature
+names and settings it was trained with, the threshold chosen on validation, the split dates and
+the figures measured on test, so that an alert can always say which model raised it and how
+good that model was.
+
+The model version is the first 12 hex digits of the SHA-256 of the booster text: retraining
+under the same name gives a new version, hence new alert ids (the old alerts stay).
+
+>>> valid_name("fiu-2026_v1"), valid_name("../etc")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import lightgbm as lgb
+
+from moneytrail.detect.features import FeatureConfig
+from moneytrail.errors import UsageError
+
+MODELS_DIR = "models"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def valid_name(name: str) -> bool:
+    """A model name is a plain file name (letters, digits, ``_ . -``; 64 characters at most)."""
+    return bool(_NAME.match(name)) and ".." not in name
+
+
+@dataclass
+class ModelCard:
+    """What is known about a saved model besides its trees."""
+
+    name: str
+    version: str
+    feature_names: list[str]
+    feature_config: dict[str, Any]
+    threshold: float
+    dataset: str
+    target_kind: str
+    split: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def config(self) -> FeatureConfig:
+        """The feature settings the model was trained with."""
+        return FeatureConfig(**self.feature_config)
+
+
+def model_paths(workspace: Path, name: str) -> tuple[Path, Path]:
+    """Booster and card paths of model ``name`` (refuses a name that is not a plain word)."""
+    if not valid_name(name):
+        raise UsageError("problem.model_name_invalid", name=name)
+    folder = workspace / MODELS_DIR
+    return folder / f"{name}.txt", folder / f"{name}.json"
+
+
+def save_model(workspace: Path, booster: lgb.Booster, card: ModelCard) -> Path:
+    """Write the booster and its card; returns the booster path. Sets ``card.version``."""
+    text_path, card_path = model_paths(workspace, card.name)
+    text_path.parent.mkdir(parents=True, exist_ok=True)
+    text = booster.model_to_string()
+    card.version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    text_path.write_text(text, encoding="utf-8")
+    card_path.write_text(
+        json.dumps(asdict(card), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
+    return text_path
+
+
+def known_models(workspace: Path) -> list[str]:
+    """Names of the models saved in ``workspace``."""
+    folder = workspace / MODELS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.json") if (folder / f"{p.stem}.txt").exists())
+
+
+def load_model(workspace: Path, name: str) -> tuple[lgb.Booster, ModelCard]:
+    """The booster and card of model ``name``; a clear error when it is missing or damaged."""
+    text_path, card_path = model_paths(workspace, name)
+    if not (text_path.exists() and card_path.exists()):
+        known = ", ".join(known_models(workspace)) or "-"
+        raise UsageError("problem.model_unknown", name=name, known=known)
+    try:
+        data = json.loads(card_path.read_text(encoding="utf-8"))
+        card = ModelCard(**data)
+        booster = lgb.Booster(model_str=text_path.read_text(encoding="utf-8"))
+    except (ValueError, TypeError, lgb.basic.LightGBMError) as exc:
+        raise UsageError("problem.model_damaged", name=name, detail=str(exc)) from exc
+    return booster, card

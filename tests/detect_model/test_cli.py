@@ -1,0 +1,40 @@
+"""``moneytrail evaluate`` and ``moneytrail score`` in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from moneytrail.workspace import Workspace
+from tests.detect_model.story import build_story
+
+
+def test_evaluate_json_then_score(tmp_path: Path, cli: Any) -> None:
+    folder = tmp_path / "ws"
+    with Workspace.init(folder) as ws:
+        build_story(ws.engine, "transaction")
+    result = cli(
+        "evaluate", "-w", folder, "--peer", "none", "--threads", "1", "--json",
+        "--dataset-name", "story", "--save-model", "m1",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    report = result.json()
+    assert report["dataset"] == "story" and report["peer"] == "none"
+    side = report["sides"][0]
+    assert side["name"] == "moneytrail"
+    assert {"precision", "recall", "f1", "pr_auc", "threshold"} <= set(side["test"])
+    assert report["saved_model"].startswith("m1@")
+    scored = cli("score", "-w", folder, "--model", "m1", "--json")
+    assert scored.code == 0, scored.err
+    assert scored.json()["inserted"] > 0
+    human = cli("--lang", "fr", "score", "-w", folder, "--model", "m1")
+    assert human.code == 0 and "0 nouvelles" in human.out
+
+
+def test_unknown_model_is_a_usage_error(tmp_path: Path, cli: Any) -> None:
+    folder = tmp_path / "ws"
+    Workspace.init(folder).close()
+    result = cli("--lang", "en", "score", "-w", folder, "--model", "missing")
+    assert result.code == 2
+    assert "no model 'missing'" in result.err
+    assert "Traceback" not in result.err
