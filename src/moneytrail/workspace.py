@@ -145,13 +145,17 @@ class Workspace:
 
         return trace(self.engine, seed, settings)
 
-    def screen(self, settings: ScreenSettings | None = None) -> dict[str, Any]:
+    def screen(self, settings: ScreenSettings | None = None, workers: int = 1) -> dict[str, Any]:
         """Screen every party against the latest loaded lists; see
-        :func:`moneytrail.screen.jobs.screen_parties` (matches become findings to review)."""
+        :func:`moneytrail.screen.jobs.screen_parties` (matches become findings to review).
+
+        ``workers`` > 1 spreads the distinct names over that many processes (the CLI uses the
+        CPU count); 1 keeps everything in this process, which is what a library caller expects.
+        """
         from moneytrail.screen.jobs import screen_parties
         from moneytrail.screen.settings import ScreenSettings
 
-        return screen_parties(self.engine, settings or ScreenSettings())
+        return screen_parties(self.engine, settings or ScreenSettings(), workers=workers)
 
     def score(self, model: str) -> ScoreOutcome:
         """Apply saved model ``model`` to every transaction and store its explained alerts;

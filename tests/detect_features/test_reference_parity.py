@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from moneytrail.detect.features import FeatureConfig, cycles, fan, scatter, stats
+from moneytrail.detect.features import EdgeArrays, FeatureConfig, cycles, fan, scatter, stats
 from moneytrail.detect.features import transaction_features as features
 from tests.detect_features import reference
 from tests.detect_features.graphs import random_edges
@@ -77,3 +77,21 @@ def test_temporal_only_counts_time_ordered_chains() -> None:
     both = features(edges, _config(temporal_cycles=True, simple_cycles=True)).values
     alone = features(edges, _config(temporal_cycles=True)).values
     np.testing.assert_array_equal(alone[:, 0], both[:, 0])
+
+
+def test_other_direction_statistics_are_not_vacuous() -> None:
+    """u's incoming and v's outgoing windows are sometimes empty, sometimes several deep."""
+    got = features(random_edges(0), _config(stats=True))
+    for side in ("src_in", "dst_out"):
+        count = got.column(f"{side}_count")
+        assert (count == 0).any() and (count >= 2).any(), side
+
+
+def test_pass_through_shows_what_the_sender_received() -> None:
+    """a pays m 100 then 300, m forwards 390 to b within the 9 s window: m's two receipts."""
+    edges = EdgeArrays(np.array([0, 0, 1], np.int64), np.array([1, 1, 2], np.int64),
+                       np.array([0, 5, 8], np.int64), np.array([100.0, 300.0, 390.0]), 3)  # fmt: skip
+    got = features(edges, _config(stats=True))
+    assert got.column("src_in_amount_sum").tolist() == [0.0, 0.0, 400.0]
+    assert got.column("src_in_gap_max").tolist() == [-1.0, -1.0, 5.0]
+    assert got.column("dst_out_count").tolist() == [0.0, 0.0, 0.0]
