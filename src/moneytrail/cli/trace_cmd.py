@@ -20,7 +20,15 @@ from rich.table import Table
 
 from moneytrail.cli.common import console, print_json, state, tr, workspace_path
 from moneytrail.errors import UsageError
-from moneytrail.trace.model import Direction, Policy, Seed, TraceResult, TraceSettings
+from moneytrail.trace.model import (
+    DEFAULT_STOPS,
+    Direction,
+    EndpointKind,
+    Policy,
+    Seed,
+    TraceResult,
+    TraceSettings,
+)
 from moneytrail.workspace import Workspace
 
 
@@ -60,6 +68,13 @@ def trace_command(
     sankey: Annotated[
         Path | None, typer.Option("--sankey", help="Also draw a Sankey diagram (.png or .svg)")
     ] = None,
+    through_borders: Annotated[
+        bool,
+        typer.Option(
+            "--through-borders",
+            help="Follow money abroad instead of stopping there / suivre l'argent à l'étranger",
+        ),
+    ] = False,
 ) -> None:
     """Follow the money / suivre l'argent (FIFO, LIFO, pro-rata, poison)."""
     settings = TraceSettings(
@@ -68,6 +83,9 @@ def trace_command(
         max_hops=hops,
         window_days=window,
         start=_when(start),
+        # A regional case (money paid in Senegal, spent in Mali and Niger) reads better when a
+        # border is a transition on the path, still shown, rather than the end of it.
+        stop_at=DEFAULT_STOPS - {EndpointKind.ABROAD} if through_borders else DEFAULT_STOPS,
     )
     seed = Seed(
         accounts=tuple(account or ()),
