@@ -127,9 +127,20 @@ def entry_date(value_date: date, mmdd: str) -> date:
     >>> entry_date(date(2023, 12, 31), "0102")
     datetime.date(2024, 1, 2)
     """
-    booked = date(value_date.year, int(mmdd[:2]), int(mmdd[2:]))
-    if booked - value_date > timedelta(days=ROLLOVER_DAYS):
-        return date(booked.year - 1, booked.month, booked.day)
-    if value_date - booked > timedelta(days=ROLLOVER_DAYS):
-        return date(booked.year + 1, booked.month, booked.day)
-    return booked
+    month, day = int(mmdd[:2]), int(mmdd[2:])
+    candidates = []
+    for year in (value_date.year - 1, value_date.year, value_date.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:  # 29 February outside a leap year: that year is not a candidate
+            continue
+    # Nearest wins; on a tie the later date, as banks book after the value date more often.
+    best = min(
+        candidates,
+        key=lambda booked: (abs((booked - value_date).days), -booked.toordinal()),
+        default=None,
+    )
+    if best is None or abs(best - value_date) > timedelta(days=ROLLOVER_DAYS + 4):
+        # Only a 29 February far from any leap year gets here: no sane booking date.
+        raise ValueError(f"no year puts {mmdd} within half a year of {value_date}")
+    return best
