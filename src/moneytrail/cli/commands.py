@@ -9,6 +9,8 @@ import typer
 from rich.table import Table
 
 from moneytrail.cli.common import (
+    JsonOpt,
+    WorkspaceOpt,
     console,
     err_console,
     print_json,
@@ -21,14 +23,6 @@ from moneytrail.ingest.base import IngestOptions
 from moneytrail.ingest.pipeline import FileOutcome, Status
 from moneytrail.ingest.registry import format_names
 from moneytrail.workspace import Workspace, WorkspaceInfo
-
-WorkspaceOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--workspace", "-w", help="Workspace directory (default: $MONEYTRAIL_WORKSPACE or .)"
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 
 
 def register(app: typer.Typer) -> None:

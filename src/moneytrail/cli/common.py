@@ -12,8 +12,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -27,6 +28,15 @@ from rich.progress import (
 from moneytrail.errors import Problem
 from moneytrail.i18n import default_lang, translate
 from moneytrail.ingest.base import ProgressCallback
+
+# The options every workspace command shares, declared once so help texts stay the same.
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace", "-w", help="Workspace directory (default: $MONEYTRAIL_WORKSPACE or .)"
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 
 
 class CliState:

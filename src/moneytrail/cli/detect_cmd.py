@@ -20,7 +20,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from moneytrail.cli.common import console, print_json, progress_bars, state, tr, workspace_path
+from moneytrail.cli.common import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    print_json,
+    progress_bars,
+    state,
+    tr,
+    workspace_path,
+)
 from moneytrail.detect.rules import RuleRunResult, load_library, parse_overrides, select
 from moneytrail.detect.rules.alerts import (
     Alert,
@@ -38,8 +47,6 @@ rules_app = typer.Typer(help="The rule library / la bibliothèque de règles.", 
 alerts_app = typer.Typer(help="Review alerts / examiner les alertes.", no_args_is_help=True)
 detect_app.add_typer(rules_app, name="rules")
 
-WorkspaceOpt = Annotated[Path | None, typer.Option("--workspace", "-w", help="Workspace directory")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 RulesOpt = Annotated[
     list[Path] | None, typer.Option("--rules", help="Folder of extra rule files (repeatable)")
 ]

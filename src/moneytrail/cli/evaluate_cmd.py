@@ -14,14 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from moneytrail.cli.common import console, err_console, print_json, tr, workspace_path
+from moneytrail.cli.common import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    print_json,
+    tr,
+    workspace_path,
+)
 from moneytrail.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -33,14 +40,6 @@ if TYPE_CHECKING:
 # mirror ``training.NUM_THREADS`` and ``peer.BATCH`` (a test checks they agree).
 NUM_THREADS = 2
 PEER_BATCH = 1_000
-
-WorkspaceOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--workspace", "-w", help="Workspace directory (default: $MONEYTRAIL_WORKSPACE or .)"
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 
 
 def register(app: typer.Typer) -> None:

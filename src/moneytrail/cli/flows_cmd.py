@@ -23,8 +23,17 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from moneytrail.cli.common import console, print_json, state, to_jsonable, tr, workspace_path
-from moneytrail.cli.network_cmd import JsonOpt, WorkspaceOpt, network_app
+from moneytrail.cli.common import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    print_json,
+    state,
+    to_jsonable,
+    tr,
+    workspace_path,
+)
+from moneytrail.cli.network_cmd import network_app
 from moneytrail.errors import UsageError
 from moneytrail.flows.brokers import BrokerReport, brokers_and_bridges
 from moneytrail.flows.subjects import account_facts, subject_accounts

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from moneytrail.cli.common import console, print_json, tr, workspace_path
+from moneytrail.cli.common import JsonOpt, WorkspaceOpt, console, print_json, tr, workspace_path
 from moneytrail.errors import UsageError
 from moneytrail.network import (
     FORMATS,
@@ -34,9 +34,6 @@ network_app = typer.Typer(
     help="Network analysis / analyse de réseau (metrics, export, picture, path).",
     no_args_is_help=True,
 )
-
-WorkspaceOpt = Annotated[Path | None, typer.Option("--workspace", "-w", help="Workspace directory")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 
 
 def register(app: typer.Typer) -> None:

@@ -22,7 +22,15 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from moneytrail.cli.common import console, err_console, print_json, tr, workspace_path
+from moneytrail.cli.common import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    print_json,
+    tr,
+    workspace_path,
+)
 from moneytrail.errors import UsageError
 from moneytrail.resolve import Decision, ResolveSettings
 from moneytrail.resolve.store import CONFIRM, REJECT
@@ -34,8 +42,6 @@ resolve_app = typer.Typer(
     no_args_is_help=True,
 )
 
-WorkspaceOpt = Annotated[Path | None, typer.Option("--workspace", "-w", help="Workspace directory")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 ByOpt = Annotated[str, typer.Option("--by", help="Analyst name / nom de l'analyste")]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Why / pourquoi")]
 

@@ -13,7 +13,15 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from moneytrail.cli.common import console, err_console, print_json, tr, workspace_path
+from moneytrail.cli.common import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    print_json,
+    tr,
+    workspace_path,
+)
 from moneytrail.screen.diff import diff_lists
 from moneytrail.screen.entry import SanctionsList
 from moneytrail.screen.evaluate import cross_validate, evaluate_cases, evaluate_reference
@@ -41,8 +49,6 @@ screen_app = typer.Typer(
     help="Screen names against sanctions lists / filtrage sur les listes de sanctions",
     no_args_is_help=True,
 )
-WorkspaceOpt = Annotated[Path | None, typer.Option("--workspace", "-w", help="Workspace directory")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout")]
 FormatOpt = Annotated[
     str | None, typer.Option("--format", "-f", help="List format: " + ", ".join(sorted(FORMATS)))
 ]
