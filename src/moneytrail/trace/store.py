@@ -35,13 +35,13 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numba as nb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from moneytrail.engine.base import Engine
+from moneytrail.kernels import group_positions
 
 I64 = npt.NDArray[np.int64]
 I8 = npt.NDArray[np.int8]
@@ -284,32 +284,9 @@ def _lookup(
     return found
 
 
-def _counting_sort(account: Any, n_accounts: int) -> Any:
-    """Positions grouped by account, event order kept inside a group (a stable counting sort:
-    linear, where ``argsort`` of ten million keys takes a second)."""
-    start = np.zeros(n_accounts + 1, np.int64)
-    for a in account:
-        if a >= 0:
-            start[a + 1] += 1
-    for a in range(n_accounts):
-        start[a + 1] += start[a]
-    fill = start[:-1].copy()
-    pos = np.empty(start[n_accounts], np.int64)
-    for i in range(account.shape[0]):
-        a = account[i]
-        if a >= 0:
-            pos[fill[a]] = i
-            fill[a] += 1
-    return start, pos
-
-
-_counting_sort_compiled = nb.njit(cache=True, nogil=True)(_counting_sort)
-
-
 def csr(account: I64, n_accounts: int) -> tuple[I64, I64]:
     """``(start, positions)``: the CSR adjacency of ``account`` (``-1`` entries left out)."""
-    start, pos = _counting_sort_compiled(account, n_accounts)
-    return start, pos
+    return group_positions(account, n_accounts)
 
 
 def _read(folder: Path, key: str) -> TraceStore | None:

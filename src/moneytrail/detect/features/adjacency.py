@@ -17,6 +17,8 @@ from typing import Any, TypeVar, cast
 import numba as nb
 import numpy as np
 
+from moneytrail.kernels import group_positions
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -30,23 +32,9 @@ def PJIT(fn: F) -> F:
     return cast(F, nb.njit(cache=True, nogil=True, parallel=True)(fn))
 
 
-@JIT
 def csr(keys: Any, n_nodes: int) -> Any:
     """Edges grouped by ``keys`` (src or dst), each group in edge order; -1 keys are left out."""
-    ptr = np.zeros(n_nodes + 1, np.int64)
-    for e in range(keys.shape[0]):
-        if keys[e] >= 0:
-            ptr[keys[e] + 1] += 1
-    for x in range(n_nodes):
-        ptr[x + 1] += ptr[x]
-    fill = ptr[:-1].copy()
-    lst = np.empty(ptr[n_nodes], np.int64)
-    for e in range(keys.shape[0]):
-        k = keys[e]
-        if k >= 0:
-            lst[fill[k]] = e
-            fill[k] += 1
-    return ptr, lst
+    return group_positions(keys, n_nodes)
 
 
 @JIT
