@@ -10,7 +10,7 @@ STAMP := $(VENV)/.stamp-runtime
 DEVSTAMP := $(VENV)/.stamp-dev
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo test lint typecheck pytest bench clean-venv
+.PHONY: demo test explore lint typecheck pytest bench clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ pytest: $(DEVSTAMP)
 	$(PY) -m pytest -n 2 -q
 
 test: lint typecheck pytest
+
+explore: $(DEVSTAMP)
+	MONEYTRAIL_HYPOTHESIS=explore $(PY) -m pytest -n 2 -q -m "not slow" $$(grep -rl "from hypothesis" tests)
 
 bench: $(DEVSTAMP)
 	$(PY) -m benchmarks.run

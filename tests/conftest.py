@@ -10,8 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from moneytrail.workspace import Workspace
+
+# Property tests: the default suite is repeatable (same examples on every run, no
+# wall-clock deadline on a busy 2-core CI machine) so that a merge is never refused by
+# a draw of the dice; `make explore` runs them with fresh random examples, many more of
+# them, to hunt for new counter-examples.  Decision 0117.
+settings.register_profile("repeatable", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("explore", max_examples=2000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("MONEYTRAIL_HYPOTHESIS", "repeatable"))
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -18,6 +18,8 @@ REFS = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", min_size=1, max
 
 
 @given(DATES, st.integers(min_value=-20, max_value=20), MARKS, AMOUNTS, REFS, REFS)
+# NONREF means "no reference" on both sides of the //
+@example(date(2000, 1, 1), 0, "D", Decimal("0.00"), "0", "NONREF")
 def test_formatted_line_reads_back(
     value: date, shift: int, mark: str, amount: Decimal, customer: str, bank: str
 ) -> None:
@@ -27,7 +29,7 @@ def test_formatted_line_reads_back(
     assert (line.value_date, line.booked, line.mark, line.amount) == (value, booked, mark, amount)
     assert line.type_code == "NTRF"
     assert line.customer_ref == (None if customer == "NONREF" else customer)
-    assert line.bank_ref == bank
+    assert line.bank_ref == (None if bank == "NONREF" else bank)
 
 
 @given(DATES, st.dates(min_value=date(2000, 1, 1), max_value=date(2000, 12, 31)))
