@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from moneytrail.screen.compare import compare_names
 from moneytrail.screen.entry import iso_partial
-from moneytrail.screen.names import tokenize
+from moneytrail.screen.names import MARKER, tokenize
 
 ANY_TEXT = st.text(max_size=40)
 LATIN_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=10)
@@ -23,16 +23,22 @@ def test_scores_stay_between_zero_and_one(a: str, b: str, schema: str) -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(LATIN_WORD, min_size=1, max_size=4), SCHEMAS)
+@example(["aa", "bn"], "Person")  # a lone word beside a particle is not a one-word name
 def test_a_name_matches_itself_and_its_reordering(words: list[str], schema: str) -> None:
     name = " ".join(words)
-    if not tokenize(name, schema):
+    tokens = tokenize(name, schema)
+    if not tokens:
         return  # only titles or legal forms: nothing to compare
     assert compare_names(name, name, schema).score == 1.0
+    if any(t.kind == MARKER for t in tokens):
+        return  # "bin", "ould" bind to the next word: reversing changes the name's structure
     assert compare_names(name, " ".join(reversed(words)), schema).score >= 0.95
 
 
 @settings(max_examples=100, deadline=None)
 @given(ANY_TEXT)
+@example("し๏ ٤\U000662cbゞ浜 \u0e74")  # ICU refused the whole text (v2 raised ICUError)
+@example("សុខ ដារ៉ា")  # Khmer: no transliteration, spelled by its letters' names
 def test_tokens_are_plain_ascii(text: str) -> None:
     for token in tokenize(text, "Person"):
         assert token.canon and token.canon.isascii() and " " not in token.canon

@@ -23,7 +23,15 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from moneytrail.screen.names import LEGAL, MARKER, NUMBER, Token, tokenize
+from moneytrail.screen.names import (
+    LEGAL,
+    MARKER,
+    NAME,
+    NUMBER,
+    Token,
+    skeleton,
+    tokenize,
+)
 
 TOKEN_FLOOR = 0.75  # below this a token pair is "different", not "a bit similar"
 EXTRA_PENALTY = 0.05  # per weight unit of unmatched words in the longer name
@@ -34,6 +42,7 @@ LONE_NUMBER_CAP = 0.5  # a number on one side only
 LEGAL_MISMATCH_PENALTY = 0.25  # v1: 0.05; SARL and SA of one name: two legal persons
 PATRONYM_PENALTY = 0.3
 INITIAL_CREDIT = 0.7  # v1: 0.5; "V." agrees with "Vladimir": most of the credit, no conflict
+SYMBOL_CREDIT = 0.9  # rigour's tables: one given name across languages, or its nickname
 CONFLICT_PENALTY = 0.1  # per weight unit of shorter-name words that found no partner
 
 
@@ -74,20 +83,29 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     if len(a.canon) == 1 or len(b.canon) == 1:
         return (INITIAL_CREDIT, "initial") if a.canon[0] == b.canon[0] else (0.0, "different")
     edit = max(OSA.normalized_similarity(a.canon, b.canon), OSA.normalized_similarity(a.raw, b.raw))
+    if a.symbols & b.symbols and edit < SYMBOL_CREDIT:
+        return SYMBOL_CREDIT, "name_symbol"
     if a.canon.startswith("abd") != b.canon.startswith("abd"):
-        longer, shorter = (a.canon, b.canon) if a.canon.startswith("abd") else (b.canon, a.canon)
-        if longer[3:] == shorter:
+        abd, plain = (a, b) if a.canon.startswith("abd") else (b, a)
+        # "Abdul Wahid" is glued to "abdwahid" (raw) before its canon may fold a connector
+        if plain.canon in (abd.canon[3:], abd.raw[3:]):
             return TOKEN_FLOOR, "abd_prefix"
     if a.skeleton == b.skeleton and len(a.skeleton) >= 2 and edit >= 0.5:
         return max(0.9, edit), "phonetic"
     if (a.translit or b.translit) and len(a.skeleton) >= 3:
-        across = OSA.normalized_similarity(a.skeleton, b.skeleton)
+        across = max(
+            OSA.normalized_similarity(a.skeleton, b.skeleton),
+            OSA.normalized_similarity(*(t.skeleton.translate(_NO_P_V) for t in (a, b))),
+        )  # Arabic script has no p or v: "Pérez" is written بيريز (byryz)
         if across >= TOKEN_FLOOR:
             return 0.85 * across + 0.15 * edit, "transliteration"
     skel = Levenshtein.normalized_similarity(a.skeleton, b.skeleton) if len(a.skeleton) > 3 else 0.0
     if skel >= 0.75 and edit >= 0.6:
         return max(edit, 0.85 * skel), "phonetic_close"
     return edit, "typo" if edit >= TOKEN_FLOOR else "different"
+
+
+_NO_P_V = str.maketrans("pv", "bf")
 
 
 def _align(short: tuple[Token, ...], long: tuple[Token, ...]) -> list[tuple[int, int, float, str]]:
@@ -129,6 +147,13 @@ def _joined(tokens: tuple[Token, ...], ordered: bool) -> str:
     return "".join(words if ordered else sorted(words))
 
 
+def _joined_similarity(a: str, b: str) -> float:
+    """Similarity of two glued names, 0 beyond two letters apart: a long name one short word
+    apart from another is not the same name spaced differently."""
+    distance = Levenshtein.distance(a, b, score_cutoff=2)
+    return 1 - distance / max(len(a), len(b), 1) if distance <= 2 else 0.0
+
+
 def _acronym_of(token: Token, other: tuple[Token, ...]) -> tuple[Token, ...] | None:
     """``other`` with the run of words whose initials spell ``token`` merged into one word
     (``US`` / ``United States``, ``PLA`` / ``People's Liberation Army``, ``JC`` / ``Jean
@@ -159,6 +184,14 @@ def compare_tokens(
     against the words it abbreviates on the other; the better reading wins.
     """
     best = _compare_core(q, c, person, weights)
+    for side in (0, 1):
+        for merged, spelled in _split_words(q if side == 0 else c, c if side == 0 else q):
+            pair = (merged, c) if side == 0 else (q, merged)
+            score, features = _compare_core(*pair, person, weights)
+            if score > best[0]:
+                split = {"feature": "word_split", "words": spelled, "value": round(score, 3)}
+                best = (score, [split, *features])
+    best = _other_syllables(q, c, best)
     if person:  # a person's initials are weak evidence: handled token by token ("initial")
         return best
     for side, token in [(0, t) for t in q] + [(1, t) for t in c]:
@@ -172,7 +205,63 @@ def compare_tokens(
             words = (token.raw, spelled) if side == 0 else (spelled, token.raw)
             acronym = {"feature": "acronym", "query": words[0], "list": words[1], "value": 1.0}
             best = (score, [acronym, *features])
-    return best
+    return _other_syllables(q, c, best)
+
+
+SPLIT_FLOOR = 0.85  # a glued word counts when this close to a word opposite, or sounds like it
+_SOUNDS_ALIKE = frozenset({"phonetic", "phonetic_close", "transliteration", "name_variant"})
+
+
+def _split_words(
+    side: tuple[Token, ...], other: tuple[Token, ...]
+) -> list[tuple[tuple[Token, ...], str]]:
+    """``side`` with two neighbouring words glued into one, when the glued word is close to a
+    word of ``other`` and closer than either half (``Kouli baly`` / ``Koulibaly``, ``Chang-min``
+    / ``Changmin``, ``Amadou Kone`` / ``Amadoukone``): a word split by a typing slip, a hyphen
+    or a romanisation that writes each syllable apart."""
+    found: list[tuple[tuple[Token, ...], str]] = []
+    sizes = {len(t.canon) for t in other if t.kind == NAME}
+    for k in range(len(side) - 1):
+        a, b = side[k], side[k + 1]
+        if a.kind != NAME or b.kind != NAME or len(a.canon) < 2 or len(b.canon) < 2:
+            continue
+        if all(abs(len(a.canon) + len(b.canon) - size) > 2 for size in sizes):
+            continue  # no word opposite of the glued word's length: the hot path
+        glued = Token(
+            a.canon + b.canon,
+            NAME,
+            a.raw + b.raw,
+            max(a.weight, b.weight),
+            skeleton(a.canon + b.canon),
+            a.translit or b.translit,
+            syllables=a.syllables,
+        )
+        for t in other:
+            if t.kind != NAME or abs(len(t.canon) - len(glued.canon)) > 2:
+                continue
+            sim, rule = token_similarity(glued, t)
+            close = sim >= SPLIT_FLOOR or (sim >= TOKEN_FLOOR and rule in _SOUNDS_ALIKE)
+            if close and sim > max(token_similarity(x, t)[0] for x in (a, b)):
+                found.append(((*side[:k], glued, *side[k + 2 :]), f"{a.raw} {b.raw}"))
+                break
+    return found
+
+
+def _other_syllables(
+    q: tuple[Token, ...], c: tuple[Token, ...], scored: tuple[float, list[dict[str, Any]]]
+) -> tuple[float, list[dict[str, Any]]]:
+    """Two Chinese or Korean names of as many syllables, some written with other letters
+    (``王小明`` / ``王晓明``, both ``xiao``; ``이종호`` / ``이정호``): another name, whatever the
+    Latin spelling says. Capped at the share of syllables written alike."""
+    mine = next((t.syllables for t in q if t.syllables), "")
+    theirs = next((t.syllables for t in c if t.syllables), "") if mine else ""
+    if not theirs or len(mine) != len(theirs) or mine == theirs:
+        return scored
+    cap = sum(x == y for x, y in zip(mine, theirs, strict=True)) / len(mine)
+    if scored[0] <= cap:
+        return scored
+    other = {"feature": "other_syllables", "query": mine, "list": theirs, "value": round(cap, 3)}
+    return cap, [*scored[1], other]
 
 
 def _compare_core(
@@ -191,8 +280,10 @@ def _compare_core(
         rest_q = tuple(t for t in q if t.kind != NUMBER)
         rest_c = tuple(t for t in c if t.kind != NUMBER)
         rest_score, rest_features = _compare_core(rest_q, rest_c, person, weights)
-        # a number on one side only ("Company 23" / "Company") names no series: stricter cap
-        cap = weights.number_mismatch_cap if numbers_q and numbers_c else LONE_NUMBER_CAP
+        # a number on one side only ("Company 23" / "Company") names no series: stricter cap;
+        # except "1": the first of a series is often named without it ("Fund" / "Fund I")
+        series = (numbers_q and numbers_c) or numbers_q + numbers_c == ["1"]
+        cap = weights.number_mismatch_cap if series else LONE_NUMBER_CAP
         if rest_q and rest_c and rest_score > cap:
             rest_score = cap
         mismatch = {"feature": "number_mismatch", "query": numbers_q, "list": numbers_c}
@@ -203,7 +294,7 @@ def _compare_core(
     got = 0.0
     matched_long: set[int] = set()
     matched_short: set[int] = set()
-    for i, j, sim, rule in _align(short, long):
+    for i, j, sim, rule in _drop_abd_conflicts(_align(short, long), short, long):
         a, b = (long[j], short[i]) if swap else (short[i], long[j])
         if sim >= TOKEN_FLOOR or rule == "initial":
             got += short[i].weight * sim
@@ -250,7 +341,7 @@ def _compare_core(
     # word joined or split differently ("Abdel Kader" / "Abdelkader", "Jin Ping" / "Jinping")
     joined_won = False
     joined = max(
-        Levenshtein.normalized_similarity(_joined(a, o), _joined(b, o))
+        _joined_similarity(_joined(a, o), _joined(b, o))
         for o in (True, False)
         for a, b in ((core_q, core_c), (q, c))
     )
@@ -259,7 +350,10 @@ def _compare_core(
         score = joined * 0.97
         features = [{"feature": "words_joined", "value": round(joined, 3)}]
         joined_won = True
-    single = len([t for t in short if t.kind != MARKER]) == 1 and len(long) >= 2
+    single = (
+        len([t for t in short if t.kind != MARKER]) == 1
+        and len([t for t in long if t.kind != MARKER]) >= 2
+    )
     weak = person or sum(1 for t in extra if t.kind == "name") >= 2
     if weak and single and score > SINGLE_TOKEN_CAP and not joined_won:
         score = SINGLE_TOKEN_CAP
@@ -291,6 +385,31 @@ def _compare_core(
             }
         )
     return max(0.0, min(1.0, score)), features
+
+
+def _drop_abd_conflicts(
+    pairs: list[tuple[int, int, float, str]], short: tuple[Token, ...], long: tuple[Token, ...]
+) -> list[tuple[int, int, float, str]]:
+    """Unpair ``Abdul X`` / ``X`` when the side without ``Abdul`` has a name of its own left
+    over: ``Abdul Wahid`` / ``Moussa Wahid`` are two given names before one family name ("Abd X" is
+    a name of its own, "servant of X"), not one name written with and without "Abdul"."""
+    paired_i = {i for i, _, sim, rule in pairs if sim >= TOKEN_FLOOR or rule == "initial"}
+    paired_j = {j for _, j, sim, rule in pairs if sim >= TOKEN_FLOOR or rule == "initial"}
+    left_i = any(_own_name(t) for i, t in enumerate(short) if i not in paired_i)
+    left_j = any(_own_name(t) for j, t in enumerate(long) if j not in paired_j)
+    if not (left_i or left_j):
+        return pairs
+    kept = []
+    for i, j, sim, rule in pairs:
+        plain_left = left_j if short[i].canon.startswith("abd") else left_i
+        if rule == "abd_prefix" and plain_left:
+            continue
+        kept.append((i, j, sim, rule))
+    return kept
+
+
+def _own_name(token: Token) -> bool:
+    return token.kind == NAME and not token.canon.startswith("abd")
 
 
 def _rule_name(rule: str, token: Token) -> str:

@@ -25,7 +25,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from rigour.names import extract_org_types, replace_org_types_compare
+from rigour.names import NameTypeTag, analyze_names, extract_org_types, replace_org_types_compare
+from rigour.names.symbol import SymbolCategory
 from rigour.text import ascii_text
 
 NAME, PARTICLE, MARKER, LEGAL, NUMBER = "name", "particle", "marker", "legal", "number"
@@ -49,6 +50,8 @@ class Token:
     weight: float
     skeleton: str
     translit: bool = False  # written in another script: vowels are a guess, trust the skeleton
+    symbols: frozenset[str] = frozenset()  # rigour's given-name groups and nicknames (persons)
+    syllables: str = ""  # the whole name's Han / Hangul letters (see :func:`syllables`)
 
 
 @cache
@@ -127,7 +130,9 @@ def _numbers(words: list[str], spelled: bool = True) -> list[str]:
         if not spelled:
             out.append(word)
             continue
-        if _ROMAN.match(word):  # "Fund III", "Trust XV": a series number in an organisation
+        if word in _ROMAN_VALUE and out and len(out[-1]) >= 3 and out[-1].isalpha():
+            word = str(_ROMAN_VALUE[word])  # "Trust I", "Partners V", "Fund X": a series number
+        elif _ROMAN.match(word):  # "Fund III", "Trust XV": a series number in an organisation
             values = [_ROMAN_VALUE[c] for c in word]
             word = str(
                 sum(
@@ -150,12 +155,81 @@ def _numbers(words: list[str], spelled: bool = True) -> list[str]:
 
 
 def _plain(text: str) -> str:
-    """ASCII lower case words separated by single spaces (any script transliterated)."""
+    """ASCII lower case words separated by single spaces (any script transliterated).
+
+    A word of a script with no transliteration (Khmer) is spelled by its letters' Unicode names
+    (``សុខ``: KHMER LETTER SA, VOWEL SIGN U, LETTER KHA -> ``saukha``), so two names in that
+    script still meet; a letter the transliteration cannot render inside a word (Ethiopic
+    ``ሕይወት`` -> ``h?y?wat``) is dropped rather than cutting the word in two."""
     text = _ELISION.sub(r"\1 ", text)  # French d'/l' + vowel: "d'intérêt" -> "d intérêt"
     text = text.replace("&", " and ").replace("'", "").replace("\u2019", "").replace("`", "")
-    text = ascii_text(text).lower().replace("'", "")
-    text = re.sub(r"(?<=\b[a-z])\.(?=[a-z]\b)", "", text)  # p.l.c. -> plc, S.A.R.L -> sarl
+    if not text.isascii():  # "贝拉克·奥巴马": non-ASCII punctuation separates words
+        text = "".join(" " if ord(c) > 127 and _is_punct(c) else c for c in text)
+    words = []
+    for word in text.split():
+        latin = _ascii(word).lower().replace("'", "")
+        if "?" in latin and "?" not in word:
+            latin = latin.replace("?", "")
+            if not _LATIN.search(latin):
+                latin = _spell_letters(word)
+        words.append(latin)
+    text = re.sub(r"(?<=\b[a-z])\.(?=[a-z]\b)", "", " ".join(words))  # p.l.c. -> plc
     return " ".join(_SPLIT.split(text)).strip()
+
+
+def _ascii(text: str) -> str:
+    """rigour's ``ascii_text``; letter by letter when ICU refuses the whole text (an unassigned
+    code point beside a kana iteration mark), an unconvertible letter becoming ``?``."""
+    try:
+        return ascii_text(text)
+    except Exception:  # icu.ICUError, untyped
+        if len(text) == 1:
+            return "?"
+        return "".join(_ascii(char) for char in text)
+
+
+def _spell_letters(word: str) -> str:
+    """A word of a script no transliteration knows, spelled by the last word of each letter's
+    Unicode name (KHMER LETTER BA -> ``ba``, KHMER VOWEL SIGN U -> ``u``); other signs dropped."""
+    import unicodedata
+
+    spelled = []
+    for char in word:
+        parts = unicodedata.name(char, "").split()
+        if "LETTER" in parts or "VOWEL" in parts:
+            spelled.append(_LATIN_ONLY.sub("", parts[-1].lower()))
+    return "".join(spelled)
+
+
+def _is_punct(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.category(char)[0] in "PSZ"
+
+
+_LATIN = re.compile(r"[a-z0-9]")
+_LATIN_ONLY = re.compile(r"[^a-z]")
+_SYLLABIC = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+@cache
+def _to_simplified() -> Any:
+    import icu  # type: ignore[import-untyped]  # PyICU, installed with normality
+
+    return icu.Transliterator.createInstance("Traditional-Simplified")
+
+
+def syllables(name: str) -> str:
+    """The Han and Hangul letters of ``name``, one syllable each (Chinese in simplified form).
+
+    Why: the Latin spelling hides which syllable was written (``小明`` and ``晓明`` are both
+    ``xiao ming``); two names in these scripts compare their own letters too.
+
+    >>> syllables("陳大文"), syllables("Lee 종호")
+    ('陈大文', '종호')
+    """
+    letters = "".join(_SYLLABIC.findall(name))
+    return str(_to_simplified().transliterate(letters)) if letters else ""
 
 
 @lru_cache(maxsize=65536)
@@ -175,6 +249,26 @@ def skeleton(word: str) -> str:
     head, tail = word[0], re.sub(r"[aeiou]", "", word[1:])
     key = head + tail
     return re.sub(r"(.)\1+", r"\1", key)
+
+
+_NAME_SYMBOLS = (SymbolCategory.NAME, SymbolCategory.NICK)
+
+
+@lru_cache(maxsize=65536)
+def name_symbols(word: str) -> frozenset[str]:
+    """The person-name groups rigour's tables put ``word`` in: one Wikidata given-name item
+    across languages and romanisations (``ivan``/``iwan``, ``chang``/``zhang``) or one
+    nickname group (``ted``/``theodore``, ``bob``/``robert``).
+
+    >>> bool(name_symbols("bob") & name_symbols("robert"))
+    True
+    """
+    found: set[str] = set()
+    for name in analyze_names(
+        NameTypeTag.PER, [word], consolidate=False, phonetics=False, numerics=False
+    ):
+        found.update(str(s) for s in name.symbols if s.category in _NAME_SYMBOLS)
+    return frozenset(found)
 
 
 def _canon_word(word: str) -> str:
@@ -244,7 +338,10 @@ def _strip_accents(text: str) -> str:
 def tokenize(name: str, schema: str = "Person") -> tuple[Token, ...]:
     """Tokens of ``name`` read as a ``schema`` name (Person rules or organisation rules)."""
     known = knowledge()
-    translit = not name.isascii() and ascii_text(name).lower() != _strip_accents(name).lower()
+    translit = not name.isascii() and _ascii(name).lower() != _strip_accents(name).lower()
+    own = syllables(name) if translit else ""
+    if own:  # one word per syllable: 김정은 -> gim jeong eun, as "Kim Jong Un" is written
+        name = _SYLLABIC.sub(lambda m: f" {m.group()} ", name)
     person = schema == "Person"
     rigour_forms: frozenset[str] = frozenset()
     if not person:  # rigour's org-type tables: every language's legal forms, one compare form
@@ -271,7 +368,10 @@ def tokenize(name: str, schema: str = "Person") -> tuple[Token, ...]:
             )
             canon = "bin" if kind == MARKER else _canon_word(word)
             kind = NUMBER if word.isdigit() else kind
-            tokens.append(Token(canon, kind, word, WEIGHTS[kind], skeleton(canon), translit))
+            symbols = name_symbols(word) if kind == NAME and len(word) > 1 else frozenset()
+            tokens.append(
+                Token(canon, kind, word, WEIGHTS[kind], skeleton(canon), translit, symbols, own)
+            )
         return tuple(tokens)
     spans = {start: (end, form) for start, end, form in _legal_spans(words)}
     i = 0
@@ -302,6 +402,7 @@ def tokenize(name: str, schema: str = "Person") -> tuple[Token, ...]:
                 WEIGHTS[kind],
                 skeleton(word),
                 translit,
+                syllables=own,
             )
         )
         i += 1

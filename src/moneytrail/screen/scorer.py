@@ -1,7 +1,7 @@
-"""The ``sahel-names`` scorer (version 2): one query against one list entry, explained.
+"""The ``sahel-names`` scorer (version 3): one query against one list entry, explained.
 
 Why a named, versioned scorer: a finding says which algorithm produced it, so when the rules
-change (v2) old findings stay interpretable and can be re-run. The name score is the best
+change (v2, v3) old findings stay interpretable and can be re-run. The name score is the best
 :func:`~moneytrail.screen.compare.compare_tokens` over the entry's names; facts corroborate or
 penalise it: a date of birth within ``dob_year_tolerance`` years (bonus) or only far-off dates
 (penalty), a shared or disjoint country/nationality, a shared identifier (strong bonus). Every
@@ -28,7 +28,7 @@ from moneytrail.screen.names import tokenize
 from moneytrail.screen.settings import ScreenSettings
 
 SCORER_NAME = "sahel-names"
-SCORER_VERSION = 2
+SCORER_VERSION = 3
 PERSON_ONLY = frozenset({"Person"})
 _ID_CLEAN = re.compile(r"[^0-9A-Z]")
 
