@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument(
         "--peer-rows", type=int, default=1_000_000, help="largest graph given to NetworkX"
     )
-    parser.add_argument("--detect-scale", type=int, default=1000, help="synth scale (detect)")
+    parser.add_argument("--detect-scale", type=int, default=3000, help="synth scale (detect)")
     parser.add_argument("--detect-days", type=int, default=365, help="synth days (detect)")
     parser.add_argument("--feature-rows", type=int, default=1_000_000, help="rows (features)")
     parser.add_argument("--rules-scale", type=int, default=7000, help="synth scale (rules)")

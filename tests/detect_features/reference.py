@@ -3,6 +3,7 @@ docs/detection-features.md with no pruning and no sliding state, for small graph
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import statistics
 from collections.abc import Sequence
@@ -111,6 +112,60 @@ def _walk(e: EdgeArrays, cfg: FeatureConfig, win: list[int], u: int, x: int, pat
             found.append([*chain, j])
         elif y >= 0 and y not in path and len(chain) + 2 < cfg.max_cycle_len:
             _walk(e, cfg, win, u, y, [*path, y], [*chain, j], found)
+
+
+def long_fan(e: EdgeArrays, cfg: FeatureConfig) -> list[list[float]]:
+    return fan(e, dataclasses.replace(cfg, fan_window=cfg.long_window))
+
+
+def long_stats(e: EdgeArrays, cfg: FeatureConfig) -> list[list[float]]:
+    rows = stats(e, dataclasses.replace(cfg, stats_window=cfg.long_window))
+    return [row[:20] for row in rows]  # the transaction's own side of each end
+
+
+def _round_zeros(amount: float) -> int:
+    digits = str(int(abs(amount) + 0.5))
+    return 0 if digits == "0" else len(digits) - len(digits.rstrip("0"))
+
+
+def history(e: EdgeArrays) -> list[list[float]]:
+    """From the definitions, each row from a fresh scan of the edges before it."""
+    rows = []
+    for i in range(len(e)):
+        u, v, t, a = int(e.src[i]), int(e.dst[i]), int(e.ts[i]), float(e.amount[i])
+        past = range(i)
+        row: list[float] = []
+        for x, y in ((u, v), (v, u)):  # the pair, then its reverse
+            same = [j for j in past if x >= 0 and y >= 0 and e.src[j] == x and e.dst[j] == y]
+            row += [len(same), t - int(e.ts[same[-1]]) if same else -1]
+        ends: list[list[float]] = []
+        for x in (u, v):
+            mine = [j for j in past if x >= 0 and x in (e.src[j], e.dst[j])]
+            got = [j for j in mine if e.dst[j] == x]
+            sent = [j for j in mine if e.src[j] == x]
+            ends.append([
+                t - int(e.ts[mine[0]]) if mine else 0,
+                t - int(e.ts[mine[-1]]) if mine else -1,
+                len(got), len(sent),
+                len({int(e.src[j]) for j in got} - {-1}), len({int(e.dst[j]) for j in sent} - {-1}),
+                sum(float(e.amount[j]) for j in got) - sum(float(e.amount[j]) for j in sent),
+                t - int(e.ts[got[-1]]) if got else -1,
+                float(e.amount[got[-1]]) if got else 0.0,
+            ])  # fmt: skip
+        (s_age, s_idle, s_in, s_out, s_snd, s_pay, s_bal, s_gap, s_last) = ends[0]
+        (d_age, d_idle, d_in, d_out, d_snd, d_pay, d_bal, _, _) = ends[1]
+        if u < 0:
+            s_bal, s_gap = 0.0, -1
+        row += [s_age, d_age, s_idle, d_idle, s_in, s_out, d_in, d_out]
+        row += [s_snd, s_pay, d_snd, d_pay, s_bal]
+        row += [
+            a / s_bal if s_bal > 0 else -1,
+            s_gap,
+            a / s_last if s_gap >= 0 and s_last > 0 else -1,
+        ]
+        row += [d_bal, _round_zeros(a)]
+        rows.append(row)
+    return rows
 
 
 def as_array(rows: Sequence[Sequence[float]]) -> np.ndarray[Any, Any]:

@@ -14,7 +14,9 @@ def test_every_feature_and_setting_is_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
     for name in feature_names(FeatureConfig()):
         documented = name in text or any(
-            name == f"{side}_{s}" and f"`{s}`" in text for side in stats.SIDES for s in stats.STATS
+            name in (f"{side}_{s}", f"{side}_{s}_long") and f"`{s}`" in text
+            for side in stats.SIDES
+            for s in stats.STATS
         )
         assert documented, name
     for field in dataclasses.fields(FeatureConfig):

@@ -12,7 +12,7 @@ from moneytrail.detect.features import EdgeArrays, FeatureConfig, transaction_fe
 from tests.detect_features.graphs import prefix, random_edges
 
 CONFIG = FeatureConfig(fan_window=5, stats_window=8, scatter_gather_window=10, cycle_window=12,
-                       max_cycle_len=4, max_work=10**9)  # fmt: skip
+                       long_window=20, max_cycle_len=4, max_work=10**9)  # fmt: skip
 
 
 @st.composite

@@ -7,18 +7,26 @@ from typing import Any
 import numpy as np
 import pytest
 
-from moneytrail.detect.features import EdgeArrays, FeatureConfig, cycles, fan, scatter, stats
+from moneytrail.detect.features import (
+    EdgeArrays,
+    FeatureConfig,
+    cycles,
+    fan,
+    history,
+    scatter,
+    stats,
+)
 from moneytrail.detect.features import transaction_features as features
 from tests.detect_features import reference
 from tests.detect_features.graphs import random_edges
 
 ONLY = dict(fan=False, stats=False, scatter_gather=False, temporal_cycles=False,
-            simple_cycles=False)  # fmt: skip
+            simple_cycles=False, long_fan=False, long_stats=False, history=False)  # fmt: skip
 SEEDS = range(12)
 
 
 def _config(**kw: object) -> FeatureConfig:
-    args: dict[str, Any] = {**ONLY, "fan_window": 6, "stats_window": 9}
+    args: dict[str, Any] = {**ONLY, "fan_window": 6, "stats_window": 9, "long_window": 20}
     args.update(scatter_gather_window=12, cycle_window=15, max_cycle_len=4, max_work=10**9)
     args.update(kw)
     return FeatureConfig(**args)
@@ -41,6 +49,34 @@ def test_vertex_statistics(seed: int) -> None:
     assert got.names == list(stats.NAMES)
     want = reference.as_array(reference.stats(edges, cfg))
     np.testing.assert_allclose(got.values, want, rtol=2e-6, atol=1e-2)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_long_window_fan_and_statistics(seed: int) -> None:
+    edges = random_edges(seed)
+    cfg = _config(long_fan=True, long_stats=True)
+    got = features(edges, cfg)
+    assert got.names == list(fan.LONG_NAMES) + list(stats.LONG_NAMES)
+    want = np.hstack([reference.as_array(reference.long_fan(edges, cfg)),
+                      reference.as_array(reference.long_stats(edges, cfg))])  # fmt: skip
+    np.testing.assert_allclose(got.values, want, rtol=2e-6, atol=1e-2)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_account_history(seed: int) -> None:
+    edges = random_edges(seed)
+    got = features(edges, _config(history=True))
+    assert got.names == list(history.NAMES)
+    want = reference.as_array(reference.history(edges))
+    np.testing.assert_allclose(got.values, want, rtol=2e-6, atol=1e-2)
+
+
+def test_history_is_not_vacuous() -> None:
+    """Repeat pairs, reversed pairs, spending ratios and round amounts all occur."""
+    values = features(random_edges(0, n_edges=200), _config(history=True))
+    for name in ("hist_pair_count", "hist_reverse_count", "hist_src_payees", "amount_round"):
+        assert (values.column(name) > 0).any(), name
+    assert (values.column("hist_src_spend_ratio") > 0).any()
 
 
 @pytest.mark.parametrize("seed", SEEDS)

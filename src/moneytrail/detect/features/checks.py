@@ -46,7 +46,7 @@ def check_edges(edges: EdgeArrays) -> None:
 
 def check_config(config: FeatureConfig) -> None:
     """Windows >= 0, cycles of at least 2 accounts, a positive work bound."""
-    windows = (config.fan_window, config.stats_window, config.scatter_gather_window,
-               config.cycle_window)  # fmt: skip
+    windows = (config.fan_window, config.long_window, config.stats_window,
+               config.scatter_gather_window, config.cycle_window)  # fmt: skip
     if min(windows) < 0 or config.max_cycle_len < 2 or config.max_work < 1:
         raise UsageError("error.features_bad_setting", config=repr(config))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from moneytrail.detect.features import cycles, fan, scatter, stats
+from moneytrail.detect.features import cycles, fan, history, scatter, stats
 from moneytrail.detect.features.adjacency import csr, incident
 from moneytrail.detect.features.checks import check_config, check_edges
 from moneytrail.detect.features.model import EdgeArrays, FeatureConfig, FeatureMatrix
@@ -27,14 +27,20 @@ def feature_names(config: FeatureConfig) -> list[str]:
     names: list[str] = []
     if config.fan:
         names += fan.NAMES
+    if config.long_fan:
+        names += fan.LONG_NAMES
     if config.stats:
         names += stats.NAMES
+    if config.long_stats:
+        names += stats.LONG_NAMES
     if config.scatter_gather:
         names += scatter.NAMES
     if config.temporal_cycles:
         names.append(cycles.NAMES[0])
     if config.simple_cycles:
         names.append(cycles.NAMES[1])
+    if config.history:
+        names += history.NAMES
     return names
 
 
@@ -50,24 +56,39 @@ def transaction_features(edges: EdgeArrays, config: FeatureConfig = DEFAULT) -> 
     values = np.zeros((len(edges), len(names)), np.float32)
     src, dst, ts = edges.src, edges.dst, edges.ts
     threads = int(nb.get_num_threads())
-    if config.fan:
+    if config.fan or config.long_fan:
         ptr, ent = incident(src, dst, edges.n_nodes)
-        fan.fan_degree(src, dst, ts, ptr, ent, config.fan_window, values, 0, threads)
+        if config.fan:
+            fan.fan_degree(src, dst, ts, ptr, ent, config.fan_window, values, 0, threads)
+        if config.long_fan:
+            at = names.index(fan.LONG_NAMES[0])
+            fan.fan_degree(src, dst, ts, ptr, ent, config.long_window, values, at, threads)
         del ptr, ent
-    need_out = config.stats or config.scatter_gather or config.temporal_cycles
+    if config.history:
+        pair, reverse, n_pairs = history.pair_ids(src, dst, edges.n_nodes)
+        history.account_history(src, dst, ts, edges.amount, pair, reverse, n_pairs,
+                                edges.n_nodes, values, names.index(history.NAMES[0]))  # fmt: skip
+        del pair, reverse
+    need_out = config.stats or config.long_stats or config.scatter_gather
+    need_out = need_out or config.temporal_cycles
     need_out = need_out or config.simple_cycles
     if not need_out:
         return FeatureMatrix(names=names, values=values)
     out_ptr, out_lst = csr(src, edges.n_nodes)
     in_ptr, in_lst = csr(dst, edges.n_nodes)
-    if config.stats:
-        col, width = names.index(stats.NAMES[0]), len(stats.STATS)
-        out_side, in_side = (out_ptr, out_lst), (in_ptr, in_lst)
-        # (edges summarised, edges described), in the order of stats.SIDES
-        pairs = ((out_side, out_side), (in_side, in_side), (in_side, out_side), (out_side, in_side))
-        for at, ((ptr, lst), (ask_ptr, ask)) in enumerate(pairs):
-            stats.vertex_stats(ptr, lst, ask_ptr, ask, ts, edges.amount, config.stats_window,
-                               values, col + at * width, threads)  # fmt: skip
+    out_side, in_side = (out_ptr, out_lst), (in_ptr, in_lst)
+    # (edges summarised, edges described), in the order of stats.SIDES
+    pairs = ((out_side, out_side), (in_side, in_side), (in_side, out_side), (out_side, in_side))
+    families = ((config.stats, stats.NAMES[0], config.stats_window),
+                (config.long_stats, stats.LONG_NAMES[0], config.long_window))  # fmt: skip
+    for on, first, window in families:
+        if not on:
+            continue
+        col, width = names.index(first), len(stats.STATS)
+        sides = pairs if first == stats.NAMES[0] else pairs[: len(stats.LONG_SIDES)]
+        for at, ((ptr, lst), (ask_ptr, ask)) in enumerate(sides):
+            stats.vertex_stats(ptr, lst, ask_ptr, ask, ts, edges.amount, window, values,
+                               col + at * width, threads)  # fmt: skip
     if config.scatter_gather:
         scatter.scatter_gather(
             src, dst, ts, out_ptr, out_lst, in_ptr, in_lst, config.scatter_gather_window,

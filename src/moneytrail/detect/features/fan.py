@@ -33,6 +33,8 @@ NAMES = (
     "fan_out_dst",
     "deg_out_dst",
 )
+# the same over ``FeatureConfig.long_window`` (a month by default)
+LONG_NAMES = tuple(f"{name}_long" for name in NAMES)
 
 
 @JIT

@@ -55,20 +55,26 @@ class FeatureConfig:
     structuring), one week for scatter-gather and cycles (layering takes days), cycles of at most
     5 edges (longer rings are rare and costly to enumerate). ``max_work`` bounds the steps a cycle
     or scatter-gather search may take for one transaction: past it the counts are lower bounds
-    (only hub accounts reach it; see docs/detection-features.md).
+    (only hub accounts reach it; see docs/detection-features.md). ``history`` adds the
+    window-free account and relationship history (``hist_*``, ``amount_round``), which is not
+    part of the Graph Feature Preprocessor's family.
     """
 
     fan_window: int = DAY
+    long_window: int = 30 * DAY
     stats_window: int = DAY
     scatter_gather_window: int = 7 * DAY
     cycle_window: int = 7 * DAY
     max_cycle_len: int = 5
     max_work: int = 20_000
     fan: bool = True
+    long_fan: bool = True
+    long_stats: bool = True
     stats: bool = True
     scatter_gather: bool = True
     temporal_cycles: bool = True
     simple_cycles: bool = True
+    history: bool = True
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,10 @@ STATS = (
 # the transaction's own side of each end, the last two the other side (who paid u, whom v paid).
 SIDES = ("src_out", "dst_in", "src_in", "dst_out")
 NAMES = tuple(f"{side}_{s}" for side in SIDES for s in STATS)
+# the transaction's own side of each end over ``FeatureConfig.long_window`` (a month); the
+# other two directions over a month were measured and added nothing (docs/detection-model.md)
+LONG_SIDES = SIDES[:2]
+LONG_NAMES = tuple(f"{side}_{s}_long" for side in LONG_SIDES for s in STATS)
 
 
 @JIT

@@ -14,6 +14,11 @@ batches of :data:`BATCH`: an edge then sees only its own batch and earlier ones.
 endpoint outside the data (id -1) becomes a fresh vertex per edge for snapml, so that cash
 deposits do not all meet in one giant vertex.
 
+``$MONEYTRAIL_PEER_CACHE`` (a folder; the benchmark sets it) keeps the peer's features keyed by
+the SHA-256 of its edges, settings and batch size, with the seconds measured when they were
+computed: a re-run on the same data (an ablation of our side, a changed booster) reuses them
+instead of spending half an hour in snapml again. Nothing is cached unless it is set.
+
 Where the peer's Python is looked for: ``$MONEYTRAIL_SNAPML_PYTHON``, then
 ``benchmarks/.peer-snapml/bin/python`` under the current directory and under the source
 checkout. Create it with::
@@ -24,6 +29,7 @@ checkout. Create it with::
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -138,14 +144,20 @@ def snapml_features(
     edges: EdgeArrays, config: FeatureConfig, batch: int = BATCH, python: Path | None = None
 ) -> PeerFeatures:
     """Run snapml in its own environment on ``edges``; a clear error when it is missing."""
+    params = snapml_params(config)
+    rows = peer_edges(edges)
+    cached = _cache_folder(rows, params, batch)
+    if cached is not None and (cached / "timing.json").exists():
+        values = np.load(cached / "features.npy")
+        timing = json.loads((cached / "timing.json").read_text(encoding="utf-8"))
+        return PeerFeatures(_names(params, values), values, float(timing["seconds"]), batch)
     peer = python or find_peer_python()
     if peer is None:
         raise UsageError("problem.model_peer_missing", venv=str(PEER_VENV))
     with tempfile.TemporaryDirectory(prefix="moneytrail-peer-") as tmp:
         folder = Path(tmp)
         paths = [folder / n for n in ("edges.npy", "params.json", "features.npy", "timing.json")]
-        np.save(paths[0], peer_edges(edges))
-        params = snapml_params(config)
+        np.save(paths[0], rows)
         paths[1].write_text(json.dumps(params), encoding="utf-8")
         proc = subprocess.run(
             [str(peer), str(RUNNER), *(str(p) for p in paths), str(batch)],
@@ -158,7 +170,26 @@ def snapml_features(
             raise UsageError("problem.model_peer_failed", detail=proc.stderr.strip()[-2000:])
         values = np.load(paths[2])
         timing = json.loads(paths[3].read_text(encoding="utf-8"))
+        if cached is not None:  # features first, timing last: a half-written entry is ignored
+            cached.mkdir(parents=True, exist_ok=True)
+            np.save(cached / "features.npy", values)
+            (cached / "timing.json").write_text(json.dumps(timing), encoding="utf-8")
+    return PeerFeatures(_names(params, values), values, float(timing["seconds"]), batch)
+
+
+def _names(params: dict[str, Any], values: npt.NDArray[np.float32]) -> list[str]:
     names = snapml_names(params)
     if len(names) != values.shape[1]:  # another snapml version: keep going, unnamed
         names = [f"snapml_{i:03d}" for i in range(values.shape[1])]
-    return PeerFeatures(names, values, float(timing["seconds"]), batch)
+    return names
+
+
+def _cache_folder(rows: npt.NDArray[np.float64], params: dict[str, Any], batch: int) -> Path | None:
+    """``$MONEYTRAIL_PEER_CACHE/<sha256>`` for these edges and settings, or None when unset."""
+    root = os.environ.get("MONEYTRAIL_PEER_CACHE")
+    if not root:
+        return None
+    digest = hashlib.sha256(np.ascontiguousarray(rows).tobytes())
+    digest.update(json.dumps(params, sort_keys=True).encode())
+    digest.update(str(batch).encode())
+    return Path(root) / digest.hexdigest()
