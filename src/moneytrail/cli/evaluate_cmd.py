@@ -91,6 +91,10 @@ def evaluate(
         int,
         typer.Option("--peer-batch", min=0, help="Edges per snapml call (0: all, looks ahead)"),
     ] = PEER_BATCH,
+    folds: Annotated[
+        int,
+        typer.Option("--folds", min=1, help="Rolling-origin folds to report (1: standard split)"),
+    ] = 1,
     json_out: JsonOpt = False,
 ) -> None:
     """Evaluate the scoring model on labelled data / évaluer le modèle de notation."""
@@ -102,6 +106,7 @@ def evaluate(
         save_model=save_model,
         threads=threads,
         peer_batch=peer_batch,
+        folds=folds,
     )
     with Workspace.open(workspace_path(workspace)) as ws, steps(not json_out) as step:
         report = evaluate_workspace(ws.engine, ws.path, settings, step)
@@ -212,5 +217,37 @@ def show(report: EvaluationReport) -> None:
         console.print(tr("detect_model.gap", gap=f"{report.f1_gap_points:+.2f}"))
     else:
         console.print(tr("detect_model.no_peer"))
+    if len(report.folds) > 1:
+        show_folds(report)
     if report.saved_model:
         console.print(tr("detect_model.saved", model=report.saved_model))
+
+
+def show_folds(report: EvaluationReport) -> None:
+    """One row per rolling-origin fold: the share of the stream, its test period, each side's
+    F1, the gap; then the mean gap."""
+    table = Table(title=tr("detect_model.folds_title"))
+    table.add_column(tr("detect_model.col_fold_share"), justify="right")
+    table.add_column(tr("detect_model.col_fold_test"))
+    table.add_column(tr("detect_model.col_fold_positives"), justify="right")
+    for side in report.folds[0].sides:
+        table.add_column(f"F1 {side.name}", justify="right")
+    table.add_column(tr("detect_model.col_fold_gap"), justify="right")
+    for fold in report.folds:
+        table.add_row(
+            f"{fold.end:.0%}",
+            f"{fold.test_first[:10]} → {fold.test_last[:10]}",
+            str(fold.test_positives),
+            *(f"{side.test.f1:.3f}" for side in fold.sides),
+            "" if fold.gap_points is None else f"{fold.gap_points:+.2f}",
+        )
+    console.print(table)
+    if report.fold_gap is not None:
+        summary = report.fold_gap
+        console.print(
+            tr(
+                "detect_model.fold_gap",
+                folds=summary["folds"],
+                **{k: f"{summary[k]:+.2f}" for k in ("mean", "min", "max")},
+            )
+        )

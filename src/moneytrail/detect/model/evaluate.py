@@ -36,6 +36,14 @@ from moneytrail.detect.model.data import (
     load_edges,
     raw_attributes,
 )
+from moneytrail.detect.model.folds import (
+    Fold,
+    FoldSide,
+    fold_ends,
+    fold_side,
+    gap_summary,
+    new_fold,
+)
 from moneytrail.detect.model.peer import BATCH as PEER_BATCH
 from moneytrail.detect.model.peer import find_peer_python, snapml_features
 from moneytrail.detect.model.store import ModelCard, save_model
@@ -63,7 +71,8 @@ class EvaluateSettings:
     """``peer``: ``auto`` (snapml when its environment exists), ``snapml`` (required) or
     ``none``; ``save_model``: name under which to keep our side's model, if any; ``threads``:
     LightGBM threads (see :func:`booster_params`); ``peer_batch``: edges per snapml call (0: the
-    whole stream at once, which lets snapml look ahead; see :mod:`peer`)."""
+    whole stream at once, which lets snapml look ahead; see :mod:`peer`); ``folds``: how many
+    rolling-origin folds to report (1: the standard split only; see :mod:`folds`)."""
 
     dataset: str = "workspace"
     peer: str = "auto"
@@ -71,6 +80,7 @@ class EvaluateSettings:
     threads: int = NUM_THREADS
     peer_batch: int = PEER_BATCH
     features: FeatureConfig = field(default_factory=FeatureConfig)
+    folds: int = 1
 
 
 @dataclass(frozen=True)
@@ -110,6 +120,8 @@ class EvaluationReport:
     peer: str
     f1_gap_points: float | None = None
     saved_model: str | None = None
+    folds: list[Fold] = field(default_factory=list)
+    fold_gap: dict[str, Any] | None = None
 
 
 def _head(edges: EdgeArrays, n: int) -> EdgeArrays:
@@ -198,6 +210,24 @@ def _side(
     return report, (booster, threshold)
 
 
+def _add_to_folds(
+    folds: list[Fold], side: SideReport, data: LabelledEdges, names: list[str],
+    x: npt.NDArray[np.float32], threads: int,
+) -> None:  # fmt: skip
+    """This side's figures in every fold: the main report's for the first, a new booster each
+    for the earlier ones (see :mod:`folds`)."""
+    for fold in folds:
+        if fold.end >= 1.0:
+            fold.sides.append(FoldSide(side.name, side.rounds, side.test))
+        else:
+            y, ts = data.target, data.edges.ts
+            fold.sides.append(fold_side(side.name, x, y, ts, names, fold.end, threads))
+    for fold in folds:
+        if len(fold.sides) > 1:
+            first, last = fold.sides[0].test.f1, fold.sides[-1].test.f1
+            fold.gap_points = round(100 * (first - last), 2)
+
+
 def _iso(seconds: int) -> str:
     return datetime.fromtimestamp(int(seconds), UTC).isoformat()
 
@@ -231,6 +261,7 @@ def evaluate_workspace(
     """Run both sides on the workspace's labelled transactions (see the module docstring)."""
     say = step or (lambda _key: None)
     peer = _peer_choice(settings.peer)
+    ends = fold_ends(settings.folds)
     say("detect_model.step_load")
     data = labelled_edges(engine)
     if not data.target.any():
@@ -249,22 +280,27 @@ def evaluate_workspace(
         split=split_summary(data, split),
         sides=[ours],
         peer=peer,
+        folds=[new_fold(data.edges.ts, data.target, end) for end in ends],
     )
+    if len(ends) > 1:
+        say("detect_model.step_folds")
+        _add_to_folds(report.folds, ours, data, names, x, settings.threads)
     if peer == "snapml":
         say("detect_model.step_peer_features")
         found = snapml_features(data.edges, settings.features, settings.peer_batch)
         say("detect_model.step_peer_train")
+        peer_names = [*RAW_ATTRIBUTES, *found.names]
+        peer_x = np.hstack([data.raw, found.values])
         theirs, _ = _side(
-            "snapml",
-            data,
-            split,
-            [*RAW_ATTRIBUTES, *found.names],
-            np.hstack([data.raw, found.values]),
-            found.seconds,
-            settings.threads,
+            "snapml", data, split, peer_names, peer_x, found.seconds, settings.threads
         )
         theirs.mode = f"batch={found.batch}" if found.batch > 0 else "whole stream (look-ahead)"
         report.sides.append(theirs)
+        if len(ends) > 1:
+            say("detect_model.step_peer_folds")
+            _add_to_folds(report.folds, theirs, data, peer_names, peer_x, settings.threads)
+            report.fold_gap = gap_summary(report.folds)
+        del peer_x
         report.f1_gap_points = round(100 * (ours.test.f1 - theirs.test.f1), 2)
     if settings.save_model:
         say("detect_model.step_save")
