@@ -40,6 +40,7 @@ def main() -> None:
     )
     parser.add_argument("--detect-scale", type=int, default=3000, help="synth scale (detect)")
     parser.add_argument("--detect-days", type=int, default=365, help="synth days (detect)")
+    parser.add_argument("--detect-threads", type=int, default=2, help="LightGBM threads (detect)")
     parser.add_argument("--feature-rows", type=int, default=1_000_000, help="rows (features)")
     parser.add_argument("--rules-scale", type=int, default=7000, help="synth scale (rules)")
     args = parser.parse_args()
@@ -58,7 +59,7 @@ def main() -> None:
         elif name == "features":
             print(bench_detect_features.run(args.feature_rows))
         elif name == "detect":
-            print(bench_detect_model.run(args.detect_scale, args.detect_days))
+            print(bench_detect_model.run(args.detect_scale, args.detect_days, args.detect_threads))
         else:
             print(bench_trace.run(args.trace_rows, args.peer_rows))
 
