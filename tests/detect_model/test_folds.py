@@ -90,3 +90,7 @@ def test_cli_prints_the_fold_table(story_ws: Workspace, cli: Any) -> None:
     refused = cli("--lang", "en", "evaluate", "-w", story_ws.path, "--folds", "7")
     assert refused.code == 2
     assert "choose between 1" in refused.err and "Traceback" not in refused.err
+
+
+def test_one_fold_adds_nothing_to_the_report(story_report: Any) -> None:
+    assert story_report.folds == [] and story_report.fold_gap is None

@@ -280,7 +280,7 @@ def evaluate_workspace(
         split=split_summary(data, split),
         sides=[ours],
         peer=peer,
-        folds=[new_fold(data.edges.ts, data.target, end) for end in ends],
+        folds=[new_fold(data.edges.ts, data.target, end) for end in ends if len(ends) > 1],
     )
     if len(ends) > 1:
         say("detect_model.step_folds")
