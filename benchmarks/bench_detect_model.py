@@ -99,21 +99,46 @@ def job_evaluate(workspace: str, name: str, threads: str) -> dict[str, Any]:
     return data
 
 
-def job_evaluate_gfp_only(workspace: str, name: str, threads: str) -> dict[str, Any]:
-    """Ablation: our side with only the GFP family (no long windows, no history), no peer.
+def job_evaluate_stages(workspace: str, name: str, threads: str) -> dict[str, Any]:
+    """Ablations of the second stage, standard split only: our side with one booster, and the
+    peer's features given the same two stages as ours (decision 0121).
 
-    Tells how much of the gap to the peer comes from the families snapml does not have."""
+    Tells how much of the gap comes from the feature families and how much from the second
+    stage, which would lift any feature set."""
+    from moneytrail.cli.common import to_jsonable
+    from moneytrail.detect.model.evaluate import EvaluateSettings, evaluate_workspace
+    from moneytrail.workspace import Workspace
+
+    settings = EvaluateSettings(
+        dataset=name, peer="snapml", threads=int(threads), stages=1, peer_stages=2
+    )
+    with Workspace.open(workspace) as ws:
+        report = evaluate_workspace(ws.engine, ws.path, settings)
+    sides: list[dict[str, Any]] = [to_jsonable(side) for side in report.sides]
+    sides[0]["name"] = "moneytrail, one stage (ablation)"
+    sides[1]["name"] = "snapml, two stages (ablation)"
+    return {"sides": sides}
+
+
+def job_evaluate_gfp_only(workspace: str, name: str, threads: str) -> dict[str, Any]:
+    """Ablation: our side with only the GFP family (no long windows, no history), one stage,
+    no peer.
+
+    Tells how much of the one-stage gap to the peer comes from the families snapml does not
+    have."""
     from moneytrail.cli.common import to_jsonable
     from moneytrail.detect.features import FeatureConfig
     from moneytrail.detect.model.evaluate import EvaluateSettings, evaluate_workspace
     from moneytrail.workspace import Workspace
 
     gfp = FeatureConfig(long_fan=False, long_stats=False, history=False)
-    settings = EvaluateSettings(dataset=name, peer="none", threads=int(threads), features=gfp)
+    settings = EvaluateSettings(
+        dataset=name, peer="none", threads=int(threads), features=gfp, stages=1
+    )
     with Workspace.open(workspace) as ws:
         report = evaluate_workspace(ws.engine, ws.path, settings)
     side: dict[str, Any] = to_jsonable(report.sides[0])
-    side["name"] = "moneytrail, GFP family only (ablation)"
+    side["name"] = "moneytrail, GFP family only, one stage (ablation)"
     return side
 
 
@@ -201,8 +226,9 @@ def run(scale: int = 3000, days: int = 365, threads: int = 1, rate: int = TYPOLO
         datasets.append(("AMLSim 20K_fanin200cycle200", aml.figures["workspace"]))
     for name, workspace in datasets:
         done = measure("bench_detect_model", "job_evaluate", workspace, name, str(threads))
+        stages = measure("bench_detect_model", "job_evaluate_stages", workspace, name, str(threads))
         gfp = measure("bench_detect_model", "job_evaluate_gfp_only", workspace, name, str(threads))
-        done.figures["ablation"] = [gfp.figures]
+        done.figures["ablation"] = [*stages.figures["sides"], gfp.figures]
         reports.append((name, done.figures, done.seconds))
         slug = "".join(c if c.isalnum() else "-" for c in name.lower())
         (WORK / f"report-{slug}.json").write_text(json.dumps(done.figures, indent=2), "utf-8")

@@ -38,3 +38,20 @@ def test_unknown_model_is_a_usage_error(tmp_path: Path, cli: Any) -> None:
     assert result.code == 2
     assert "no model 'missing'" in result.err
     assert "Traceback" not in result.err
+
+
+def test_stages_in_the_table_and_a_bad_count(tmp_path: Path, cli: Any) -> None:
+    folder = tmp_path / "ws"
+    with Workspace.init(folder) as ws:
+        build_story(ws.engine, "transaction")
+    human = cli("--lang", "fr", "evaluate", "-w", folder, "--peer", "none", "--threads", "1")
+    assert human.code == 0, human.err
+    assert "moneytrail (2 étapes)" in human.out
+    one = cli(
+        "evaluate", "-w", folder, "--peer", "none", "--threads", "1", "--stages", "1", "--json"
+    )
+    assert one.code == 0 and one.json()["sides"][0]["stages"] == 1
+    bad = cli("--lang", "en", "evaluate", "-w", folder, "--peer", "none", "--stages", "3")
+    assert bad.code == 2
+    assert "--stages / --peer-stages 3" in bad.err
+    assert "Traceback" not in bad.err

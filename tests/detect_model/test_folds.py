@@ -41,21 +41,22 @@ def test_prefix_split_stays_inside_its_prefix_and_off_ties() -> None:
 def test_each_fold_trains_on_its_own_past_only(
     story_ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folds_module = importlib.import_module("moneytrail.detect.model.folds")
+    stacking_module = importlib.import_module("moneytrail.detect.model.stacking")
     seen: list[TemporalSplit] = []
-    real = folds_module.train_booster
+    real = stacking_module.train_booster
 
     def spy(x: Any, y: Any, split: TemporalSplit, names: Any, threads: int) -> Any:
         seen.append(split)
         return real(x, y, split, names, threads)
 
-    monkeypatch.setattr(folds_module, "train_booster", spy)
+    monkeypatch.setattr(stacking_module, "train_booster", spy)
     settings = EvaluateSettings(peer="none", threads=1, folds=3)
     report = evaluate_workspace(story_ws.engine, Path(story_ws.path), settings)
     assert [f.end for f in report.folds] == [1.0, 0.8, 0.6]
-    assert len(seen) == 2  # the first fold is the main split, trained once
+    # two stages, each with early stopping on its split: the main split, then two folds
+    assert len(seen) == 6 and seen[0] == seen[1] and seen[2] == seen[3] and seen[4] == seen[5]
     n = report.transactions
-    for split, end in zip(seen, (0.8, 0.6), strict=True):
+    for split, end in zip(seen[2::2], (0.8, 0.6), strict=True):
         assert split.train.start == 0
         assert split.train.stop <= split.validation.start <= split.test.start
         assert split.test.stop <= int(n * end) + 1

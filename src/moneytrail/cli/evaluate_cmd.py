@@ -32,7 +32,7 @@ from moneytrail.cli.common import (
 from moneytrail.workspace import Workspace
 
 if TYPE_CHECKING:
-    from moneytrail.detect.model.evaluate import EvaluationReport, Step
+    from moneytrail.detect.model.evaluate import EvaluationReport, SideReport, Step
     from moneytrail.detect.model.training import Metrics
 
 # The model package imports lightgbm, scikit-learn and numba (seconds of start-up); every
@@ -95,6 +95,14 @@ def evaluate(
         int,
         typer.Option("--folds", min=1, help="Rolling-origin folds to report (1: standard split)"),
     ] = 1,
+    stages: Annotated[
+        int,
+        typer.Option("--stages", help="2: add neighbourhood scores (default); 1: one booster"),
+    ] = 2,
+    peer_stages: Annotated[
+        int,
+        typer.Option("--peer-stages", help="The peer's stages (1: as defined; 2: ablation)"),
+    ] = 1,
     json_out: JsonOpt = False,
 ) -> None:
     """Evaluate the scoring model on labelled data / évaluer le modèle de notation."""
@@ -107,6 +115,8 @@ def evaluate(
         threads=threads,
         peer_batch=peer_batch,
         folds=folds,
+        stages=stages,
+        peer_stages=peer_stages,
     )
     with Workspace.open(workspace_path(workspace)) as ws, steps(not json_out) as step:
         report = evaluate_workspace(ws.engine, ws.path, settings, step)
@@ -166,6 +176,13 @@ def _metrics_table(title: str, rows: list[list[str]]) -> Table:
     return table
 
 
+def side_label(side: SideReport) -> str:
+    """The side's name, saying when it is a two-stage model."""
+    if side.stages == 2:
+        return tr("detect_model.two_stage_side", side=side.name)
+    return side.name
+
+
 def show(report: EvaluationReport) -> None:
     """Print the report as tables in the CLI's language."""
     target = tr(f"detect_model.target_{report.target_kind}")
@@ -181,10 +198,12 @@ def show(report: EvaluationReport) -> None:
         console.print(
             tr("detect_model.split_line", part=tr(f"detect_model.part_{part}"), **figures)
         )
-    rows = [_metric_row(s.name, s.test) for s in report.sides]
+    rows = [_metric_row(side_label(s), s.test) for s in report.sides]
     console.print(_metrics_table(tr("detect_model.table_title"), rows))
     accounts = [
-        _metric_row(s.name, s.account_test) for s in report.sides if s.account_test is not None
+        _metric_row(side_label(s), s.account_test)
+        for s in report.sides
+        if s.account_test is not None
     ]
     if accounts:
         console.print(_metrics_table(tr("detect_model.account_table_title"), accounts))
@@ -194,7 +213,7 @@ def show(report: EvaluationReport) -> None:
         )
         if not by_typology:
             continue
-        table = Table(title=tr("detect_model.typology_title", side=side.name))
+        table = Table(title=tr("detect_model.typology_title", side=side_label(side)))
         table.add_column(tr("detect_model.col_typology"))
         table.add_column(tr("detect_model.col_recall"), justify="right")
         table.add_column(tr("detect_model.col_found"), justify="right")
@@ -207,7 +226,7 @@ def show(report: EvaluationReport) -> None:
         console.print(
             tr(
                 "detect_model.throughput",
-                side=f"{side.name} {side.mode}".strip(),
+                side=f"{side_label(side)} {side.mode}".strip(),
                 features=side.features,
                 seconds=f"{side.feature_seconds:.2f}",
                 rate=f"{side.edges_per_second:,.0f}".replace(",", " "),

@@ -26,6 +26,8 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from moneytrail.detect.model.evaluate import feature_matrix
+from moneytrail.detect.model.propagation import NAMES as PROPAGATION_NAMES
+from moneytrail.detect.model.stacking import score_all
 from moneytrail.detect.model.store import ModelCard, load_model
 from moneytrail.engine.base import Engine
 from moneytrail.errors import UsageError
@@ -39,6 +41,7 @@ MAX_ALERTS = 10_000
 # the raw attributes). First match wins. Amount statistics (src_out_amount_mean...) say how much
 # money moves, not which pattern, so they count as "amount", which never becomes a hint.
 FAMILIES = (
+    ("prop_", "neighbourhood"),
     ("amount", "amount"),
     ("scatter_gather", "scatter_gather"),
     ("cycle", "cycle"),
@@ -195,14 +198,13 @@ def store_alerts(
 
 def score_workspace(engine: Engine, workspace: Path, name: str) -> ScoreOutcome:
     """Score every transaction of the workspace with model ``name`` and store its alerts."""
-    booster, card = load_model(workspace, name)
+    boosters, card = load_model(workspace, name)
     matrix = feature_matrix(engine, card.config())
-    if matrix.names != card.feature_names:
+    expected = [*matrix.names, *(PROPAGATION_NAMES if card.stages == 2 else ())]
+    if expected != card.feature_names:
         raise UsageError("problem.model_features_changed", name=name)
-    scores = np.asarray(booster.predict(matrix.values), dtype=np.float64)
-    flagged, stored, inserted = store_alerts(
-        engine, card, booster, matrix.ids, matrix.values, scores
-    )
+    scores, x = score_all(boosters, matrix.values, matrix.edges)
+    flagged, stored, inserted = store_alerts(engine, card, boosters[-1], matrix.ids, x, scores)
     return ScoreOutcome(
         model=name,
         version=card.version,

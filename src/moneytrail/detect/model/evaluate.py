@@ -46,6 +46,7 @@ from moneytrail.detect.model.folds import (
 )
 from moneytrail.detect.model.peer import BATCH as PEER_BATCH
 from moneytrail.detect.model.peer import find_peer_python, snapml_features
+from moneytrail.detect.model.stacking import Fitted, fit
 from moneytrail.detect.model.store import ModelCard, save_model
 from moneytrail.detect.model.training import (
     NUM_THREADS,
@@ -56,7 +57,6 @@ from moneytrail.detect.model.training import (
     choose_threshold,
     metrics,
     temporal_split,
-    train_booster,
 )
 from moneytrail.engine.base import Engine
 from moneytrail.errors import UsageError
@@ -72,7 +72,11 @@ class EvaluateSettings:
     ``none``; ``save_model``: name under which to keep our side's model, if any; ``threads``:
     LightGBM threads (see :func:`booster_params`); ``peer_batch``: edges per snapml call (0: the
     whole stream at once, which lets snapml look ahead; see :mod:`peer`); ``folds``: how many
-    rolling-origin folds to report (1: the standard split only; see :mod:`folds`)."""
+    rolling-origin folds to report (1: the standard split only; see :mod:`folds`);
+    ``stages``: 2 (default) gives our side the neighbourhood scores of :mod:`stacking`, 1 keeps
+    one booster; ``peer_stages``: the same for the peer's side, 1 by default because the peer
+    the project measures itself against is one booster on snapml's features (2 is an
+    ablation: how much of the gap the second stage alone explains)."""
 
     dataset: str = "workspace"
     peer: str = "auto"
@@ -81,6 +85,8 @@ class EvaluateSettings:
     peer_batch: int = PEER_BATCH
     features: FeatureConfig = field(default_factory=FeatureConfig)
     folds: int = 1
+    stages: int = 2
+    peer_stages: int = 1
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class FeatureRows:
     names: list[str]
     values: npt.NDArray[np.float32]
     graph_seconds: float
+    edges: EdgeArrays
 
 
 @dataclass
@@ -106,6 +113,7 @@ class SideReport:
     test: Metrics
     account_test: Metrics | None = None
     mode: str = ""
+    stages: int = 1
 
 
 @dataclass
@@ -149,7 +157,7 @@ def feature_matrix(engine: Engine, config: FeatureConfig) -> FeatureRows:
     """The model's inputs for every transaction of the workspace (no labels needed)."""
     edges, ids, attributes = load_edges(engine)
     names, values, seconds = with_graph_features(raw_attributes(edges, attributes), edges, config)
-    return FeatureRows(ids, names, values, seconds)
+    return FeatureRows(ids, names, values, seconds, edges)
 
 
 def _codes(typology: pa.Array) -> tuple[npt.NDArray[np.int64], list[str]]:
@@ -166,12 +174,11 @@ def _side(
     x: npt.NDArray[np.float32],
     seconds: float,
     threads: int,
-) -> tuple[SideReport, Any]:
+    two_stage: bool,
+) -> tuple[SideReport, Fitted, float]:
     """Train, choose the threshold on validation, measure on test (and per account)."""
-    booster = train_booster(x, data.target, split, names, threads)
-    tail = slice(split.validation.start, len(data))
-    scores = np.zeros(len(data))
-    scores[tail] = np.asarray(booster.predict(x[tail]), dtype=np.float64)
+    fitted = fit(x, data.target, data.edges, split, names, threads, two_stage)
+    scores = fitted.scores
     y = data.target
     threshold = choose_threshold(y[split.validation], scores[split.validation])
     codes, typologies = _codes(data.typology)
@@ -181,7 +188,8 @@ def _side(
         features=x.shape[1],
         feature_seconds=seconds,
         edges_per_second=len(data) / seconds if seconds > 0 else float("inf"),
-        rounds=int(booster.best_iteration or booster.current_iteration()),
+        rounds=fitted.rounds,
+        stages=len(fitted.boosters),
         validation=metrics(y[part["validation"]], scores[part["validation"]], threshold),
         test=metrics(
             y[part["test"]], scores[part["test"]], threshold, codes[part["test"]], typologies
@@ -207,12 +215,12 @@ def _side(
             view.typology[seen],
             view.typology_names,
         )
-    return report, (booster, threshold)
+    return report, fitted, threshold
 
 
 def _add_to_folds(
     folds: list[Fold], side: SideReport, data: LabelledEdges, names: list[str],
-    x: npt.NDArray[np.float32], threads: int,
+    x: npt.NDArray[np.float32], threads: int, two_stage: bool,
 ) -> None:  # fmt: skip
     """This side's figures in every fold: the main report's for the first, a new booster each
     for the earlier ones (see :mod:`folds`)."""
@@ -220,8 +228,8 @@ def _add_to_folds(
         if fold.end >= 1.0:
             fold.sides.append(FoldSide(side.name, side.rounds, side.test))
         else:
-            y, ts = data.target, data.edges.ts
-            fold.sides.append(fold_side(side.name, x, y, ts, names, fold.end, threads))
+            y, edges, end = data.target, data.edges, fold.end
+            fold.sides.append(fold_side(side.name, x, y, edges, names, end, threads, two_stage))
     for fold in folds:
         if len(fold.sides) > 1:
             first, last = fold.sides[0].test.f1, fold.sides[-1].test.f1
@@ -261,6 +269,9 @@ def evaluate_workspace(
     """Run both sides on the workspace's labelled transactions (see the module docstring)."""
     say = step or (lambda _key: None)
     peer = _peer_choice(settings.peer)
+    for stages in (settings.stages, settings.peer_stages):
+        if stages not in (1, 2):
+            raise UsageError("problem.model_stages", stages=stages)
     ends = fold_ends(settings.folds)
     say("detect_model.step_load")
     data = labelled_edges(engine)
@@ -270,8 +281,8 @@ def evaluate_workspace(
     say("detect_model.step_features")
     names, x, seconds = with_graph_features(data.raw, data.edges, settings.features)
     say("detect_model.step_train")
-    ours, (booster, threshold) = _side(
-        "moneytrail", data, split, names, x, seconds, settings.threads
+    ours, fitted, threshold = _side(
+        "moneytrail", data, split, names, x, seconds, settings.threads, settings.stages == 2
     )
     report = EvaluationReport(
         dataset=settings.dataset,
@@ -284,21 +295,25 @@ def evaluate_workspace(
     )
     if len(ends) > 1:
         say("detect_model.step_folds")
-        _add_to_folds(report.folds, ours, data, names, x, settings.threads)
+        _add_to_folds(report.folds, ours, data, names, x, settings.threads, settings.stages == 2)
     if peer == "snapml":
         say("detect_model.step_peer_features")
         found = snapml_features(data.edges, settings.features, settings.peer_batch)
         say("detect_model.step_peer_train")
         peer_names = [*RAW_ATTRIBUTES, *found.names]
         peer_x = np.hstack([data.raw, found.values])
-        theirs, _ = _side(
-            "snapml", data, split, peer_names, peer_x, found.seconds, settings.threads
-        )
+        theirs, _, _ = _side(
+            "snapml", data, split, peer_names, peer_x, found.seconds, settings.threads,
+            settings.peer_stages == 2,
+        )  # fmt: skip
         theirs.mode = f"batch={found.batch}" if found.batch > 0 else "whole stream (look-ahead)"
         report.sides.append(theirs)
         if len(ends) > 1:
             say("detect_model.step_peer_folds")
-            _add_to_folds(report.folds, theirs, data, peer_names, peer_x, settings.threads)
+            _add_to_folds(
+                report.folds, theirs, data, peer_names, peer_x, settings.threads,
+                settings.peer_stages == 2,
+            )  # fmt: skip
             report.fold_gap = gap_summary(report.folds)
         del peer_x
         report.f1_gap_points = round(100 * (ours.test.f1 - theirs.test.f1), 2)
@@ -309,7 +324,7 @@ def evaluate_workspace(
         card = ModelCard(
             name=settings.save_model,
             version="",
-            feature_names=names,
+            feature_names=fitted.names,
             feature_config=asdict(settings.features),
             threshold=threshold,
             dataset=settings.dataset,
@@ -318,7 +333,8 @@ def evaluate_workspace(
             metrics=asdict(ours.test),
             params=booster_params(train_positives, len(y_train) - train_positives, settings.threads)
             | {"rounds": ours.rounds},
+            stages=len(fitted.boosters),
         )
-        save_model(workspace, booster, card)
+        save_model(workspace, fitted.boosters, card)
         report.saved_model = f"{card.name}@{card.version}"
     return report

@@ -28,13 +28,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from moneytrail.detect.features import EdgeArrays
+from moneytrail.detect.model.stacking import fit
 from moneytrail.detect.model.training import (
     Metrics,
     TemporalSplit,
     choose_threshold,
     metrics,
     temporal_split,
-    train_booster,
 )
 from moneytrail.errors import UsageError
 
@@ -91,19 +92,18 @@ def fold_side(
     name: str,
     x: npt.NDArray[np.float32],
     y: npt.NDArray[np.bool_],
-    ts: npt.NDArray[np.int64],
+    edges: EdgeArrays,
     names: list[str],
     end: float,
     threads: int,
+    two_stage: bool = False,
 ) -> FoldSide:
     """Train on the fold's train part, threshold on its validation part, figures on its test."""
-    split = prefix_split(ts, end)
-    booster = train_booster(x, y, split, names, threads)
-    val = np.asarray(booster.predict(x[split.validation]), dtype=np.float64)
-    threshold = choose_threshold(y[split.validation], val)
-    test = np.asarray(booster.predict(x[split.test]), dtype=np.float64)
-    rounds = int(booster.best_iteration or booster.current_iteration())
-    return FoldSide(name, rounds, metrics(y[split.test], test, threshold))
+    split = prefix_split(edges.ts, end)
+    fitted = fit(x, y, edges, split, names, threads, two_stage)
+    threshold = choose_threshold(y[split.validation], fitted.scores[split.validation])
+    test = fitted.scores[split.test]
+    return FoldSide(name, fitted.rounds, metrics(y[split.test], test, threshold))
 
 
 def gap_summary(folds: list[Fold]) -> dict[str, Any] | None:

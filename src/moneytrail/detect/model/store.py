@@ -1,4 +1,6 @@
-"""Saved scoring models: ``<workspace>/models/<name>.txt`` (LightGBM) + ``<name>.json``.
+"""Saved scoring models: ``<workspace>/models/<name>.txt`` (LightGBM) + ``<name>.json``, and
+``<name>.stage1.txt`` for a two-stage model (:mod:`.stacking`; ``<name>.txt`` is then the
+second stage, whose inputs the card's ``feature_names`` list).
 
 Why two files: LightGBM's own text format is stable, readable and needs no pickle (a model file
 from a colleague cannot run code); the JSON beside it says what the booster cannot: the feature
@@ -6,8 +8,10 @@ names and settings it was trained with, the threshold chosen on validation, the 
 the figures measured on test, so that an alert can always say which model raised it and how
 good that model was.
 
-The model version is the first 12 hex digits of the SHA-256 of the booster text: retraining
-under the same name gives a new version, hence new alert ids (the old alerts stay).
+The model version is the first 12 hex digits of the SHA-256 of the booster texts (the first
+stage's, then the final one's): retraining under the same name gives a new version, hence new
+alert ids (the old alerts stay). A card written before two-stage models existed has no
+``stages`` field and reads as one stage.
 
 >>> valid_name("fiu-2026_v1"), valid_name("../etc")
 (True, False)
@@ -50,10 +54,16 @@ class ModelCard:
     split: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+    stages: int = 1
 
     def config(self) -> FeatureConfig:
         """The feature settings the model was trained with."""
         return FeatureConfig(**self.feature_config)
+
+
+def stage_path(text_path: Path) -> Path:
+    """Where the first-stage booster of a two-stage model lies, beside the final one."""
+    return text_path.with_name(text_path.stem + ".stage1.txt")
 
 
 def model_paths(workspace: Path, name: str) -> tuple[Path, Path]:
@@ -64,13 +74,24 @@ def model_paths(workspace: Path, name: str) -> tuple[Path, Path]:
     return folder / f"{name}.txt", folder / f"{name}.json"
 
 
-def save_model(workspace: Path, booster: lgb.Booster, card: ModelCard) -> Path:
-    """Write the booster and its card; returns the booster path. Sets ``card.version``."""
+def save_model(workspace: Path, boosters: list[lgb.Booster], card: ModelCard) -> Path:
+    """Write the boosters (first stage first) and the card; returns the final booster's path.
+
+    Sets ``card.version`` and ``card.stages``. A stale first stage left by an earlier
+    two-stage model of the same name is removed when a one-stage model replaces it.
+    """
+    if not 1 <= len(boosters) <= 2:
+        raise ValueError("a model has one or two stages")
     text_path, card_path = model_paths(workspace, card.name)
     text_path.parent.mkdir(parents=True, exist_ok=True)
-    text = booster.model_to_string()
-    card.version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    text_path.write_text(text, encoding="utf-8")
+    texts = [b.model_to_string() for b in boosters]
+    card.stages = len(texts)
+    card.version = hashlib.sha256("".join(texts).encode("utf-8")).hexdigest()[:12]
+    if len(texts) == 2:
+        stage_path(text_path).write_text(texts[0], encoding="utf-8")
+    else:
+        stage_path(text_path).unlink(missing_ok=True)
+    text_path.write_text(texts[-1], encoding="utf-8")
     card_path.write_text(
         json.dumps(asdict(card), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
         encoding="utf-8",
@@ -86,8 +107,9 @@ def known_models(workspace: Path) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.json") if (folder / f"{p.stem}.txt").exists())
 
 
-def load_model(workspace: Path, name: str) -> tuple[lgb.Booster, ModelCard]:
-    """The booster and card of model ``name``; a clear error when it is missing or damaged."""
+def load_model(workspace: Path, name: str) -> tuple[list[lgb.Booster], ModelCard]:
+    """The boosters (first stage first) and card of model ``name``; a clear error when it is
+    missing or damaged (a two-stage card whose first stage file is gone is damaged)."""
     text_path, card_path = model_paths(workspace, name)
     if not (text_path.exists() and card_path.exists()):
         known = ", ".join(known_models(workspace)) or "-"
@@ -95,7 +117,10 @@ def load_model(workspace: Path, name: str) -> tuple[lgb.Booster, ModelCard]:
     try:
         data = json.loads(card_path.read_text(encoding="utf-8"))
         card = ModelCard(**data)
-        booster = lgb.Booster(model_str=text_path.read_text(encoding="utf-8"))
-    except (ValueError, TypeError, lgb.basic.LightGBMError) as exc:
+        paths = [stage_path(text_path), text_path] if card.stages == 2 else [text_path]
+        if card.stages not in (1, 2):
+            raise ValueError(f"stages = {card.stages}: a model has one or two stages")
+        boosters = [lgb.Booster(model_str=p.read_text(encoding="utf-8")) for p in paths]
+    except (OSError, ValueError, TypeError, lgb.basic.LightGBMError) as exc:
         raise UsageError("problem.model_damaged", name=name, detail=str(exc)) from exc
-    return booster, card
+    return boosters, card
