@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from moneytrail.detect.features import EdgeArrays
 from moneytrail.detect.model.evaluate import EvaluateSettings, evaluate_workspace
-from moneytrail.detect.model.propagation import NAMES, propagate
+from moneytrail.detect.model.propagation import NAMES, neighbourhood_sources, propagate
 from moneytrail.detect.model.stacking import BLOCKS, cross_fitted
 from moneytrail.detect.model.store import load_model, model_paths
 from moneytrail.detect.model.training import temporal_split, train_booster
@@ -56,6 +56,17 @@ def test_a_suspicious_payment_in_flows_on_with_the_money() -> None:
     for row in (0, 1):
         assert p[row][col("prop_dst_in_max_3d")] == 0.0
         assert np.isnan(p[row][col("prop_dst_last_in")])
+
+
+def test_the_most_suspicious_earlier_neighbour_is_named() -> None:
+    day = 86_400
+    # account 1 receives from 0 (score 0.8) then from 4 (0.3), 40 days back one from 5 (0.99);
+    # then pays 2; a same-second payment 3 -> 1 (0.95) is not seen
+    edges = _edges([5, 0, 4, 3, 1], [1, 1, 1, 1, 2], [0, 40 * day, 41 * day, 45 * day, 45 * day], 6)
+    scores = np.array([0.99, 0.8, 0.3, 0.95, 0.5])
+    best = neighbourhood_sources(edges, scores, np.array([4, 0], np.int64))
+    assert best[0].tolist() == [1, -1]  # 0.99 is older than 30 days; 2 has no past
+    assert best[1].tolist() == [-1, -1]
 
 
 def test_an_account_outside_the_data_gets_no_neighbourhood() -> None:
@@ -128,6 +139,22 @@ def test_two_stage_model_is_saved_and_scores_a_workspace(story_ws: Workspace) ->
     explanation = json.loads(row[0][0])
     assert explanation["model_version"] == card.version
     assert explanation["features"]
+    # where to follow the money: earlier transactions of the same accounts
+    alerted = story_ws.engine.fetchall(
+        "SELECT t.ts, t.src_account_id, t.dst_account_id FROM alerts a"
+        " JOIN transactions t ON t.id = a.subject_id WHERE a.detector = 'two'"
+        " ORDER BY a.score DESC LIMIT 1"
+    )[0]
+    assert explanation["neighbourhood"], explanation
+    for entry in explanation["neighbourhood"]:
+        ts, src, dst = story_ws.engine.fetchall(
+            "SELECT ts, src_account_id, dst_account_id FROM transactions WHERE id = ?",
+            [entry["transaction"]],
+        )[0]
+        assert ts < alerted[0]
+        account = alerted[1] if entry["account"] == "sender" else alerted[2]
+        assert account in (src, dst)
+        assert 0.0 <= entry["first_stage_score"] <= 1.0
     # replacing it by a one-stage model removes the stale first stage
     one = EvaluateSettings(dataset="story", peer="none", save_model="two", threads=1, stages=1)
     evaluate_workspace(story_ws.engine, story_ws.path, one)

@@ -25,8 +25,10 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
+from moneytrail.detect.features import EdgeArrays
 from moneytrail.detect.model.evaluate import feature_matrix
 from moneytrail.detect.model.propagation import NAMES as PROPAGATION_NAMES
+from moneytrail.detect.model.propagation import neighbourhood_sources
 from moneytrail.detect.model.stacking import score_all
 from moneytrail.detect.model.store import ModelCard, load_model
 from moneytrail.engine.base import Engine
@@ -101,8 +103,13 @@ def explanation(
     values: npt.NDArray[np.float32],
     contributions: npt.NDArray[np.float64],
     tx_id: str,
+    neighbours: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The JSON explanation of one alert (``contributions`` without the bias column)."""
+    """The JSON explanation of one alert (``contributions`` without the bias column).
+
+    ``neighbours`` (two-stage models): the earlier transactions of the sender and of the
+    receiver that the first stage found most suspicious, so the analyst knows where to follow
+    the money (see :func:`.propagation.neighbourhood_sources`)."""
     order = np.argsort(-contributions)[:TOP_FEATURES]
     features = [
         {
@@ -114,6 +121,7 @@ def explanation(
         if contributions[i] > 0
     ]
     hint = typology_hint(card.feature_names, contributions)
+    extra = {"neighbourhood": neighbours} if neighbours is not None else {}
     return {
         "model": card.name,
         "model_version": card.version,
@@ -127,7 +135,34 @@ def explanation(
         "features": features,
         "transactions": [tx_id],
         "model_test_metrics": {k: card.metrics.get(k) for k in ("precision", "recall", "f1")},
-    }
+    } | extra
+
+
+def _neighbours(
+    ids: pa.Array,
+    kept: npt.NDArray[np.int64],
+    first: tuple[EdgeArrays, npt.NDArray[np.float64]] | None,
+) -> list[list[dict[str, Any]] | None]:
+    """Per kept row, the sender's and receiver's most suspicious earlier transaction (or None
+    for every row of a one-stage model)."""
+    if first is None:
+        return [None] * len(kept)
+    edges, scores = first
+    best = neighbourhood_sources(edges, scores, kept.astype(np.int64))
+    found = np.unique(best[best >= 0])
+    names = dict(zip(found.tolist(), ids.take(pa.array(found)).to_pylist(), strict=True))
+    out: list[list[dict[str, Any]] | None] = []
+    for k in range(len(kept)):
+        entries = []
+        for side, role in ((0, "sender"), (1, "receiver")):
+            f = int(best[k, side])
+            if f >= 0:
+                entries.append(
+                    {"account": role, "transaction": str(names[f]),
+                     "first_stage_score": round(float(scores[f]), 6)}
+                )  # fmt: skip
+        out.append(entries)
+    return out
 
 
 def store_alerts(
@@ -137,11 +172,13 @@ def store_alerts(
     ids: pa.Array,
     x: npt.NDArray[np.float32],
     scores: npt.NDArray[np.float64],
+    first: tuple[EdgeArrays, npt.NDArray[np.float64]] | None = None,
 ) -> tuple[int, int, int]:
     """Store alerts for scores at or above the card's threshold (the highest ``MAX_ALERTS``).
 
     Returns (flagged, stored, inserted): how many crossed the threshold, how many were kept,
-    how many were new. Contributions are computed only for the kept rows.
+    how many were new. Contributions are computed only for the kept rows. ``first``: the edges
+    and first-stage scores of a two-stage model, for the explanation's neighbourhood.
     """
     flagged_rows = np.flatnonzero(scores >= card.threshold)
     kept = flagged_rows[np.argsort(-scores[flagged_rows], kind="stable")][:MAX_ALERTS]
@@ -149,9 +186,12 @@ def store_alerts(
         return 0, 0, 0
     contrib = np.asarray(booster.predict(x[kept], pred_contrib=True), dtype=np.float64)
     kept_ids = ids.take(pa.array(kept)).to_pylist()  # at most MAX_ALERTS alerts, for humans
+    neighbours = _neighbours(ids, kept, first)
     explanations = [
         json.dumps(
-            explanation(card, float(scores[row]), x[row], contrib[k, :-1], str(kept_ids[k])),
+            explanation(
+                card, float(scores[row]), x[row], contrib[k, :-1], str(kept_ids[k]), neighbours[k]
+            ),
             ensure_ascii=False,
         )
         for k, row in enumerate(kept)
@@ -203,8 +243,12 @@ def score_workspace(engine: Engine, workspace: Path, name: str) -> ScoreOutcome:
     expected = [*matrix.names, *(PROPAGATION_NAMES if card.stages == 2 else ())]
     if expected != card.feature_names:
         raise UsageError("problem.model_features_changed", name=name)
-    scores, x = score_all(boosters, matrix.values, matrix.edges)
-    flagged, stored, inserted = store_alerts(engine, card, boosters[-1], matrix.ids, x, scores)
+    scored = score_all(boosters, matrix.values, matrix.edges)
+    scores = scored.scores
+    first = None if scored.first is None else (matrix.edges, scored.first)
+    flagged, stored, inserted = store_alerts(
+        engine, card, boosters[-1], matrix.ids, scored.x, scores, first
+    )
     return ScoreOutcome(
         model=name,
         version=card.version,

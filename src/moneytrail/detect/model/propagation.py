@@ -33,9 +33,10 @@ import numpy as np
 import numpy.typing as npt
 
 from moneytrail.detect.features import EdgeArrays
-from moneytrail.detect.features.adjacency import JIT
+from moneytrail.detect.features.adjacency import JIT, incident
 
 HALF_LIVES = (("3d", 3 * 86_400.0), ("30d", 30 * 86_400.0))
+SOURCE_HORIZON = 30 * 86_400
 _STATS = ("max", "mean", "sum")
 _LAST = ("last_in", "last_out", "max_ever")
 
@@ -122,3 +123,42 @@ def propagate(edges: EdgeArrays, scores: npt.NDArray[np.float64]) -> npt.NDArray
         edges.src, edges.dst, edges.ts, np.asarray(scores, np.float64), edges.n_nodes, halves
     )
     return np.asarray(values, dtype=np.float32)
+
+
+@JIT
+def _sources(
+    ptr: Any, ent: Any, src: Any, dst: Any, ts: Any, score: Any, rows: Any, horizon: int
+) -> Any:
+    best = np.full((rows.shape[0], 2), -1, np.int64)
+    for k in range(rows.shape[0]):
+        e = rows[k]
+        for side in range(2):
+            x = src[e] if side == 0 else dst[e]
+            if x < 0:
+                continue
+            lo, hi = ptr[x], ptr[x + 1]
+            stop = lo + np.searchsorted(ent[lo:hi], 2 * e)  # entries before edge e
+            top = -1.0
+            for q in range(stop - 1, lo - 1, -1):
+                f = ent[q] // 2
+                if ts[f] >= ts[e]:
+                    continue  # same second: not seen by the neighbourhood columns either
+                if ts[e] - ts[f] > horizon:
+                    break
+                if score[f] > top:
+                    top = score[f]
+                    best[k, side] = f
+    return best
+
+
+def neighbourhood_sources(
+    edges: EdgeArrays, scores: npt.NDArray[np.float64], rows: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """For each of ``rows``: the earlier transaction (within 30 days, strictly earlier second)
+    of its sender (column 0) and of its receiver (column 1) with the highest first-stage score;
+    -1 when there is none. Where an analyst should follow the money next."""
+    ptr, ent = incident(edges.src, edges.dst, edges.n_nodes)
+    return np.asarray(
+        _sources(ptr, ent, edges.src, edges.dst, edges.ts, scores, rows, SOURCE_HORIZON),
+        dtype=np.int64,
+    )

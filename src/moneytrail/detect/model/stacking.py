@@ -129,16 +129,24 @@ def fit(
     return Fitted([first, second], second_names, final, second_x)
 
 
-def score_all(
-    boosters: list[lgb.Booster], x: npt.NDArray[np.float32], edges: EdgeArrays
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float32]]:
-    """A saved model's scores of every row, and the final booster's input matrix.
+@dataclass
+class Scored:
+    """A saved model's scores of every row, the final booster's inputs, and (two stages) the
+    first stage's scores, which the alerts use to name the neighbours to follow."""
+
+    scores: npt.NDArray[np.float64]
+    x: npt.NDArray[np.float32]
+    first: npt.NDArray[np.float64] | None = None
+
+
+def score_all(boosters: list[lgb.Booster], x: npt.NDArray[np.float32], edges: EdgeArrays) -> Scored:
+    """Score every row with a saved model (one or two stages).
 
     With two stages, every row's first-stage score comes from the first booster (on the data the
     model was trained on, train rows then get in-sample scores: see docs/detection-model.md).
     """
     if len(boosters) == 1:
-        return np.asarray(boosters[0].predict(x), dtype=np.float64), x
+        return Scored(np.asarray(boosters[0].predict(x), dtype=np.float64), x)
     first = np.asarray(boosters[0].predict(x), dtype=np.float64)
     second_x = np.hstack([x, propagate(edges, first)])
-    return np.asarray(boosters[1].predict(second_x), dtype=np.float64), second_x
+    return Scored(np.asarray(boosters[1].predict(second_x), dtype=np.float64), second_x, first)
