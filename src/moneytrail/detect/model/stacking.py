@@ -49,13 +49,13 @@ class Fitted:
     """Boosters of one side (the first stage first) and its scores of rows ``[0, stop)``.
 
     ``scores`` are zero on the train part (never used for figures); ``names`` are the final
-    booster's inputs; ``x`` is the final booster's input matrix for rows ``[0, stop)``.
+    booster's inputs. The second stage's input matrix is not kept: on a national data set it is
+    gigabytes, and nothing after training needs it.
     """
 
     boosters: list[lgb.Booster]
     names: list[str]
     scores: npt.NDArray[np.float64]
-    x: npt.NDArray[np.float32]
 
     @property
     def rounds(self) -> int:
@@ -116,7 +116,7 @@ def fit(
     tail = slice(split.train.stop, stop)
     scores[tail] = np.asarray(first.predict(x[tail]), dtype=np.float64)
     if not two_stage:
-        return Fitted([first], names, scores, x[:stop])
+        return Fitted([first], names, scores)
     scores[split.train] = cross_fitted(x, y, split.train, names, first, threads)
     head = EdgeArrays(
         edges.src[:stop], edges.dst[:stop], edges.ts[:stop], edges.amount[:stop], edges.n_nodes
@@ -126,7 +126,7 @@ def fit(
     second = train_booster(second_x, y[:stop], split, second_names, threads)
     final = np.zeros(stop, dtype=np.float64)
     final[tail] = np.asarray(second.predict(second_x[tail]), dtype=np.float64)
-    return Fitted([first, second], second_names, final, second_x)
+    return Fitted([first, second], second_names, final)
 
 
 @dataclass
