@@ -7,8 +7,10 @@ value a row gets from the whole stream is the value it would have had when it ha
 model still never sees a label of the validation or test periods.
 
 Two sides, one protocol: (a) raw edge attributes + moneytrail graph features, (b) the same raw
-attributes + snapml's graph features; both trained by :func:`train_booster` with the same
-parameters and seed on the same temporal split, threshold chosen on validation, figures on test.
+attributes + snapml's graph features; both trained by :func:`.stacking.fit` with the same
+booster parameters and seed on the same temporal split, threshold chosen on validation, figures
+on test. Our side has two stages by default (neighbourhood scores, decision 0121), the peer one
+(``peer_stages=2`` gives it the same two, as an ablation).
 
 >>> EvaluateSettings().peer
 'auto'
