@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -16,6 +14,7 @@ from moneytrail.detect.model.evaluate import (
 )
 from moneytrail.errors import UsageError
 from moneytrail.workspace import Workspace
+from tests.detect_model.spies import spy_on
 from tests.detect_model.story import build_story
 
 
@@ -38,16 +37,9 @@ def test_split_summary_is_in_time_order(story_report: EvaluationReport) -> None:
 def test_threshold_is_chosen_on_validation_only(
     story_ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The package exports a function named like its module: take the module itself.
-    evaluate_module = importlib.import_module("moneytrail.detect.model.evaluate")
-    seen: list[int] = []
-    real = evaluate_module.choose_threshold
-
-    def spy(y: Any, scores: Any) -> float:
-        seen.append(len(y))
-        return real(y, scores)
-
-    monkeypatch.setattr(evaluate_module, "choose_threshold", spy)
+    seen = spy_on(
+        monkeypatch, "moneytrail.detect.model.evaluate", "choose_threshold", lambda y, _s: len(y)
+    )
     report = evaluate_workspace(
         story_ws.engine, Path(story_ws.path), EvaluateSettings(peer="none", threads=1)
     )

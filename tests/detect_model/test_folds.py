@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from moneytrail.detect.model.folds import Fold, fold_ends, gap_summary, prefix_s
 from moneytrail.detect.model.training import TemporalSplit
 from moneytrail.errors import UsageError
 from moneytrail.workspace import Workspace
+from tests.detect_model.spies import spy_on
 
 
 def test_fold_ends_and_their_limits() -> None:
@@ -41,15 +41,9 @@ def test_prefix_split_stays_inside_its_prefix_and_off_ties() -> None:
 def test_each_fold_trains_on_its_own_past_only(
     story_ws: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stacking_module = importlib.import_module("moneytrail.detect.model.stacking")
-    seen: list[TemporalSplit] = []
-    real = stacking_module.train_booster
-
-    def spy(x: Any, y: Any, split: TemporalSplit, names: Any, threads: int) -> Any:
-        seen.append(split)
-        return real(x, y, split, names, threads)
-
-    monkeypatch.setattr(stacking_module, "train_booster", spy)
+    seen: list[TemporalSplit] = spy_on(
+        monkeypatch, "moneytrail.detect.model.stacking", "train_booster", lambda *a: a[2]
+    )
     settings = EvaluateSettings(peer="none", threads=1, folds=3)
     report = evaluate_workspace(story_ws.engine, Path(story_ws.path), settings)
     assert [f.end for f in report.folds] == [1.0, 0.8, 0.6]
