@@ -29,6 +29,17 @@ def test_evaluate_json_then_score(tmp_path: Path, cli: Any) -> None:
     assert scored.json()["inserted"] > 0
     human = cli("--lang", "fr", "score", "-w", folder, "--model", "m1")
     assert human.code == 0 and "0 nouvelles" in human.out
+    with Workspace.open(folder, read_only=True) as ws:
+        top = ws.engine.fetchall(
+            "SELECT id FROM alerts WHERE detector = 'm1' ORDER BY score DESC LIMIT 1"
+        )[0][0]
+    shown = cli("--lang", "fr", "alerts", "show", top, "-w", folder)
+    assert shown.code == 0, shown.err
+    # the stored JSON read as sentences, with the neighbour to follow (two stages by default)
+    assert "le modèle « m1 » donne une probabilité de 0," in shown.out
+    assert "suivre l'argent" in shown.out
+    assert "Transaction suspecte selon le modèle" in shown.out  # the typology, not its key
+    assert '"name"' not in shown.out and "features =" not in shown.out
 
 
 def test_unknown_model_is_a_usage_error(tmp_path: Path, cli: Any) -> None:

@@ -34,11 +34,11 @@ from moneytrail.detect.rules import RuleRunResult, load_library, parse_overrides
 from moneytrail.detect.rules.alerts import (
     Alert,
     alert_transactions,
+    alert_typology_name,
     decide,
     explain,
     get_alert,
     list_alerts,
-    typology_name,
 )
 from moneytrail.workspace import Workspace
 
@@ -197,7 +197,7 @@ def show_alerts(alerts: list[Alert], library: dict[str, Any], currency: str) -> 
         table.add_row(
             a.id[:10],
             f"{a.score:.2f}",
-            typology_name(a.typology, library, state.lang),
+            alert_typology_name(a, library, state.lang),
             a.subject_label or a.subject_id,
             _period(a),
             _money(a.amount_reporting),
@@ -249,7 +249,7 @@ def show_alert(alert: Alert, library: dict[str, Any], currency: str) -> None:
         tr(
             "alerts.header",
             id=alert.id,
-            typology=typology_name(alert.typology, library, state.lang),
+            typology=alert_typology_name(alert, library, state.lang),
             score=f"{alert.score:.2f}",
             status=tr(f"alerts.status.{alert.status}"),
         )
@@ -332,7 +332,7 @@ def alerts_decide(
 def _alert_json(alert: Alert, library: dict[str, Any], currency: str) -> dict[str, Any]:
     return {
         **vars(alert),
-        "typology_name": typology_name(alert.typology, library, state.lang),
+        "typology_name": alert_typology_name(alert, library, state.lang),
         "text": explain(alert, library, state.lang, currency),
         "currency": currency,
     }

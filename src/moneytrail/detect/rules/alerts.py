@@ -3,7 +3,8 @@
 One table (``alerts``) holds the findings of every detector: typology rules
 (``detector_kind = 'rule'``) and the scoring model (``'model'``). This module reads it for both
 and renders the explanation in French or English: for a rule, its ``explain`` sentence filled
-with the values that fired; for anything else, the JSON explanation as ``name = value`` pairs.
+with the values that fired; for a model alert, sentences built from its stored explanation
+(:mod:`moneytrail.detect.model_text`); for anything else, ``name = value`` pairs.
 
 Deciding is reversible: a new decision replaces ``status``, ``analyst_note``, ``decided_by`` and
 ``decided_at``, and the decision it replaces is appended to ``explanation.history`` (a re-run of
@@ -21,6 +22,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from moneytrail.detect.model_text import model_sentence
 from moneytrail.detect.rules.spec import Rule
 from moneytrail.engine.base import Engine
 from moneytrail.errors import UsageError
@@ -180,12 +182,22 @@ def typology_name(typology: str, rules: dict[str, Rule], lang: str) -> str:
     return typology
 
 
+def alert_typology_name(alert: Alert, rules: dict[str, Rule], lang: str) -> str:
+    """The alert's typology in ``lang``: the title its detector stored (model alerts carry
+    ``typology_title`` in both languages), else the rule library's name, else the key."""
+    titles = alert.explanation.get("typology_title")
+    if isinstance(titles, dict) and isinstance(titles.get(lang), str):
+        return str(titles[lang])
+    return typology_name(alert.typology, rules, lang)
+
+
 def explain(alert: Alert, rules: dict[str, Rule], lang: str, currency: str = "XOF") -> str:
     """The alert's explanation as one sentence in ``lang``.
 
     For a rule alert, the rule's ``explain`` text filled with the parameters and the values
-    that fired (amounts written with thin spaces: ``9 600 000``); otherwise (model alerts, or a
-    rule no longer in the library) the explanation's own values as ``name = value`` pairs.
+    that fired (amounts written with thin spaces: ``9 600 000``); for a model alert, the
+    sentences of :func:`moneytrail.detect.model_text.model_sentence`; otherwise (a rule no longer
+    in the library) the explanation's own values as ``name = value`` pairs.
     """
     rule = rules.get(alert.detector) if alert.detector_kind == "rule" else None
     fired = alert.explanation.get("fired") or {}
@@ -199,6 +211,9 @@ def explain(alert: Alert, rules: dict[str, Rule], lang: str, currency: str = "XO
             return rule.explain.get(lang).format(**shown)
         except (KeyError, IndexError, ValueError):
             pass
+    sentence = model_sentence(alert.explanation, lang) if alert.detector_kind == "model" else None
+    if sentence is not None:
+        return sentence
     flat = {k: v for k, v in alert.explanation.items() if k != "history"}
     return "; ".join(f"{k} = {_show(v)}" for k, v in flat.items())
 
