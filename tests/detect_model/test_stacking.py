@@ -13,8 +13,19 @@ from hypothesis import strategies as st
 
 from moneytrail.detect.features import EdgeArrays
 from moneytrail.detect.model.evaluate import EvaluateSettings, evaluate_workspace
-from moneytrail.detect.model.propagation import NAMES, neighbourhood_sources, propagate
-from moneytrail.detect.model.stacking import BLOCKS, cross_fitted
+from moneytrail.detect.model.propagation import (
+    NAMES,
+    PAIR_NAMES,
+    neighbourhood_sources,
+    pair_history,
+    propagate,
+)
+from moneytrail.detect.model.stacking import (
+    BLOCKS,
+    SECOND_STAGE_NAMES,
+    cross_fitted,
+    second_stage_columns,
+)
 from moneytrail.detect.model.store import load_model, model_paths
 from moneytrail.detect.model.training import temporal_split, train_booster
 from moneytrail.errors import UsageError
@@ -58,6 +69,36 @@ def test_a_suspicious_payment_in_flows_on_with_the_money() -> None:
         assert np.isnan(p[row][col("prop_dst_last_in")])
 
 
+def test_a_pair_remembers_its_earlier_payments_both_ways() -> None:
+    # 0 -> 1 twice (0.8, then 0.4), 1 -> 0 once (0.9), then 0 -> 1 again; 2 -> 1 is another pair
+    edges = _edges([0, 0, 1, 2, 0], [1, 1, 0, 1, 1], [0, HOUR, 2 * HOUR, 3 * HOUR, 3 * HOUR], 3)
+    scores = np.array([0.8, 0.4, 0.9, 0.7, 0.1])
+    h = pair_history(edges, scores)
+    last = dict(zip(PAIR_NAMES, h[4].tolist(), strict=True))
+    assert last["prop_pair_count"] == 2
+    assert last["prop_pair_max"] == pytest.approx(0.8)
+    assert last["prop_pair_last"] == pytest.approx(0.4)
+    assert last["prop_pair_mean"] == pytest.approx(0.6)
+    assert last["prop_reverse_count"] == 1
+    assert last["prop_reverse_max"] == pytest.approx(0.9)
+    # the reverse payment sees the two earlier 0 -> 1 as its reverse history
+    assert h[2][PAIR_NAMES.index("prop_reverse_count")] == 2
+    first = h[0]  # nothing before: counts 0, scores missing
+    assert first[0] == 0 and first[4] == 0 and np.isnan(first[1]) and np.isnan(first[5])
+    # 2 -> 1 at the same second as the last 0 -> 1: a pair of its own, nothing earlier
+    assert h[3][0] == 0
+
+
+def test_the_second_stage_reads_its_own_score_then_the_neighbourhood() -> None:
+    edges = _edges([0, 1], [1, 2], [0, HOUR], 3)
+    scores = np.array([0.25, 0.75])
+    cols = second_stage_columns(edges, scores)
+    assert cols.shape == (2, len(SECOND_STAGE_NAMES))
+    assert cols[:, 0].tolist() == [0.25, 0.75]  # stage1_score: the row's own score
+    np.testing.assert_array_equal(cols[:, 1 : 1 + len(NAMES)], propagate(edges, scores))
+    np.testing.assert_array_equal(cols[:, 1 + len(NAMES) :], pair_history(edges, scores))
+
+
 def test_the_most_suspicious_earlier_neighbour_is_named() -> None:
     day = 86_400
     # account 1 receives from 0 (score 0.8) then from 4 (0.3), 40 days back one from 5 (0.99);
@@ -97,9 +138,10 @@ def test_changing_later_scores_never_changes_earlier_features(
     scores = np.linspace(0.05, 0.95, len(rows))
     changed = scores.copy()
     changed[cut:] = 1.0 - changed[cut:]
-    before, after = propagate(edges, scores), propagate(edges, changed)
     seen = edges.ts <= edges.ts[cut]  # rows at the cut's second or earlier see nothing from it
-    np.testing.assert_array_equal(before[seen], after[seen])
+    for columns in (propagate, pair_history):
+        before, after = columns(edges, scores), columns(edges, changed)
+        np.testing.assert_array_equal(before[seen], after[seen])
 
 
 def test_each_train_period_is_scored_blind_to_its_own_labels() -> None:
@@ -129,7 +171,7 @@ def test_two_stage_model_is_saved_and_scores_a_workspace(story_ws: Workspace) ->
     assert report.sides[0].stages == 2
     boosters, card = load_model(story_ws.path, "two")
     assert len(boosters) == 2 and card.stages == 2
-    assert card.feature_names[-len(NAMES) :] == list(NAMES)
+    assert card.feature_names[-len(SECOND_STAGE_NAMES) :] == list(SECOND_STAGE_NAMES)
     outcome = story_ws.score(model="two")
     assert outcome.transactions == report.transactions
     assert outcome.flagged > 0

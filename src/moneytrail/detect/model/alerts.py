@@ -27,9 +27,8 @@ import pyarrow as pa
 
 from moneytrail.detect.features import EdgeArrays
 from moneytrail.detect.model.evaluate import feature_matrix
-from moneytrail.detect.model.propagation import NAMES as PROPAGATION_NAMES
 from moneytrail.detect.model.propagation import neighbourhood_sources
-from moneytrail.detect.model.stacking import score_all
+from moneytrail.detect.model.stacking import OWN_SCORE, SECOND_STAGE_NAMES, score_all
 from moneytrail.detect.model.store import ModelCard, load_model
 from moneytrail.engine.base import Engine
 from moneytrail.errors import UsageError
@@ -81,11 +80,13 @@ def typology_hint(names: list[str], contributions: npt.NDArray[np.float64]) -> s
     """The family holding at least 40 % of the positive contributions, if any.
 
     Why 40 %: below it, no family explains most of the score and naming one would mislead.
+    The second stage's ``stage1_score`` is left out of the count: it sums up every family at
+    once, so it would only hide the pattern the other columns point to.
     """
     weights: dict[str, float] = {}
     positive = 0.0
     for name, value in zip(names, contributions, strict=True):
-        if value <= 0:
+        if value <= 0 or name == OWN_SCORE:
             continue
         positive += float(value)
         fam = family(name)
@@ -240,7 +241,7 @@ def score_workspace(engine: Engine, workspace: Path, name: str) -> ScoreOutcome:
     """Score every transaction of the workspace with model ``name`` and store its alerts."""
     boosters, card = load_model(workspace, name)
     matrix = feature_matrix(engine, card.config())
-    expected = [*matrix.names, *(PROPAGATION_NAMES if card.stages == 2 else ())]
+    expected = [*matrix.names, *(SECOND_STAGE_NAMES if card.stages == 2 else ())]
     if expected != card.feature_names:
         raise UsageError("problem.model_features_changed", name=name)
     scored = score_all(boosters, matrix.values, matrix.edges)

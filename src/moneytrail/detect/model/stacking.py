@@ -4,13 +4,16 @@ suspicious each account's earlier transactions looked (:mod:`.propagation`).
 Why two stages: the graph-pattern features describe the shape of an account's recent activity;
 they cannot say that the payment which fed this account an hour ago was itself a likely mule
 payment. Feeding the first stage's scores of earlier transactions to a second booster lets
-suspicion travel along the flow of money, as an analyst's does (docs/decisions/0121).
+suspicion travel along the flow of money, as an analyst's does (docs/decisions/0121). The second
+booster also reads the row's own first-stage score and the history of the same pair of accounts
+(docs/decisions/0122).
 
 Leakage, and how it is avoided:
 
 * validation and test rows get first-stage scores from the booster trained on the train part
-  only, and the second stage sees those scores only through :func:`.propagation.propagate`,
-  which reads strictly earlier seconds: no row's own label, nor any later row, reaches it;
+  only, and the second stage sees those scores through :func:`second_stage_columns`: the row's
+  own score (from a booster that never saw the row's label) and earlier seconds' scores. No
+  row's own label, nor any later row, reaches it;
 * train rows cannot be scored by a booster that learnt their labels (their scores would be
   near-certain, and the second stage would learn to trust neighbours' scores far more than it
   should on new data). They are cross-fitted instead: the train part is cut into
@@ -37,11 +40,29 @@ import numpy.typing as npt
 
 from moneytrail.detect.features import EdgeArrays
 from moneytrail.detect.model.propagation import NAMES as PROPAGATION_NAMES
-from moneytrail.detect.model.propagation import propagate
+from moneytrail.detect.model.propagation import PAIR_NAMES, pair_history, propagate
 from moneytrail.detect.model.training import TemporalSplit, booster_params, train_booster
 
 BLOCKS = 4
 MIN_ROUNDS = 20
+OWN_SCORE = "stage1_score"
+SECOND_STAGE_NAMES = (OWN_SCORE, *PROPAGATION_NAMES, *PAIR_NAMES)
+
+
+def second_stage_columns(
+    edges: EdgeArrays, scores: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float32]:
+    """The columns the second booster reads beside the features (``SECOND_STAGE_NAMES``).
+
+    ``stage1_score``: the row's own first-stage score (cross-fitted on train rows, like every
+    score here). The second booster can then start from the first one's opinion and spend its
+    rounds on what the neighbourhood adds, instead of learning the features again; measured on
+    the generator's validation folds it added about 2.5 F1 points to the neighbourhood columns
+    alone (docs/decisions/0122). Then the account columns and the pair columns of
+    :mod:`.propagation`, all read from strictly earlier seconds.
+    """
+    own = np.asarray(scores, dtype=np.float32)[:, None]
+    return np.hstack([own, propagate(edges, scores), pair_history(edges, scores)])
 
 
 @dataclass
@@ -121,8 +142,8 @@ def fit(
     head = EdgeArrays(
         edges.src[:stop], edges.dst[:stop], edges.ts[:stop], edges.amount[:stop], edges.n_nodes
     )
-    second_x = np.hstack([x[:stop], propagate(head, scores)])
-    second_names = [*names, *PROPAGATION_NAMES]
+    second_x = np.hstack([x[:stop], second_stage_columns(head, scores)])
+    second_names = [*names, *SECOND_STAGE_NAMES]
     second = train_booster(second_x, y[:stop], split, second_names, threads)
     final = np.zeros(stop, dtype=np.float64)
     final[tail] = np.asarray(second.predict(second_x[tail]), dtype=np.float64)
@@ -148,5 +169,5 @@ def score_all(boosters: list[lgb.Booster], x: npt.NDArray[np.float32], edges: Ed
     if len(boosters) == 1:
         return Scored(np.asarray(boosters[0].predict(x), dtype=np.float64), x)
     first = np.asarray(boosters[0].predict(x), dtype=np.float64)
-    second_x = np.hstack([x, propagate(edges, first)])
+    second_x = np.hstack([x, second_stage_columns(edges, first)])
     return Scored(np.asarray(boosters[1].predict(second_x), dtype=np.float64), second_x, first)
