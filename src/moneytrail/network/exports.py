@@ -44,6 +44,8 @@ def edge_attributes(edge: Edge) -> dict[str, Any]:
         raw |= {"count": edge.count, "amount": str(edge.amount), "weight": float(edge.amount)}
         raw |= {"first": edge.first.isoformat() if edge.first else None}
         raw |= {"last": edge.last.isoformat() if edge.last else None}
+    if edge.type == "same_entity" and edge.values:
+        return raw | {"cluster": edge.values[0]}
     if edge.schemes:
         raw |= {"schemes": ",".join(edge.schemes), "values": ",".join(edge.values)}
     return {k: v for k, v in raw.items() if v is not None}

@@ -16,6 +16,13 @@ Edges (payload :class:`Edge`):
   value in a linking scheme (phone, id numbers, address, e-mail, device). A value shared by
   more than :data:`MAX_OWNERS_PER_VALUE` owners (a call-centre number, "BAMAKO") is skipped:
   it links nothing and would square the edge count.
+- ``same_entity`` between two parties that entity resolution put in one cluster (the latest
+  linker run, with the analysts' confirm / reject decisions applied: ``resolution_clusters``).
+  A cluster of k parties gives k - 1 edges, from its first party id to each other one: enough to
+  join them in one component, without the k(k-1)/2 edges of a clique. Why: "Mohamed Ould Ahmed"
+  at the bank and "محمد ولد أحمد" at the operator are one man; his two accounts must appear
+  linked in the picture, the components and the ego network. Flow metrics (PageRank,
+  betweenness, degrees) read transfer edges only, so these edges never move money.
 
 Example::
 
@@ -32,6 +39,7 @@ from decimal import Decimal
 import rustworkx as rx
 
 from moneytrail.engine.base import Engine
+from moneytrail.resolve.store import latest_run
 
 LINKING_SCHEMES = (
     "phone",
@@ -62,9 +70,10 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
-    """A link; transfers carry the money figures, shared identifiers the schemes and values."""
+    """A link; transfers carry the money figures, shared identifiers the schemes and values,
+    ``same_entity`` the resolution cluster id in ``values``."""
 
-    type: str  # transfer | holder | shared_identifier
+    type: str  # transfer | holder | shared_identifier | same_entity
     count: int = 0
     amount: Decimal = Decimal(0)
     first: datetime | None = None
@@ -106,6 +115,7 @@ def build_graph(engine: Engine, currency: str = "XOF") -> MoneyNetwork:
     ):
         _add_edge(net, party, account, Edge("holder"))
     _add_shared_identifiers(net, engine)
+    _add_same_entities(net, engine)
     return net
 
 
@@ -149,3 +159,18 @@ def _add_shared_identifiers(net: MoneyNetwork, engine: Engine) -> None:
         _add_edge(
             net, a, b, Edge("shared_identifier", schemes=tuple(schemes), values=tuple(values))
         )
+
+
+def _add_same_entities(net: MoneyNetwork, engine: Engine) -> None:
+    run = latest_run(engine)
+    if run is None:
+        return
+    rows = engine.fetchall(
+        "SELECT cluster_id, list(party_id ORDER BY party_id) FROM resolution_clusters"
+        " WHERE run_id = ? GROUP BY 1 HAVING count(*) > 1 ORDER BY 1",
+        [run[0]],
+    )
+    for cluster, members in rows:
+        head, *others = members
+        for other in others:
+            _add_edge(net, head, other, Edge("same_entity", values=(str(cluster),)))

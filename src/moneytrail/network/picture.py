@@ -44,7 +44,13 @@ KIND_COLOURS = {
     "unknown": "#bcbd22",
 }
 PARTY_COLOUR = "#17becf"
-EDGE_COLOURS = {"transfer": "#444444", "holder": "#17becf", "shared_identifier": "#d62728"}
+EDGE_COLOURS = {
+    "transfer": "#444444",
+    "holder": "#17becf",
+    "shared_identifier": "#d62728",
+    "same_entity": "#9467bd",
+}
+LINE_STYLES = {"shared_identifier": "--", "same_entity": ":"}
 
 
 def draw_ego(net: MoneyNetwork, out: Path, title: str, focus: str | None = None) -> None:
@@ -97,7 +103,7 @@ def _draw_edges(net: MoneyNetwork, pos: dict[int, Any], ax: Axes) -> None:
                 "color": EDGE_COLOURS.get(e.type, "#444444"),
                 "lw": width,
                 "alpha": 0.7,
-                "linestyle": "--" if e.type == "shared_identifier" else "-",
+                "linestyle": LINE_STYLES.get(e.type, "-"),
                 "shrinkA": 9,
                 "shrinkB": 9,
                 "mutation_scale": 14,
