@@ -239,3 +239,20 @@ def test_stage_counts_other_than_one_or_two_are_refused(story_ws: Workspace) -> 
             evaluate_workspace(story_ws.engine, Path(story_ws.path), bad)
         assert err.value.key == "problem.model_stages"
         assert "--stages" in err.value.render("en")
+
+
+def test_a_two_stage_model_from_before_the_own_score_must_be_retrained(
+    story_ws: Workspace,
+) -> None:
+    settings = EvaluateSettings(dataset="story", peer="none", save_model="v0121", threads=1)
+    evaluate_workspace(story_ws.engine, story_ws.path, settings)
+    _, card_path = model_paths(story_ws.path, "v0121")
+    data = json.loads(card_path.read_text(encoding="utf-8"))
+    # the card of decision 0121: features, then the 30 account columns only
+    extra = set(SECOND_STAGE_NAMES) - set(NAMES)
+    data["feature_names"] = [n for n in data["feature_names"] if n not in extra]
+    card_path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(UsageError) as err:
+        story_ws.score(model="v0121")
+    assert err.value.key == "problem.model_features_changed"
+    assert "v0121" in err.value.render("en")
