@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from moneytrail.synth import INGEST_ORDER, generate
 from moneytrail.synth.config import SynthConfig
@@ -32,3 +33,33 @@ def test_truth_members_load_as_labels_with_their_typology(tmp_path: Path) -> Non
     assert ("kidnap_ransom", "ransom_split", "transaction") in {r[:3] for r in rows}
     assert sum(r[3] for r in rows) == members  # every member labelled, none lost
     assert dangling == [(0,)]
+
+
+def test_truth_before_its_transactions_is_rejected_line_by_line_not_dropped(
+    tmp_path: Path, cli: Any
+) -> None:
+    result = generate(
+        SynthConfig(scale=80, seed=2, days=21, typologies=("kidnap_ransom",)), tmp_path / "s"
+    )
+    truth = result.files["truth_members"]
+    with Workspace.init(tmp_path / "early") as ws:
+        [early] = ws.ingest([truth])  # no transaction yet: every transaction label is refused
+        on_tx, members = ws.engine.fetchall(
+            "SELECT count(*) FILTER (subject_kind = 'transaction'), count(*) FROM read_parquet(?)",
+            [str(truth)],
+        )[0]
+    assert early.rows_rejected == on_tx > 0
+    assert early.rows_ok == members - on_tx
+    problem = early.problems[0]
+    assert problem.code == "label_subject_unknown" and problem.line is not None
+    assert "load transactions before the ground truth" in problem.render("en")
+    assert "chargez les transactions avant la vérité terrain" in problem.render("fr")
+    # in the right order every label is accepted, and the summary says how many were added
+    folder = str(tmp_path / "ordered")
+    assert cli("init", folder).code == 0
+    files = [str(result.files[k]) for k in INGEST_ORDER]
+    assert cli("ingest", "-w", folder, *files).code == 0
+    run = cli("--lang", "fr", "ingest", "-w", folder, str(truth))
+    assert run.code == 0, run.err
+    assert f"{members} enregistrement(s) accepté(s), 0 rejeté(s)" in run.out
+    assert f"{members} étiquette(s)" in run.out

@@ -162,6 +162,7 @@ def show_outcome(outcome: FileOutcome) -> None:
                 tx=outcome.inserted.get("transactions", 0),
                 accounts=outcome.inserted.get("accounts", 0),
                 parties=outcome.inserted.get("parties", 0),
+                labels=outcome.inserted.get("labels", 0),
                 present=outcome.already_present,
                 seconds=f"{outcome.seconds:.1f}",
             )

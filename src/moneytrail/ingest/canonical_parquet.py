@@ -91,7 +91,8 @@ class CanonicalParquetReader:
 
     def _stage_truth(self, ctx: StageContext) -> None:
         """Labels from ground truth; load it after the transactions it labels (others are
-        skipped by the commit step, since a label must point at a row of the workspace)."""
+        rejected with their line by the commit step, since a label must point at a row of the
+        workspace)."""
         instances = ctx.path.with_name("truth_instances.parquet")
         typology = "NULL"
         join = ""

@@ -176,6 +176,15 @@ def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
     result.inserted["transactions"] = inserted_tx
     accepted_tx = engine.fetchall("SELECT count(*) FROM stg_checked WHERE problem IS NULL")[0][0]
 
+    # A label must point at a transaction of the workspace; one that does not is rejected with
+    # its line (ground truth loaded before its transactions), never dropped in silence.
+    engine.execute(
+        "INSERT INTO stg_quarantine (line, field, raw_value, code, detail)"
+        " SELECT source_row, 'subject_id', subject_id, 'label_subject_unknown', NULL"
+        " FROM stg_labels WHERE subject_kind = 'transaction'"
+        " AND subject_id NOT IN (SELECT id FROM transactions)"
+        " AND source_row NOT IN (SELECT line FROM stg_quarantine WHERE line IS NOT NULL)"
+    )  # a row already rejected as a transaction (AMLworld: same line) is counted once
     before = _count(engine, "labels")
     engine.execute(
         "INSERT INTO labels SELECT DISTINCT ON (s.subject_kind, s.subject_id, s.label,"
@@ -211,6 +220,8 @@ def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
     staged_other = engine.fetchall(
         "SELECT (SELECT count(DISTINCT source_row) FROM stg_accounts)"
         " + (SELECT count(DISTINCT source_row) FROM stg_parties)"
+        " + (SELECT count(DISTINCT source_row) FROM stg_labels WHERE source_row NOT IN"
+        "    (SELECT line FROM stg_quarantine WHERE code = 'label_subject_unknown'))"
     )[0][0]
     result.rows_ok = int(accepted_tx) if accepted_tx else int(staged_other)
     if ctx.options.strict and result.rows_rejected:
