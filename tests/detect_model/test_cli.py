@@ -39,6 +39,7 @@ def test_evaluate_json_then_score(tmp_path: Path, cli: Any) -> None:
     assert "le modèle « m1 » donne une probabilité de 0," in shown.out
     assert "suivre l'argent" in shown.out
     assert "Transaction suspecte selon le modèle" in shown.out  # the typology, not its key
+    assert "→" in shown.out.split("Pourquoi")[0]  # the subject reads "payer -> payee"
     assert '"name"' not in shown.out and "features =" not in shown.out
 
 

@@ -71,13 +71,20 @@ class AlertTransaction:
     source_row: int | None
 
 
+# The subject's label: an account's number (else name), a party's name, and for a transaction
+# (model alerts) "payer -> payee" by account number ("-" for a side outside the data, e.g. cash).
 _SELECT = (
     "SELECT a.id, a.detector, a.detector_kind, a.detector_version, a.typology, a.subject_kind,"
-    " a.subject_id, coalesce(acc.number, acc.name, p.name), a.window_start, a.window_end,"
+    " a.subject_id, coalesce(acc.number, acc.name, p.name, CASE WHEN t.id IS NOT NULL THEN"
+    " coalesce(sa.number, sa.name, '-') || ' → ' || coalesce(da.number, da.name, '-') END),"
+    " a.window_start, a.window_end,"
     " a.score, a.amount_reporting, len(a.transaction_ids), a.status, a.analyst_note,"
     " a.decided_by, a.decided_at, CAST(a.explanation AS VARCHAR) FROM alerts a"
     " LEFT JOIN accounts acc ON a.subject_kind = 'account' AND acc.id = a.subject_id"
     " LEFT JOIN parties p ON a.subject_kind = 'party' AND p.id = a.subject_id"
+    " LEFT JOIN transactions t ON a.subject_kind = 'transaction' AND t.id = a.subject_id"
+    " LEFT JOIN accounts sa ON sa.id = t.src_account_id"
+    " LEFT JOIN accounts da ON da.id = t.dst_account_id"
 )
 
 
