@@ -52,8 +52,8 @@ def test_truth_before_its_transactions_is_rejected_line_by_line_not_dropped(
     assert early.rows_ok == members - on_tx
     problem = early.problems[0]
     assert problem.code == "label_subject_unknown" and problem.line is not None
-    assert "load transactions before the ground truth" in problem.render("en")
-    assert "chargez les transactions avant la vérité terrain" in problem.render("fr")
+    assert "then this file again with --retry-rejected" in problem.render("en")
+    assert "puis rechargez ce fichier avec --retry-rejected" in problem.render("fr")
     # in the right order every label is accepted, and the summary says how many were added
     folder = str(tmp_path / "ordered")
     assert cli("init", folder).code == 0
@@ -63,3 +63,38 @@ def test_truth_before_its_transactions_is_rejected_line_by_line_not_dropped(
     assert run.code == 0, run.err
     assert f"{members} enregistrement(s) accepté(s), 0 rejeté(s)" in run.out
     assert f"{members} étiquette(s)" in run.out
+
+
+def test_retry_rejected_loads_the_labels_once_their_transactions_are_there(
+    tmp_path: Path, cli: Any
+) -> None:
+    result = generate(
+        SynthConfig(scale=80, seed=2, days=21, typologies=("kidnap_ransom",)), tmp_path / "s"
+    )
+    truth = str(result.files["truth_members"])
+    folder = str(tmp_path / "ws")
+    assert cli("init", folder).code == 0
+    early = cli("ingest", "-w", folder, truth, "--json").json()["files"][0]
+    assert early["rows_rejected"] > 0
+    assert cli("ingest", "-w", folder, *[str(result.files[k]) for k in INGEST_ORDER]).code == 0
+    again = cli("ingest", "-w", folder, truth, "--json").json()["files"][0]
+    assert again["status"] == "unchanged"  # without the option, a known file is not read again
+    retried = cli("ingest", "-w", folder, truth, "--retry-rejected", "--json").json()["files"][0]
+    assert retried["status"] == "loaded" and retried["rows_rejected"] == 0
+    assert retried["inserted"]["labels"] == early["rows_rejected"]
+    with Workspace.open(folder, read_only=True) as ws:
+        sources = ws.engine.fetchall(
+            "SELECT count(*), sum(rows_rejected) FROM sources WHERE id = ?",
+            [retried["source_id"]],
+        )
+        left = ws.engine.fetchall(
+            "SELECT count(*) FROM quarantine WHERE source_id = ?", [retried["source_id"]]
+        )
+        dangling = ws.engine.fetchall(
+            "SELECT count(*) FROM labels WHERE subject_kind = 'transaction'"
+            " AND subject_id NOT IN (SELECT id FROM transactions)"
+        )
+    assert sources == [(1, 0)] and left == [(0,)] and dangling == [(0,)]
+    # a file with nothing rejected is still not read twice, even when asked
+    clean = cli("ingest", "-w", folder, truth, "--retry-rejected", "--json").json()["files"][0]
+    assert clean["status"] == "unchanged"

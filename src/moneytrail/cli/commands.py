@@ -123,6 +123,14 @@ def ingest(
     namespace: Annotated[
         str | None, typer.Option("--namespace", help="Id scope of a benchmark data set")
     ] = None,
+    retry_rejected: Annotated[
+        bool,
+        typer.Option(
+            "--retry-rejected",
+            help="Load again a file already loaded whose rows were rejected"
+            " / recharger un fichier dont des lignes ont été rejetées",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> int:
     """Load files into the workspace / charger des fichiers."""
@@ -134,6 +142,7 @@ def ingest(
         country=country,
         currency=currency,
         namespace=namespace,
+        retry_rejected=retry_rejected,
     )
     if fmt is not None and fmt not in format_names():
         raise typer.BadParameter(

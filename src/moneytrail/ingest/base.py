@@ -42,7 +42,10 @@ class IngestOptions:
     ``mapping`` is a path to a YAML column mapping (generic tabular files); ``namespace`` scopes
     the ids of benchmark data sets whose account numbers are only unique inside one data set;
     ``country`` is the default ISO country for national phone numbers and accounts; ``timezone``
-    is the zone of timestamps written without an offset.
+    is the zone of timestamps written without an offset. ``retry_rejected`` loads again a file
+    already recorded whose earlier load rejected rows (ground truth loaded before its
+    transactions, a mapping fixed since): rows already in the workspace count as already
+    present, the file's earlier rejections are replaced by this load's.
     """
 
     format: str | None = None
@@ -53,6 +56,7 @@ class IngestOptions:
     currency: str | None = None
     namespace: str | None = None
     encoding: str | None = None
+    retry_rejected: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -3,7 +3,9 @@
 Each file is loaded in its own transaction: a crash, a kill or a refusal in the middle of a file
 leaves the workspace exactly as it was before that file (DuckDB rolls back an uncommitted
 transaction when the database is opened again). A file whose SHA-256 is already recorded is not
-read again.
+read again, unless ``IngestOptions.retry_rejected`` asks for it and its earlier load rejected
+rows: then its source record and quarantined rows are replaced, inside the same transaction, by
+those of the new load (what it added before stays, as natural keys make it "already present").
 """
 
 from __future__ import annotations
@@ -115,8 +117,10 @@ def _ingest_one(
         _check_readable(path)
         source = fingerprint(path)
         outcome.source_id = source.id
-        known = engine.fetchall("SELECT format FROM sources WHERE sha256 = ?", [source.sha256])
-        if known:
+        known = engine.fetchall(
+            "SELECT format, rows_rejected FROM sources WHERE sha256 = ?", [source.sha256]
+        )
+        if known and not (options.retry_rejected and int(known[0][1]) > 0):
             outcome.status = Status.UNCHANGED
             outcome.format = str(known[0][0])
             return outcome
@@ -125,6 +129,9 @@ def _ingest_one(
         ctx = StageContext(engine, source, options, report)
         ctx.format = reader.name
         with engine.transaction():
+            if known:  # a retry: this load's record and rejections replace the earlier ones
+                engine.execute("DELETE FROM quarantine WHERE source_id = ?", [source.id])
+                engine.execute("DELETE FROM sources WHERE id = ?", [source.id])
             create_staging(engine)
             reader.stage(ctx)
             ctx.flush()
