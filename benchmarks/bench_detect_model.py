@@ -8,7 +8,9 @@ account level), the same on two earlier periods (rolling-origin folds, decision 
 throughput of both sides (compile time excluded on ours).
 
 The peer lives in ``benchmarks/.peer-snapml`` (created on first use with pip, as the snapml
-wheel pins libraries our environment cannot hold).
+wheel pins libraries our environment cannot hold); :mod:`benchmarks.detect_peer` computes its
+features and judges them with the library's protocol (``moneytrail evaluate`` itself judges
+our model alone).
 
     python -m benchmarks.run detect [--detect-scale 3000 --detect-days 365]
 
@@ -27,7 +29,7 @@ from typing import Any
 
 from benchmarks.common import DATA, ROOT, measure, stamp, write_section
 
-PEER_VENV = ROOT / "benchmarks" / ".peer-snapml"
+PEER_VENV = ROOT / "benchmarks" / ".peer-snapml"  # the same as benchmarks.detect_peer's
 PEER_PINS = ("snapml==1.17.2", "numpy")
 WORK = DATA / "detect"
 TYPOLOGY_RATE = 10
@@ -87,16 +89,15 @@ def job_build_amlsim(folder: str) -> dict[str, Any]:
 
 
 def job_evaluate(workspace: str, name: str, threads: str) -> dict[str, Any]:
-    """``moneytrail evaluate`` with the snapml peer; the report as plain data."""
-    from moneytrail.cli.common import to_jsonable
-    from moneytrail.detect.model.evaluate import EvaluateSettings, evaluate_workspace
-    from moneytrail.workspace import Workspace
+    """``moneytrail evaluate`` with the snapml peer added (:mod:`benchmarks.detect_peer`); the
+    report as plain data."""
+    from benchmarks.detect_peer import evaluate_with_peer
+    from moneytrail.api import Workspace
+    from moneytrail.detect.model.evaluate import EvaluateSettings
 
-    settings = EvaluateSettings(dataset=name, peer="snapml", threads=int(threads), folds=FOLDS)
+    settings = EvaluateSettings(dataset=name, threads=int(threads), folds=FOLDS)
     with Workspace.open(workspace) as ws:
-        report = evaluate_workspace(ws.engine, ws.path, settings)
-    data: dict[str, Any] = to_jsonable(report)
-    return data
+        return evaluate_with_peer(ws.engine, ws.path, settings)
 
 
 def job_evaluate_stages(workspace: str, name: str, threads: str) -> dict[str, Any]:
@@ -105,16 +106,14 @@ def job_evaluate_stages(workspace: str, name: str, threads: str) -> dict[str, An
 
     Tells how much of the gap comes from the feature families and how much from the second
     stage, which would lift any feature set."""
-    from moneytrail.cli.common import to_jsonable
-    from moneytrail.detect.model.evaluate import EvaluateSettings, evaluate_workspace
-    from moneytrail.workspace import Workspace
+    from benchmarks.detect_peer import evaluate_with_peer
+    from moneytrail.api import Workspace
+    from moneytrail.detect.model.evaluate import EvaluateSettings
 
-    settings = EvaluateSettings(
-        dataset=name, peer="snapml", threads=int(threads), stages=1, peer_stages=2
-    )
+    settings = EvaluateSettings(dataset=name, threads=int(threads), stages=1)
     with Workspace.open(workspace) as ws:
-        report = evaluate_workspace(ws.engine, ws.path, settings)
-    sides: list[dict[str, Any]] = [to_jsonable(side) for side in report.sides]
+        report = evaluate_with_peer(ws.engine, ws.path, settings, peer_stages=2)
+    sides: list[dict[str, Any]] = report["sides"]
     sides[0]["name"] = "moneytrail, one stage (ablation)"
     sides[1]["name"] = "snapml, two stages (ablation)"
     return {"sides": sides}
@@ -126,18 +125,16 @@ def job_evaluate_gfp_only(workspace: str, name: str, threads: str) -> dict[str, 
 
     Tells how much of the one-stage gap to the peer comes from the families snapml does not
     have."""
-    from moneytrail.cli.common import to_jsonable
+    from benchmarks.detect_peer import evaluate_with_peer
+    from moneytrail.api import Workspace
     from moneytrail.detect.features import FeatureConfig
-    from moneytrail.detect.model.evaluate import EvaluateSettings, evaluate_workspace
-    from moneytrail.workspace import Workspace
+    from moneytrail.detect.model.evaluate import EvaluateSettings
 
     gfp = FeatureConfig(long_fan=False, long_stats=False, history=False)
-    settings = EvaluateSettings(
-        dataset=name, peer="none", threads=int(threads), features=gfp, stages=1
-    )
+    settings = EvaluateSettings(dataset=name, threads=int(threads), features=gfp, stages=1)
     with Workspace.open(workspace) as ws:
-        report = evaluate_workspace(ws.engine, ws.path, settings)
-    side: dict[str, Any] = to_jsonable(report.sides[0])
+        report = evaluate_with_peer(ws.engine, ws.path, settings, peer=False)
+    side: dict[str, Any] = report["sides"][0]
     side["name"] = "moneytrail, GFP family only, one stage (ablation)"
     return side
 
@@ -209,7 +206,7 @@ def run(scale: int = 3000, days: int = 365, threads: int = 1, rate: int = TYPOLO
     transactions of all 17 typologies, where scale 1 000 held 193 of 8 typologies and one
     instance more or less moved F1 by half a point. snapml needs about 27 minutes of it on
     2 cores, so its features are kept in ``benchmarks/.data/detect/peer-cache`` (see
-    ``moneytrail.detect.model.peer``) and reused while the data and its settings are the same.
+    :mod:`benchmarks.detect_peer`) and reused while the data and its settings are the same.
     """
     ensure_peer()
     os.environ.setdefault("MONEYTRAIL_PEER_CACHE", str(WORK / "peer-cache"))

@@ -36,10 +36,10 @@ def run(scale: int = 1000, seed: int = 0, days: int = 7) -> dict[str, Any]:
             order = ("parties", "accounts", "identifiers", "truth_identities")
             ws.ingest([result.files[k] for k in order])
             began = time.perf_counter()
-            summary = ws.resolve().run()
+            summary = ws.resolution.run()
             run_seconds = time.perf_counter() - began
             began = time.perf_counter()
-            scores = [asdict(s) for s in ws.resolve().evaluate()]
+            scores = [asdict(s) for s in ws.resolution.evaluate().scores]
             eval_seconds = time.perf_counter() - began
             sweep = []
             for threshold in THRESHOLDS:

@@ -7,6 +7,8 @@
 ``rules``: every typology rule on a synthetic year (~1.15M tx), fan_in vs plain Python.
 ``features``: graph features on AMLSim 20K + a generated graph, moneytrail vs snapml GFP.
 ``resolve``: entity resolution vs naive name matching (prints JSON; figures in evaluation.md).
+``startup``: ``moneytrail --help`` and ``info`` in fresh processes vs the bare interpreter
+(``--startup-baseline REF`` also measures the code of a git commit).
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from benchmarks import (
     bench_ingest,
     bench_resolve,
     bench_screen,
+    bench_startup,
     bench_trace,
 )
 
-NAMES = ("ingest", "trace", "screen", "detect", "rules", "resolve", "features")
+NAMES = ("ingest", "trace", "screen", "detect", "rules", "resolve", "features", "startup")
 
 
 def main() -> None:
@@ -43,6 +46,9 @@ def main() -> None:
     parser.add_argument("--detect-threads", type=int, default=2, help="LightGBM threads (detect)")
     parser.add_argument("--feature-rows", type=int, default=1_000_000, help="rows (features)")
     parser.add_argument("--rules-scale", type=int, default=7000, help="synth scale (rules)")
+    parser.add_argument(
+        "--startup-baseline", default=None, help="git commit whose start-up is measured too"
+    )
     args = parser.parse_args()
     unknown = set(args.names) - set(NAMES)
     if unknown:
@@ -58,6 +64,8 @@ def main() -> None:
             print(bench_detect_rules.run(args.rules_scale))
         elif name == "features":
             print(bench_detect_features.run(args.feature_rows))
+        elif name == "startup":
+            print(bench_startup.run(args.startup_baseline))
         elif name == "detect":
             print(bench_detect_model.run(args.detect_scale, args.detect_days, args.detect_threads))
         else:

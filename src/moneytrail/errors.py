@@ -14,6 +14,50 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class Message:
+    """A text not yet rendered: an i18n key and its parameters.
+
+    Why: a reason built deep in the library (a mapping's unknown key) must come out in the
+    language of whoever reads it, which the library does not know. Errors and problems render
+    the messages among their parameters in their own ``render(lang)``.
+
+    >>> Message("error.disk_full", {"path": "x"}).render("en").startswith("Disk full")
+    True
+    """
+
+    key: str
+    params: dict[str, Any] = dc_field(default_factory=dict)
+
+    def render(self, lang: str) -> str:
+        """The text in ``lang``."""
+        from moneytrail.i18n import translate
+
+        return translate(self.key, lang, **rendered(self.params, lang))
+
+
+class MessageError(ValueError):
+    """A ``ValueError`` carrying a :class:`Message` (for validators that must raise one)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render("en"))
+        self.message = message
+
+
+def rendered(params: dict[str, Any], lang: str) -> dict[str, Any]:
+    """``params`` with every :class:`Message` among them rendered in ``lang`` (a list of
+    messages and texts becomes one text joined by "; ")."""
+    return {k: _render_value(v, lang) for k, v in params.items()}
+
+
+def _render_value(value: Any, lang: str) -> Any:
+    if isinstance(value, Message):
+        return value.render(lang)
+    if isinstance(value, list) and any(isinstance(v, Message) for v in value):
+        return "; ".join(str(_render_value(v, lang)) for v in value)
+    return value
+
+
+@dataclass(frozen=True)
 class Problem:
     """One precise reason why input was refused: ``file:line: field: reason``.
 
@@ -34,7 +78,7 @@ class Problem:
         from moneytrail.i18n import translate
 
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        params = dict(self.params)
+        params = rendered(dict(self.params), lang)
         params.setdefault("value", self.value if self.value is not None else "")
         reason = translate(f"problem.{self.code}", lang, **params)
         if self.field:
@@ -56,7 +100,7 @@ class MoneytrailError(Exception):
         """The message in ``lang`` (``fr`` or ``en``)."""
         from moneytrail.i18n import translate
 
-        return translate(self.key, lang, **self.params)
+        return translate(self.key, lang, **rendered(self.params, lang))
 
     def __str__(self) -> str:
         return self.render("en")
@@ -64,6 +108,16 @@ class MoneytrailError(Exception):
 
 class UsageError(MoneytrailError):
     """The user asked for something impossible (bad option, missing workspace...): exit code 2."""
+
+    exit_code = 2
+
+
+class MachineRefusedError(MoneytrailError):
+    """The machine refused what the command needed (disk full, permission denied): exit code 2.
+
+    Neither the user's data nor a bug: the message says what to free or fix, and nothing the
+    user had is lost (outputs are atomic, loads are transactions).
+    """
 
     exit_code = 2
 

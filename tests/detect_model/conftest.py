@@ -30,5 +30,5 @@ def story_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
 @pytest.fixture(scope="module")
 def story_report(story_ws: Workspace) -> EvaluationReport:
     """Evaluation of the story, model saved as ``story``."""
-    settings = EvaluateSettings(dataset="story", peer="none", save_model="story", threads=1)
+    settings = EvaluateSettings(dataset="story", save_model="story", threads=1)
     return evaluate_workspace(story_ws.engine, Path(story_ws.path), settings)

@@ -16,14 +16,14 @@ from moneytrail.workspace import Workspace
 def test_alerts_are_stored_once_and_decisions_survive(
     story_ws: Workspace, story_report: EvaluationReport
 ) -> None:
-    first = story_ws.score(model="story")
+    first = story_ws.model.score("story")
     assert first.inserted == first.stored > 0
     e = story_ws.engine
     alert_id = e.fetchall("SELECT id FROM alerts ORDER BY score DESC LIMIT 1")[0][0]
     e.execute(
         "UPDATE alerts SET status = 'confirmed', analyst_note = 'vu' WHERE id = ?", [alert_id]
     )
-    again = story_ws.score(model="story")
+    again = story_ws.model.score("story")
     assert again.inserted == 0 and again.stored == first.stored
     assert e.fetchall("SELECT count(*) FROM alerts")[0][0] == first.stored
     assert e.fetchall("SELECT status, analyst_note FROM alerts WHERE id = ?", [alert_id]) == [
@@ -34,7 +34,7 @@ def test_alerts_are_stored_once_and_decisions_survive(
 def test_explanation_names_features_transaction_and_typology(
     story_ws: Workspace, story_report: EvaluationReport
 ) -> None:
-    story_ws.score(model="story")
+    story_ws.model.score("story")
     rows = story_ws.engine.fetchall(
         "SELECT detector_kind, typology, subject_id, transaction_ids, explanation FROM alerts"
         " WHERE detector = 'story' ORDER BY score DESC LIMIT 1"
@@ -57,8 +57,8 @@ def test_typology_hint_needs_a_dominant_family() -> None:
 
 def test_unknown_and_invalid_model_names(story_ws: Workspace) -> None:
     with pytest.raises(UsageError) as err:
-        story_ws.score(model="nope")
+        story_ws.model.score("nope")
     assert err.value.key == "problem.model_unknown"
     with pytest.raises(UsageError) as err:
-        story_ws.score(model="../etc/passwd")
+        story_ws.model.score("../etc/passwd")
     assert err.value.key == "problem.model_name_invalid"

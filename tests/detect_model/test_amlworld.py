@@ -47,7 +47,7 @@ def test_amlworld_file_is_evaluated_at_transaction_level(tmp_path: Path) -> None
     with Workspace.init(tmp_path / "ws") as ws:
         ws.ingest([source])
         assert ws.engine.fetchall("SELECT count(*) FROM labels")[0][0] == positives
-        report = evaluate_workspace(ws.engine, ws.path, EvaluateSettings(peer="none", threads=1))
+        report = evaluate_workspace(ws.engine, ws.path, EvaluateSettings(threads=1))
     ours = report.sides[0]
     assert report.target_kind == "transaction"
     assert ours.account_test is None  # AMLworld labels transactions only

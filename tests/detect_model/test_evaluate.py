@@ -40,9 +40,7 @@ def test_threshold_is_chosen_on_validation_only(
     seen = spy_on(
         monkeypatch, "moneytrail.detect.model.evaluate", "choose_threshold", lambda y, _s: len(y)
     )
-    report = evaluate_workspace(
-        story_ws.engine, Path(story_ws.path), EvaluateSettings(peer="none", threads=1)
-    )
+    report = evaluate_workspace(story_ws.engine, Path(story_ws.path), EvaluateSettings(threads=1))
     assert seen == [report.split["validation"]["transactions"]]
     assert report.sides[0].test.threshold == report.sides[0].validation.threshold
 
@@ -50,7 +48,7 @@ def test_threshold_is_chosen_on_validation_only(
 def test_account_labels_only_give_account_level_figures(tmp_path: Path) -> None:
     with Workspace.init(tmp_path / "ws") as ws:
         build_story(ws.engine, "account")
-        report = evaluate_workspace(ws.engine, ws.path, EvaluateSettings(peer="none", threads=1))
+        report = evaluate_workspace(ws.engine, ws.path, EvaluateSettings(threads=1))
     ours = report.sides[0]
     assert report.target_kind == "account_pair"
     assert ours.account_test is not None
@@ -62,15 +60,9 @@ def test_no_labels_is_a_clear_error(ws: Workspace) -> None:
     build_story(ws.engine, "transaction")
     ws.engine.execute("DELETE FROM labels")
     with pytest.raises(UsageError) as err:
-        evaluate_workspace(ws.engine, ws.path, EvaluateSettings(peer="none", threads=1))
+        evaluate_workspace(ws.engine, ws.path, EvaluateSettings(threads=1))
     assert err.value.key == "problem.model_no_labels"
     assert "labels" in err.value.render("en")
-
-
-def test_unknown_peer_is_refused(story_ws: Workspace) -> None:
-    with pytest.raises(UsageError) as err:
-        evaluate_workspace(story_ws.engine, story_ws.path, EvaluateSettings(peer="xgb"))
-    assert err.value.key == "problem.model_peer_unknown"
 
 
 def test_raw_attributes_come_first(story_report: EvaluationReport, story_ws: Workspace) -> None:

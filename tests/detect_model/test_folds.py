@@ -44,7 +44,7 @@ def test_each_fold_trains_on_its_own_past_only(
     seen: list[TemporalSplit] = spy_on(
         monkeypatch, "moneytrail.detect.model.stacking", "train_booster", lambda *a: a[2]
     )
-    settings = EvaluateSettings(peer="none", threads=1, folds=3)
+    settings = EvaluateSettings(threads=1, folds=3)
     report = evaluate_workspace(story_ws.engine, Path(story_ws.path), settings)
     assert [f.end for f in report.folds] == [1.0, 0.8, 0.6]
     # two stages, each with early stopping on its split: the main split, then two folds
@@ -60,8 +60,7 @@ def test_each_fold_trains_on_its_own_past_only(
     lasts = [f.test_last for f in report.folds]
     assert lasts[2] < firsts[1] and lasts[1] < firsts[0]
     assert all(f.test_positives > 0 for f in report.folds)
-    assert all(f.gap_points is None for f in report.folds)
-    assert report.fold_gap is None
+    assert all(f.gap_points is None for f in report.folds)  # one side: no gap
 
 
 def _fold(gap: float | None) -> Fold:
@@ -76,7 +75,7 @@ def test_gap_summary() -> None:
 
 def test_cli_prints_the_fold_table(story_ws: Workspace, cli: Any) -> None:
     result = cli(
-        "--lang", "en", "evaluate", "-w", story_ws.path, "--peer", "none", "--threads", "1",
+        "--lang", "en", "evaluate", "-w", story_ws.path, "--threads", "1",
         "--folds", "2",
     )  # fmt: skip
     assert result.code == 0, result.err
@@ -88,4 +87,4 @@ def test_cli_prints_the_fold_table(story_ws: Workspace, cli: Any) -> None:
 
 
 def test_one_fold_adds_nothing_to_the_report(story_report: Any) -> None:
-    assert story_report.folds == [] and story_report.fold_gap is None
+    assert story_report.folds == []

@@ -166,13 +166,13 @@ def test_each_train_period_is_scored_blind_to_its_own_labels() -> None:
 
 
 def test_two_stage_model_is_saved_and_scores_a_workspace(story_ws: Workspace) -> None:
-    settings = EvaluateSettings(dataset="story", peer="none", save_model="two", threads=1)
+    settings = EvaluateSettings(dataset="story", save_model="two", threads=1)
     report = evaluate_workspace(story_ws.engine, story_ws.path, settings)
     assert report.sides[0].stages == 2
     boosters, card = load_model(story_ws.path, "two")
     assert len(boosters) == 2 and card.stages == 2
     assert card.feature_names[-len(SECOND_STAGE_NAMES) :] == list(SECOND_STAGE_NAMES)
-    outcome = story_ws.score(model="two")
+    outcome = story_ws.model.score("two")
     assert outcome.transactions == report.transactions
     assert outcome.flagged > 0
     row = story_ws.engine.fetchall(
@@ -198,7 +198,7 @@ def test_two_stage_model_is_saved_and_scores_a_workspace(story_ws: Workspace) ->
         assert account in (src, dst)
         assert 0.0 <= entry["first_stage_score"] <= 1.0
     # replacing it by a one-stage model removes the stale first stage
-    one = EvaluateSettings(dataset="story", peer="none", save_model="two", threads=1, stages=1)
+    one = EvaluateSettings(dataset="story", save_model="two", threads=1, stages=1)
     evaluate_workspace(story_ws.engine, story_ws.path, one)
     boosters, card = load_model(story_ws.path, "two")
     assert len(boosters) == 1 and card.stages == 1
@@ -208,7 +208,7 @@ def test_two_stage_model_is_saved_and_scores_a_workspace(story_ws: Workspace) ->
 
 
 def test_a_two_stage_model_without_its_first_stage_is_damaged(story_ws: Workspace) -> None:
-    settings = EvaluateSettings(dataset="story", peer="none", save_model="broken", threads=1)
+    settings = EvaluateSettings(dataset="story", save_model="broken", threads=1)
     evaluate_workspace(story_ws.engine, story_ws.path, settings)
     text_path, _ = model_paths(story_ws.path, "broken")
     text_path.with_name("broken.stage1.txt").unlink()
@@ -219,7 +219,7 @@ def test_a_two_stage_model_without_its_first_stage_is_damaged(story_ws: Workspac
 
 
 def test_a_card_from_before_two_stages_reads_as_one_stage(story_ws: Workspace) -> None:
-    settings = EvaluateSettings(dataset="story", peer="none", save_model="old", threads=1, stages=1)
+    settings = EvaluateSettings(dataset="story", save_model="old", threads=1, stages=1)
     evaluate_workspace(story_ws.engine, story_ws.path, settings)
     _, card_path = model_paths(story_ws.path, "old")
     data = json.loads(card_path.read_text(encoding="utf-8"))
@@ -227,14 +227,11 @@ def test_a_card_from_before_two_stages_reads_as_one_stage(story_ws: Workspace) -
     card_path.write_text(json.dumps(data), encoding="utf-8")
     boosters, card = load_model(story_ws.path, "old")
     assert len(boosters) == 1 and card.stages == 1
-    assert story_ws.score(model="old").transactions > 0
+    assert story_ws.model.score("old").transactions > 0
 
 
 def test_stage_counts_other_than_one_or_two_are_refused(story_ws: Workspace) -> None:
-    for bad in (
-        EvaluateSettings(peer="none", stages=3),
-        EvaluateSettings(peer="none", peer_stages=0),
-    ):
+    for bad in (EvaluateSettings(stages=3), EvaluateSettings(stages=0)):
         with pytest.raises(UsageError) as err:
             evaluate_workspace(story_ws.engine, Path(story_ws.path), bad)
         assert err.value.key == "problem.model_stages"
@@ -244,7 +241,7 @@ def test_stage_counts_other_than_one_or_two_are_refused(story_ws: Workspace) -> 
 def test_a_two_stage_model_from_before_the_own_score_must_be_retrained(
     story_ws: Workspace,
 ) -> None:
-    settings = EvaluateSettings(dataset="story", peer="none", save_model="v0121", threads=1)
+    settings = EvaluateSettings(dataset="story", save_model="v0121", threads=1)
     evaluate_workspace(story_ws.engine, story_ws.path, settings)
     _, card_path = model_paths(story_ws.path, "v0121")
     data = json.loads(card_path.read_text(encoding="utf-8"))
@@ -253,6 +250,6 @@ def test_a_two_stage_model_from_before_the_own_score_must_be_retrained(
     data["feature_names"] = [n for n in data["feature_names"] if n not in extra]
     card_path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(UsageError) as err:
-        story_ws.score(model="v0121")
+        story_ws.model.score("v0121")
     assert err.value.key == "problem.model_features_changed"
     assert "v0121" in err.value.render("en")

@@ -104,19 +104,15 @@ def test_usage_errors_exit_2(ws: Workspace, cli: Any) -> None:
 def test_demo_part_prints_the_top_alerts_explained(
     ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from moneytrail.cli.common import state
     from moneytrail.cli.detect_cmd import show_top_alerts
-    from moneytrail.detect.rules.alerts import list_alerts
+    from moneytrail.cli.output import Output
 
     structuring(Story(ws.engine), True)
-    result = ws.detect()
-    state.lang, before = "fr", state.lang
-    try:
-        capsys.readouterr()
-        show_top_alerts(result, list_alerts(ws.engine, limit=5), "XOF")
-        out = capsys.readouterr().out
-    finally:
-        state.lang = before
+    result = ws.rules.run()
+    top = ws.alerts.list(limit=5, lang="fr").alerts
+    capsys.readouterr()
+    show_top_alerts(Output("fr"), result.hits, top)
+    out = capsys.readouterr().out
     assert out.startswith("Alertes de typologie du scénario : 1 au total")
     assert "Fractionnement (structuration) des dépôts" in out
     assert "Pourquoi : 3 dépôts d'espèces" in out

@@ -32,7 +32,7 @@ def _structuring_ws(ws: Workspace) -> None:
 
 def test_alert_id_is_the_documented_natural_key(ws: Workspace) -> None:
     _structuring_ws(ws)
-    ws.detect([load_library()["structuring"]])
+    ws.rules.run([load_library()["structuring"]])
     (alert,) = list_alerts(ws.engine)
     expected = natural_key(
         "alert",
@@ -50,9 +50,9 @@ def test_alert_id_is_the_documented_natural_key(ws: Workspace) -> None:
 
 def test_rerun_changes_nothing(ws: Workspace) -> None:
     _structuring_ws(ws)
-    first = ws.detect()
+    first = ws.rules.run()
     before = ws.engine.fetchall("SELECT id, score, transaction_ids FROM alerts ORDER BY id")
-    second = ws.detect()
+    second = ws.rules.run()
     after = ws.engine.fetchall("SELECT id, score, transaction_ids FROM alerts ORDER BY id")
     assert first.alerts_new == 1
     assert second.alerts_new == 0
@@ -62,11 +62,11 @@ def test_rerun_changes_nothing(ws: Workspace) -> None:
 
 def test_decisions_survive_a_rerun_and_keep_their_history(ws: Workspace) -> None:
     _structuring_ws(ws)
-    ws.detect([load_library()["structuring"]])
+    ws.rules.run([load_library()["structuring"]])
     (alert,) = list_alerts(ws.engine)
     decide(ws.engine, alert.id[:8], "confirmed", "STR 2024-117", "Awa Traoré")
     decide(ws.engine, alert.id, "escalated", "sent to the prosecutor", "Moussa Diarra")
-    ws.detect([load_library()["structuring"]])
+    ws.rules.run([load_library()["structuring"]])
     kept = get_alert(ws.engine, alert.id)
     assert (kept.status, kept.decided_by) == ("escalated", "Moussa Diarra")
     assert kept.analyst_note == "sent to the prosecutor"
@@ -79,7 +79,7 @@ def test_decisions_survive_a_rerun_and_keep_their_history(ws: Workspace) -> None
 
 def test_decide_refuses_unknown_status_and_alert(ws: Workspace) -> None:
     _structuring_ws(ws)
-    ws.detect([load_library()["structuring"]])
+    ws.rules.run([load_library()["structuring"]])
     (alert,) = list_alerts(ws.engine)
     with pytest.raises(UsageError):
         decide(ws.engine, alert.id, "guilty", "", "A")
@@ -111,7 +111,7 @@ def test_bad_overrides_are_usage_errors(item: str) -> None:
 
 def test_explanation_reads_in_both_languages(ws: Workspace) -> None:
     _structuring_ws(ws)
-    ws.detect([load_library()["structuring"]])
+    ws.rules.run([load_library()["structuring"]])
     (alert,) = list_alerts(ws.engine)
     rules = load_library()
     fr = explain(alert, rules, "fr")
@@ -180,7 +180,7 @@ def test_a_user_folder_adds_and_replaces_rules(tmp_path: Path, ws: Workspace) ->
     assert rules["large_cash"].version == 2
     assert rules["structuring_local"].parameters["min_count"].default == 4
     _structuring_ws(ws)
-    result = ws.detect([rules["structuring_local"], rules["structuring"]])
+    result = ws.rules.run([rules["structuring_local"], rules["structuring"]])
     assert [(o.rule, o.hits) for o in result.rules] == [
         ("structuring_local", 0),
         ("structuring", 1),
@@ -230,7 +230,7 @@ def test_a_rule_whose_sql_fails_is_a_bad_input_not_a_crash(tmp_path: Path, ws: W
 def test_python_callers_may_pass_raw_or_parsed_overrides(ws: Workspace) -> None:
     _structuring_ws(ws)
     rule = load_library()["structuring"]
-    assert ws.detect([rule], {"structuring": {"window": "12h"}}).hits == 0
-    assert ws.detect([rule], {"structuring": {"window": timedelta(days=3)}}).hits == 1
+    assert ws.rules.run([rule], {"structuring": {"window": "12h"}}).hits == 0
+    assert ws.rules.run([rule], {"structuring": {"window": timedelta(days=3)}}).hits == 1
     with pytest.raises(UsageError):
-        ws.detect([rule], {"structuring": {"nope": 1}})
+        ws.rules.run([rule], {"structuring": {"nope": 1}})

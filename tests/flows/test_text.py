@@ -1,4 +1,4 @@
-"""Arabic shaping and amount formatting for pictures (moneytrail.flows.text)."""
+"""Arabic shaping and amount formatting for pictures (moneytrail.model.display)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from moneytrail.flows import text
-from moneytrail.flows.text import format_amount, has_arabic, shape_arabic, shape_label
+from moneytrail.model import display as text
+from moneytrail.model.display import exact, format_amount, has_arabic, shape_arabic, shape_label
 
 
 def test_arabic_name_becomes_joined_presentation_forms_in_visual_order() -> None:
@@ -51,3 +51,22 @@ def test_installed_matplotlib_shapes_arabic_itself() -> None:
 )
 def test_amounts_are_grouped_per_language(value: Decimal, lang: str, expected: str) -> None:
     assert format_amount(value, lang) == expected
+
+
+def test_exact_drops_the_storage_trailing_zeros() -> None:
+    assert str(exact(Decimal("5000.00000000"))) == "5000"
+    assert str(exact(Decimal("12.50000000"))) == "12.5"
+    assert str(exact(Decimal("1E+3"))) == "1000"
+
+
+def test_display_module_is_cheap_to_import() -> None:
+    # A value module: the faces import it; matplotlib and the shaping libraries come on use.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, moneytrail.model.display;"
+        "print(any(m in sys.modules for m in ('matplotlib', 'arabic_reshaper', 'bidi')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

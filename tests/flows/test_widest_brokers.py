@@ -23,24 +23,28 @@ from tests.trace.stories import acc_id, tx_id, write_story
 @pytest.fixture
 def net(story_ws: Path) -> MoneyNetwork:
     with Workspace.open(story_ws, read_only=True) as ws:
-        return ws.network()
+        return ws.network.graph()
 
 
-def test_widest_route_of_the_hub_story(net: MoneyNetwork) -> None:
+def test_widest_route_of_the_hub_story(net: MoneyNetwork, story_ws: Path) -> None:
     # A2 -> H 1 000, H -> B 5 000 (two transfers), B -> C 4 000: the weakest link is 1 000.
-    found = widest_path(net, A2, C)
+    a2, c, h = account_id(A2), account_id(C), account_id(H)
+    found = widest_path(net, [a2], [c])
     assert found is not None
     assert found.nodes == [account_id(x) for x in (A2, H, B, C)]
     assert found.amounts == [Decimal(1000), Decimal(5000), Decimal(4000)]
     assert found.bottleneck == Decimal(1000)
     # A party stands for its accounts: Awa holds H, عبد الله holds C.
-    by_party = widest_path(net, AWA, ABDALLAH)
+    with Workspace.open(story_ws, read_only=True) as ws:
+        by_party = ws.network.widest_path(AWA, ABDALLAH).path
+        with pytest.raises(UsageError):
+            ws.network.widest_path(H, "awa traore")  # Awa holds H: not two distinct sides
     assert by_party is not None
     assert by_party.nodes == [account_id(x) for x in (H, B, C)]
     assert by_party.bottleneck == Decimal(4000)
-    assert widest_path(net, C, A2) is None  # money does not flow backwards
+    assert widest_path(net, [c], [a2]) is None  # money does not flow backwards
     with pytest.raises(UsageError):
-        widest_path(net, H, H)
+        widest_path(net, [h], [h])
 
 
 def test_temporal_widest_uses_single_transactions_in_time_order(story_ws: Path) -> None:
@@ -69,9 +73,9 @@ ROUTE_TXS = [
 
 def test_widest_is_not_shortest_and_time_can_narrow_it(ws: Workspace) -> None:
     write_story(ws.engine, ROUTES, ROUTE_TXS)
-    net = ws.network()
-    assert shortest_path(net, "S", "T") == [acc_id("S"), acc_id("T")]
-    static = widest_path(net, "S", "T")
+    net = ws.network.graph()
+    assert shortest_path(net, [acc_id("S")], [acc_id("T")]) == [acc_id("S"), acc_id("T")]
+    static = widest_path(net, [acc_id("S")], [acc_id("T")])
     assert static is not None
     assert (static.nodes, static.bottleneck) == ([acc_id(x) for x in "SYZT"], Decimal(300))
     timed = temporal_widest_path(ws.engine, [acc_id("S")], [acc_id("T")], {acc_id("X"): "x"})

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from followthemoney import model
 
-from moneytrail.ingest.ftm_map import moneytrail_id, pseudo_account_id
 from moneytrail.ingest.pipeline import Status
+from moneytrail.model.ftm import moneytrail_id, pseudo_account_id
 from moneytrail.workspace import Workspace
 
 AISSATA = "Aïssata Maïga"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from moneytrail.engine.duckdb_engine import DuckDBEngine
+from moneytrail.engine.errors import EngineError
 
 
 def test_progress_is_polled_inside_a_transaction_without_deadlock() -> None:
@@ -30,7 +30,7 @@ def test_progress_is_polled_inside_a_transaction_without_deadlock() -> None:
 def test_worker_errors_reach_the_caller() -> None:
     engine = DuckDBEngine()
     try:
-        with pytest.raises(duckdb.Error, match="no_such_table"):
+        with pytest.raises(EngineError, match="no_such_table"):
             engine.execute_watched("SELECT * FROM no_such_table", [], lambda _p: None)
     finally:
         engine.close()

@@ -27,7 +27,7 @@ def write(value: Decimal, convention: DecimalConvention, thousands: str) -> str:
     """Write ``value`` the way a bank export of that convention would."""
     sign = "-" if value < 0 else ""
     whole, _, frac = f"{abs(value):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -14,7 +14,7 @@ from moneytrail.network import ego_network, write_network
 from moneytrail.network.picture import draw_ego
 from moneytrail.workspace import Workspace
 from tests.ingest.story_reader import account_id
-from tests.network.network_story import A2, ABDALLAH, AWA, C, H
+from tests.network.network_story import A1, A2, ABDALLAH, AWA, C, H
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -22,7 +22,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 @pytest.mark.parametrize(("fmt", "reader"), [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
 def test_graph_files_round_trip(story_ws: Path, tmp_path: Path, fmt: str, reader: Any) -> None:
     with Workspace.open(story_ws, read_only=True) as ws:
-        net = ws.network()
+        net = ws.network.graph()
     out = tmp_path / f"case.{fmt}"
     write_network(net, out, fmt)
     back = reader(out)
@@ -64,6 +64,15 @@ def test_cli_metrics_table_in_french(story_ws: Path, cli: Any) -> None:
 def test_cli_path_and_unknown_subject(story_ws: Path, cli: Any) -> None:
     result = cli("network", "path", A2, C, "-w", str(story_ws), "--json")
     assert [n["number"] for n in result.json()["path"]] == [A2, H, "+22376000020", C]
+    # Numbers as the analyst writes them: spaced, national (home country: Mali).
+    result = cli(
+        "network", "path", "+223 76 00 00 02", "76 00 00 30", "-w", str(story_ws), "--json"
+    )
+    assert result.code == 0, result.err
+    assert [n["number"] for n in result.json()["path"]] == [A2, H, "+22376000020", C]
+    # A party stands for the accounts it holds: Moussa holds A1.
+    result = cli("network", "path", "moussa diarra", C, "-w", str(story_ws), "--json")
+    assert [n["number"] for n in result.json()["path"]] == [A1, H, "+22376000020", C]
     bad = cli("--lang", "en", "network", "picture", "Nobody", "-w", str(story_ws))
     assert bad.code == 2
     assert "Unknown subject in the workspace: Nobody" in bad.err
@@ -79,7 +88,7 @@ def test_picture_is_a_png_with_accents_and_arabic(story_ws: Path, tmp_path: Path
 
 def test_svg_picture_and_bad_extension(story_ws: Path, tmp_path: Path) -> None:
     with Workspace.open(story_ws, read_only=True) as ws:
-        ego = ego_network(ws.network(), account_id(H), hops=1)
+        ego = ego_network(ws.network.graph(), account_id(H), hops=1)
     draw_ego(ego, tmp_path / "ego.svg", "H")
     assert "<svg" in (tmp_path / "ego.svg").read_text(encoding="utf-8")
     with pytest.raises(UsageError, match="Unsupported picture extension"):

@@ -10,6 +10,7 @@ import pytest
 from moneytrail.errors import UsageError
 from moneytrail.network import build_graph, compute_metrics, ego_network, shortest_path
 from moneytrail.network.graph import MoneyNetwork
+from moneytrail.subjects import subject
 from moneytrail.workspace import Workspace
 from tests.ingest.story_reader import account_id
 from tests.network.network_story import A1, A2, AWA, MOUSSA, SHARED_PHONE, B, C, H, party_id
@@ -18,7 +19,7 @@ from tests.network.network_story import A1, A2, AWA, MOUSSA, SHARED_PHONE, B, C,
 @pytest.fixture
 def net(story_ws: Path) -> MoneyNetwork:
     with Workspace.open(story_ws, read_only=True) as ws:
-        return ws.network()
+        return ws.network.graph()
 
 
 def test_graph_has_accounts_parties_and_three_kinds_of_edge(net: MoneyNetwork) -> None:
@@ -63,26 +64,35 @@ def test_metrics_match_the_hand_count(net: MoneyNetwork) -> None:
     assert sum(m.communities) == 10 and len(m.communities) >= 2
 
 
-def test_ego_network_by_name_is_case_insensitive(net: MoneyNetwork) -> None:
-    one = ego_network(net, "awa traoré", hops=1)
+def test_ego_network_of_a_party_starts_from_the_party(net: MoneyNetwork) -> None:
+    one = ego_network(net, [party_id(AWA)], hops=1)
     assert set(one.index) == {party_id(AWA), party_id(MOUSSA), account_id(H)}
-    two = ego_network(net, AWA, hops=2)
+    two = ego_network(net, party_id(AWA), hops=2)
     assert two.graph.num_nodes() == 8  # + A1..A4 and B
-    assert ego_network(net, H, hops=0).graph.num_nodes() == 1
+    assert ego_network(net, account_id(H), hops=0).graph.num_nodes() == 1
+
+
+def test_ego_network_by_name_is_case_and_accent_insensitive(story_ws: Path) -> None:
+    with Workspace.open(story_ws, read_only=True) as ws:
+        centre = subject(ws.engine, "AWA  traore", need_accounts=False)
+        one = ego_network(ws.network.graph(), centre.node_ids, hops=1)
+    assert set(one.index) == {party_id(AWA), party_id(MOUSSA), account_id(H)}
 
 
 def test_shortest_path_follows_the_money_forward_only(net: MoneyNetwork) -> None:
-    path = shortest_path(net, A2, C)
+    a2, c = account_id(A2), account_id(C)
+    path = shortest_path(net, [a2], [c])
     assert path == [account_id(A2), account_id(H), account_id(B), account_id(C)]
-    assert shortest_path(net, C, A2) == []
+    assert shortest_path(net, [c], [a2]) == []
+    assert shortest_path(net, [a2, c], [c]) == [c]  # a side in both: no transfer needed
 
 
-def test_unknown_subject_is_a_usage_error(net: MoneyNetwork) -> None:
+def test_unknown_node_is_a_usage_error(net: MoneyNetwork) -> None:
     with pytest.raises(UsageError) as err:
         ego_network(net, "Personne Inconnue")
     assert "Personne Inconnue" in err.value.render("fr")
 
 
 def test_empty_workspace_gives_empty_metrics(ws: Workspace) -> None:
-    m = compute_metrics(ws.network())
+    m = compute_metrics(ws.network.graph())
     assert (m.nodes, m.edges, m.top_pagerank) == (0, 0, [])

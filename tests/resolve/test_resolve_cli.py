@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -102,4 +103,21 @@ def test_user_errors_have_exit_codes_and_no_traceback(cli: Any, tmp_path: Path) 
     assert f"{bad}: columns: expected columns" in refused.err
     assert "Traceback" not in refused.err
     with Workspace.open(ws) as opened:
-        assert opened.resolve().history() == []
+        assert opened.resolution.history().decisions == []
+
+
+def test_run_warns_on_stderr_about_an_interrupted_run(cli: Any, tmp_path: Path) -> None:
+    ws = story_workspace(cli, tmp_path)
+    with Workspace.open(ws) as opened:
+        opened.engine.execute(
+            "INSERT INTO job_runs (id, kind, started_at, status, settings, code_version, owner)"
+            " VALUES ('deadbeef00112233', 'resolve', ?, 'running', '{}', '0.1.0',"
+            " 'other-host:4242:1700000000000')",
+            [datetime(2024, 5, 2, 10, 41)],
+        )
+    run = cli("--lang", "en", "resolve", "run", "-w", ws, "--json")
+    assert run.code == 0, run.err
+    assert run.json()["interrupted_runs"][0]["id"] == "deadbeef00112233"  # stdout stays JSON
+    assert "deadbeef00" in run.err and "2024-05-02 10:41" in run.err
+    again = cli("--lang", "en", "resolve", "run", "-w", ws)
+    assert "deadbeef00" not in again.err  # reported once

@@ -21,7 +21,7 @@ def story_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("story")
     with Workspace.init(folder / "ws") as ws:
         load_story(ws, folder / "files")
-        ws.resolve().run()
+        ws.resolution.run()
     return folder / "ws"
 
 
@@ -33,49 +33,49 @@ def story_ws(story_template: Path, tmp_path: Path) -> Iterator[Workspace]:
 
 
 def members(ws: Workspace) -> list[set[str]]:
-    return [set(c["parties"]) for c in ws.resolve().clusters()]
+    return [set(c.parties) for c in ws.resolution.clusters().clusters]
 
 
 def test_one_man_under_three_spellings_is_one_cluster(story_ws: Workspace) -> None:
     assert members(story_ws) == [{BANK_MAN, WALLET_MAN, ARABIC_MAN}]
-    pairs = story_ws.resolve().pairs()
-    arabic = next(p for p in pairs if ARABIC_MAN in (p["left_id"], p["right_id"]))
-    assert arabic["explanation"]["name"]["level"] == "same_sound"  # Latin vs Arabic script
-    assert arabic["explanation"]["phone"]["level"] == "shared"
-    assert arabic["explanation"]["phone"]["weight"] > 0
+    pairs = story_ws.resolution.pairs().pairs
+    arabic = next(p for p in pairs if ARABIC_MAN in (p.left_id, p.right_id))
+    assert arabic.explanation["name"]["level"] == "same_sound"  # Latin vs Arabic script
+    assert arabic.explanation["phone"]["level"] == "shared"
+    assert arabic.explanation["phone"]["weight"] > 0
 
 
 def test_homonym_who_shares_nothing_is_not_linked(story_ws: Workspace) -> None:
     assert all(HOMONYM not in c for c in members(story_ws))
     with_homonym = [
-        p["match_probability"]
-        for p in story_ws.resolve().pairs()
-        if HOMONYM in (p["left_id"], p["right_id"])
+        p.match_probability
+        for p in story_ws.resolution.pairs().pairs
+        if HOMONYM in (p.left_id, p.right_id)
     ]
     assert all(prob < 0.5 for prob in with_homonym)
 
 
 def test_reject_wins_over_the_model_and_undo_restores(story_ws: Workspace) -> None:
-    resolver = story_ws.resolve()
+    resolver = story_ws.resolution
     resolver.decide(WALLET_MAN, BANK_MAN, REJECT, "A. Maïga", "deux pièces d'identité")
     after = members(story_ws)
     assert not any({BANK_MAN, WALLET_MAN} <= c for c in after)  # not even through the Arabic record
     undone = resolver.undo(BANK_MAN, WALLET_MAN, "A. Maïga")
     assert undone.decision == "undo"
     assert members(story_ws) == [{BANK_MAN, WALLET_MAN, ARABIC_MAN}]
-    history = resolver.history()
+    history = resolver.history().decisions
     assert [d.decision for d in history] == ["reject", "undo"]
     assert history[1].reverses == history[0].id
     assert history[0].decided_by == "A. Maïga" and history[0].note == "deux pièces d'identité"
 
 
 def test_confirm_links_what_the_model_did_not(story_ws: Workspace) -> None:
-    story_ws.resolve().decide(HOMONYM, BANK_MAN, CONFIRM, "K. Diarra")
+    story_ws.resolution.decide(HOMONYM, BANK_MAN, CONFIRM, "K. Diarra")
     assert members(story_ws) == [{BANK_MAN, WALLET_MAN, ARABIC_MAN, HOMONYM}]
 
 
 def test_undo_goes_back_one_decision_at_a_time(story_ws: Workspace) -> None:
-    resolver = story_ws.resolve()
+    resolver = story_ws.resolution
     resolver.decide(HOMONYM, BANK_MAN, CONFIRM, "K. Diarra")
     resolver.decide(HOMONYM, BANK_MAN, REJECT, "A. Maïga")
     assert all(HOMONYM not in c for c in members(story_ws))
@@ -88,7 +88,7 @@ def test_undo_goes_back_one_decision_at_a_time(story_ws: Workspace) -> None:
 
 
 def test_rerun_is_idempotent_and_keeps_decisions(story_ws: Workspace) -> None:
-    resolver = story_ws.resolve()
+    resolver = story_ws.resolution
     resolver.decide(BANK_MAN, WALLET_MAN, REJECT, "A. Maïga")
     first = story_ws.engine.fetchall("SELECT * EXCLUDE (run_id) FROM resolution_pairs ORDER BY ALL")
     again = resolver.run()
@@ -105,7 +105,7 @@ def test_rerun_is_idempotent_and_keeps_decisions(story_ws: Workspace) -> None:
 
 
 def test_decisions_refuse_unknown_parties_and_self_pairs(story_ws: Workspace) -> None:
-    resolver = story_ws.resolve()
+    resolver = story_ws.resolution
     with pytest.raises(UsageError) as unknown:
         resolver.decide(BANK_MAN, "nobody", CONFIRM, "x")
     assert unknown.value.key == "error.resolve_party_unknown"
@@ -113,18 +113,18 @@ def test_decisions_refuse_unknown_parties_and_self_pairs(story_ws: Workspace) ->
         resolver.decide(BANK_MAN, BANK_MAN, CONFIRM, "x")
     with pytest.raises(UsageError):
         resolver.decide(BANK_MAN, WALLET_MAN, CONFIRM, "  ")
-    assert resolver.history() == []
+    assert resolver.history().decisions == []
 
 
 def test_empty_workspace_runs_and_has_no_clusters(ws: Workspace) -> None:
-    summary = ws.resolve().run()
+    summary = ws.resolution.run()
     assert (summary.parties, summary.pairs, summary.clusters) == (0, 0, 0)
-    assert ws.resolve().clusters() == []
+    assert ws.resolution.clusters().clusters == []
 
 
 def test_split_takes_a_party_out_of_its_cluster(story_ws: Workspace) -> None:
-    resolver = story_ws.resolve()
-    rejections = resolver.split(ARABIC_MAN, "A. Maïga", "autre personne")
+    resolver = story_ws.resolution
+    rejections = resolver.split(ARABIC_MAN, "A. Maïga", "autre personne").decisions
     assert {d.decision for d in rejections} == {"reject"} and len(rejections) == 2
     assert members(story_ws) == [{BANK_MAN, WALLET_MAN}]
     with pytest.raises(UsageError):

@@ -27,9 +27,9 @@ def test_generated_duplicates_are_linked_better_than_by_name(tmp_path: Path) -> 
         order = ("parties", "accounts", "identifiers", "truth_identities")
         ws.ingest([result.files[k] for k in order])
         assert ws.info().counts["labels"] == len(truth)
-        summary = ws.resolve().run()
+        summary = ws.resolution.run()
         assert all(note.endswith("trained") for note in summary.training), summary.training
-        scores = {s.method: s for s in ws.resolve().evaluate()}
+        scores = {s.method: s for s in ws.resolution.evaluate().scores}
     linker = scores["clusters"]
     assert linker.precision >= 0.9 and linker.recall >= 0.5, linker
     assert linker.f1 > scores["exact_name"].f1 and linker.f1 > scores["fuzzy_name"].f1

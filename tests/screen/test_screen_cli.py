@@ -32,10 +32,12 @@ def test_lists_load_show_and_diff(cli: Any, tmp_path: Path) -> None:
     assert (first.json()["entries"], first.json()["created"], first.json()["diff"]) == (
         2,
         True,
-        None,
+        {"added": ["A", "B"], "removed": [], "changed": {}},  # first version: all added
     )
+    assert first.json()["counts"] == {"added": 2, "removed": 0, "changed": 0}
     second = cli("lists", "load", new, "-w", ws, "--json").json()
     assert second["diff"] == {"added": ["C"], "removed": ["B"], "changed": {"A": ["birth_dates"]}}
+    assert second["counts"] == {"added": 1, "removed": 1, "changed": 1}
     again = cli("--lang", "fr", "lists", "load", new, "-w", ws)
     assert again.code == 0 and "déjà chargée" in again.out
     shown = cli("lists", "show", "-w", ws, "--json").json()["versions"]
@@ -124,3 +126,74 @@ def test_evaluate_names_cross_validation(cli: Any, tmp_path: Path) -> None:
     text = cli("--lang", "en", "screen", "evaluate-names", cases, "--cv", "2")
     assert text.code == 0 and "2-fold cross-validation" in text.out
     assert cli("screen", "evaluate-names", cases, "--cv", "1").code == 2  # at least 2 folds
+
+
+def test_screen_parties_warns_about_an_interrupted_run_on_stderr(cli: Any, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from moneytrail.workspace import Workspace
+
+    ws_path = tmp_path / "ws"
+    cli("init", ws_path)
+    cli("lists", "load", _custom(tmp_path, WATCHLIST), "-w", ws_path)
+    with Workspace.open(ws_path) as ws:
+        ws.engine.execute(
+            "INSERT INTO parties (id, kind, name, source_id, source_row) "
+            "VALUES ('p1', 'person', 'Hamadoun Kouffa', 'test', 1)"
+        )
+        ws.engine.execute(
+            "INSERT INTO job_runs (id, kind, started_at, status, settings, code_version, owner)"
+            " VALUES ('deadbeef00112233', 'screen', ?, 'running', '{}', '0.1.0', 'gone:1:1')",
+            [datetime(2024, 5, 2, 10, 41)],
+        )
+    done = cli("--lang", "en", "screen", "parties", "-w", ws_path, "--workers", "1", "--json")
+    assert done.code == 0, done.err
+    assert [r["id"] for r in done.json()["interrupted_runs"]] == ["deadbeef00112233"]
+    assert "deadbeef00" in done.err and "2024-05-02 10:41" in done.err
+    assert "none of its results were kept" in done.err
+    again = cli("--lang", "fr", "screen", "parties", "-w", ws_path, "--workers", "1")
+    assert again.code == 0 and "deadbeef00" not in again.err  # warned once, then retired
+
+
+def test_lists_versions_review_and_evaluation_json(cli: Any, tmp_path: Path) -> None:
+    from moneytrail.workspace import Workspace
+
+    ws_path = tmp_path / "ws"
+    cli("init", ws_path)
+    cli("lists", "load", _custom(tmp_path, WATCHLIST), "-w", ws_path, "--list-id", "veille")
+    versions = cli("lists", "versions", "-w", ws_path, "--json").json()["versions"]
+    assert versions == cli("lists", "show", "-w", ws_path, "--json").json()["versions"]
+    assert [v["list_id"] for v in versions] == ["veille"]
+    with Workspace.open(ws_path) as ws:
+        ws.engine.execute(
+            "INSERT INTO parties (id, kind, name, source_id, source_row) "
+            "VALUES ('p1', 'person', 'Iyad Ag Ghaly', 'test', 1)"
+        )
+    cli("screen", "parties", "-w", ws_path, "--workers", "1")
+    (match,) = cli("screen", "matches", "-w", ws_path, "--json").json()["matches"]
+    decided = cli(
+        "screen",
+        "review",
+        match["id"],
+        "--status",
+        "confirmed",
+        "--by",
+        "awa",
+        "-w",
+        ws_path,
+        "--json",
+    ).json()
+    assert decided == {"id": match["id"], "status": "confirmed", "note": None, "by": "awa"}
+    shown = cli("--lang", "en", "screen", "matches", "-w", ws_path)
+    assert "confirmed  Iyad Ag Ghaly -> Iyad Ag Ghali" in shown.out
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "schema,name1,name2,is_match\nPerson,Oumar Sangare,Oumar Sangaré,true\n", "utf-8"
+    )
+    data = cli("screen", "evaluate-names", cases, "--json").json()
+    assert (data["pairs"], data["errors"], data["cross_validation"], data["reference"]) == (
+        1,
+        None,  # asked with --errors only (null, not left out, since the typed result)
+        None,
+        None,
+    )

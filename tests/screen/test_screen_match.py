@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from moneytrail.model.names import skeleton, tokenize
 from moneytrail.screen.compare import compare_names
 from moneytrail.screen.entry import ListEntry, SanctionsList
 from moneytrail.screen.evaluate import (
@@ -16,7 +17,6 @@ from moneytrail.screen.evaluate import (
 )
 from moneytrail.screen.index import CandidateIndex
 from moneytrail.screen.lists import load_list
-from moneytrail.screen.names import skeleton, tokenize
 from moneytrail.screen.scorer import Query, score_entry
 from moneytrail.screen.settings import ScreenSettings
 

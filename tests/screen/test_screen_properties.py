@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from moneytrail.model.names import MARKER, tokenize
 from moneytrail.screen.compare import compare_names
 from moneytrail.screen.entry import iso_partial
-from moneytrail.screen.names import MARKER, tokenize
 
 ANY_TEXT = st.text(max_size=40)
 LATIN_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=10)

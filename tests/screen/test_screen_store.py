@@ -9,7 +9,7 @@ import pytest
 
 from moneytrail.errors import UsageError
 from moneytrail.screen.diff import diff_lists
-from moneytrail.screen.jobs import list_matches, screen_parties, set_status
+from moneytrail.screen.jobs import Finding, list_matches, screen_parties, set_status
 from moneytrail.screen.lists import load_list
 from moneytrail.screen.settings import ScreenSettings
 from moneytrail.screen.store import list_versions, read_version, save_list
@@ -37,18 +37,16 @@ def test_ofac_2024_update_removes_exactly_eight_entries(ws: Workspace, shared_da
 
     first = save_list(ws.engine, old, old_path)
     second = save_list(ws.engine, new, new_path)
-    assert (first.created, first.diff, second.created, second.previous_id) == (
+    assert (first.created, first.diff.counts(), second.created, second.previous_id) == (
         True,
-        None,
+        {"added": 14973, "removed": 0, "changed": 0},  # first version: every entry added
         True,
         first.version_id,
     )
-    assert second.diff is not None and second.diff.removed == [
-        i for i, _ in OFAC_REMOVED_2024_05_03
-    ]
+    assert second.diff.removed == [i for i, _ in OFAC_REMOVED_2024_05_03]
     again = save_list(ws.engine, new, new_path)
     assert (again.created, again.version_id) == (False, second.version_id)  # idempotent
-    assert [v["version_date"] for v in list_versions(ws.engine)] == ["2024-05-03", "2024-05-02"]
+    assert [v.version_date for v in list_versions(ws.engine)] == ["2024-05-03", "2024-05-02"]
     assert read_version(ws.engine, second.version_id).by_id() == new.by_id()  # lossless
     names = ws.engine.fetchall(
         "SELECT count(*) FROM screen_list_names WHERE version_id = ?", [second.version_id]
@@ -80,34 +78,34 @@ def test_screen_parties_stores_findings_once(ws: Workspace, shared_data: Path) -
     summary = screen_parties(ws.engine, ScreenSettings(), lambda d, t: seen.append((d, t)))
     assert (summary["parties"], summary["names"], seen[-1]) == (3, 4, (4, 4))  # 1 alias
     matches = list_matches(ws.engine)
-    by_party: dict[str, dict[str, object]] = {}
+    by_party: dict[str, Finding] = {}
     for m in matches:  # best score first
-        if m["score"] >= 0.8:
-            by_party.setdefault(m["party_id"], m)
-    assert by_party["p1"]["entry_id"] == "QDi.316"
-    assert by_party["p3"]["entry_id"] == "QDe.135"  # Ansar Eddine, an entity
+        if m.score >= 0.8:
+            by_party.setdefault(m.party_id, m)
+    assert by_party["p1"].entry_id == "QDi.316"
+    assert by_party["p3"].entry_id == "QDe.135"  # Ansar Eddine, an entity
     assert "p2" not in by_party
-    assert {m["status"] for m in matches} == {"to_review"}
-    assert all(m["version_id"] == saved.version_id for m in matches)
+    assert {m.status for m in matches} == {"to_review"}
+    assert all(m.version_id == saved.version_id for m in matches)
     stored = ws.engine.fetchall(
         "SELECT explanation, scorer, scorer_version FROM screening_matches WHERE id = ?",
-        [by_party["p1"]["id"]],
+        [by_party["p1"].id],
     )[0]
     explanation = json.loads(stored[0])
     assert (stored[1], stored[2], explanation["scorer"]) == ("sahel-names", "3", "sahel-names")
     assert "dob_match" in [f["feature"] for f in explanation["features"]]
 
-    set_status(ws.engine, by_party["p1"]["id"], "confirmed", "passeport vérifié", "awa")
+    set_status(ws.engine, by_party["p1"].id, "confirmed", "passeport vérifié", "awa")
     again = screen_parties(ws.engine, ScreenSettings())
     assert again["matches_new"] == 0 and again["hits"] == summary["hits"]
     confirmed = list_matches(ws.engine, "confirmed")
-    assert [(m["id"], m["analyst_note"]) for m in confirmed] == [
-        (by_party["p1"]["id"], "passeport vérifié")
-    ]
+    assert [(m.id, m.analyst_note) for m in confirmed] == [(by_party["p1"].id, "passeport vérifié")]
     with pytest.raises(UsageError):
-        set_status(ws.engine, by_party["p1"]["id"], "cleared", None, "awa")
+        set_status(ws.engine, by_party["p1"].id, "cleared", None, "awa")
     with pytest.raises(UsageError):
         set_status(ws.engine, "nope", "confirmed", None, "awa")
+    with pytest.raises(UsageError):
+        list_matches(ws.engine, "maybe")  # an unknown status filter is refused, not empty
 
 
 def test_workspace_facade_screens_its_parties(tmp_path: Path, shared_data: Path) -> None:
@@ -121,6 +119,7 @@ def test_workspace_facade_screens_its_parties(tmp_path: Path, shared_data: Path)
         ws.engine.execute(
             "INSERT INTO parties VALUES ('p1', 'person', 'Iyad Ag Ghaly', NULL, NULL, NULL, 'ML', 's', 1)"
         )
-        summary = ws.screen()
+        summary = ws.screening.parties()
         matches = ws.engine.fetchall("SELECT status FROM screening_matches")
-    assert summary and matches and {m[0] for m in matches} == {"to_review"}
+    assert summary.matches_new == len(matches) > 0
+    assert {m[0] for m in matches} == {"to_review"}

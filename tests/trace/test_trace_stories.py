@@ -98,9 +98,25 @@ def test_window_stops_money_that_waited_too_long(ransom: Workspace) -> None:
     assert ends(result) == {("held", "A"): Decimal(9_000_000), ("held", "B"): Decimal(1_000_000)}
 
 
+def test_one_hop_follows_each_outflow_of_the_first_account_once(ransom: Workspace) -> None:
+    # T2 and T3 both leave A, the account the seed reached: each is one hop (FIFO figures).
+    result = ransom.trace(Seed(transactions=(tx_id("T1"),)), TraceSettings(max_hops=1))
+    assert ends(result) == {
+        ("cash", "CASH-A"): Decimal(8_000_000),
+        ("held", "A"): Decimal(1_000_000),
+        ("held", "B"): Decimal(1_000_000),
+    }
+
+
 def test_zero_hops_keeps_everything_on_the_first_account(ransom: Workspace) -> None:
     result = ransom.trace(Seed(transactions=(tx_id("T1"),)), TraceSettings(max_hops=0))
     assert ends(result) == {("held", "A"): Decimal(10_000_000)}
+
+
+def test_negative_hops_are_refused() -> None:
+    with pytest.raises(UsageError) as err:
+        TraceSettings(max_hops=-1)
+    assert "max_hops" in err.value.render("en")
 
 
 def test_backward_finds_the_ransom_behind_the_cash(ransom: Workspace) -> None:

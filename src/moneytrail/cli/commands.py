@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from moneytrail.cli.common import (
-    JsonOpt,
-    WorkspaceOpt,
-    console,
-    err_console,
-    print_json,
-    progress_bars,
-    state,
-    tr,
-    workspace_path,
-)
-from moneytrail.ingest.base import IngestOptions
-from moneytrail.ingest.pipeline import FileOutcome, Status
-from moneytrail.ingest.registry import format_names
-from moneytrail.workspace import Workspace, WorkspaceInfo
+from moneytrail.api import Message, Workspace
+from moneytrail.api.ingest import format_names
+from moneytrail.cli.common import JsonOpt, WorkspaceOpt, workspace_path
+from moneytrail.cli.output import Output, output
+
+if TYPE_CHECKING:
+    from moneytrail.api import WorkspaceInfo
+    from moneytrail.api.ingest import FileOutcome
 
 
 def register(app: typer.Typer) -> None:
@@ -33,30 +26,34 @@ def register(app: typer.Typer) -> None:
 
 
 def init(
+    ctx: typer.Context,
     directory: Annotated[Path, typer.Argument(help="Directory of the new workspace")],
     json_out: JsonOpt = False,
 ) -> None:
     """Create a workspace / créer un espace de travail."""
+    out = output(ctx)
     with Workspace.init(directory) as ws:
         summary = ws.info()
     if json_out:
-        print_json({"workspace": str(directory), "schema_version": summary.schema_version})
+        out.json(summary)
     else:
-        console.print(tr("cli.init_done", path=str(directory), version=summary.schema_version))
+        out.print(out.tr("cli.init_done", path=str(directory), version=summary.schema_version))
 
 
-def info(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> None:
+def info(ctx: typer.Context, workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> None:
     """Summary of a workspace / résumé d'un espace de travail."""
+    out = output(ctx)
     with Workspace.open(workspace_path(workspace), read_only=True) as ws:
         summary = ws.info()
     if json_out:
-        print_json(summary)
+        out.json(summary)
         return
-    show_info(summary)
+    show_info(out, summary)
 
 
-def show_info(summary: WorkspaceInfo) -> None:
+def show_info(out: Output, summary: WorkspaceInfo) -> None:
     """Print a workspace summary as tables."""
+    tr, console = out.tr, out.console
     console.print(tr("cli.info_title", path=summary.path, version=summary.schema_version))
     counts = Table(title=tr("cli.info_counts"))
     counts.add_column(tr("cli.col_table"))
@@ -99,6 +96,7 @@ def show_info(summary: WorkspaceInfo) -> None:
 
 
 def ingest(
+    ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Files to load")],
     workspace: WorkspaceOpt = None,
     fmt: Annotated[
@@ -134,6 +132,9 @@ def ingest(
     json_out: JsonOpt = False,
 ) -> int:
     """Load files into the workspace / charger des fichiers."""
+    from moneytrail.api.ingest import IngestOptions, Status
+
+    out = output(ctx)
     options = IngestOptions(
         format=fmt,
         mapping=mapping,
@@ -146,20 +147,25 @@ def ingest(
     )
     if fmt is not None and fmt not in format_names():
         raise typer.BadParameter(
-            tr("error.format_unknown", format=fmt, known=", ".join(format_names()))
+            out.tr("error.format_unknown", format=fmt, known=", ".join(format_names()))
         )
-    with Workspace.open(workspace_path(workspace)) as ws, progress_bars(not json_out) as bars:
+    with Workspace.open(workspace_path(workspace)) as ws, out.progress(not json_out) as bars:
         outcomes = ws.ingest(files, options, bars)
     if json_out:
-        print_json({"files": outcomes})
+        out.json({"files": outcomes})
     else:
         for outcome in outcomes:
-            show_outcome(outcome)
+            show_outcome(out, outcome)
+    if any(o.status is Status.FAILED for o in outcomes):
+        return 1
     return 3 if any(o.status is Status.REFUSED for o in outcomes) else 0
 
 
-def show_outcome(outcome: FileOutcome) -> None:
-    """One file's result in words, with its first problems."""
+def show_outcome(out: Output, outcome: FileOutcome) -> None:
+    """One file's result in words, with its first problems, warnings and conflicts."""
+    from moneytrail.api.ingest import Status
+
+    tr, console = out.tr, out.console
     if outcome.status is Status.LOADED:
         console.print(
             tr(
@@ -171,6 +177,7 @@ def show_outcome(outcome: FileOutcome) -> None:
                 tx=outcome.inserted.get("transactions", 0),
                 accounts=outcome.inserted.get("accounts", 0),
                 parties=outcome.inserted.get("parties", 0),
+                identifiers=outcome.inserted.get("identifiers", 0),
                 labels=outcome.inserted.get("labels", 0),
                 present=outcome.already_present,
                 seconds=f"{outcome.seconds:.1f}",
@@ -179,19 +186,18 @@ def show_outcome(outcome: FileOutcome) -> None:
     elif outcome.status is Status.UNCHANGED:
         console.print(tr("cli.ingest_unchanged", path=outcome.path, source=outcome.source_id))
     else:
-        err_console.print(
-            tr(
-                outcome.error_key or "error.file_refused",
-                **{"file": outcome.path, **outcome.error_params},
-            ),
-            markup=False,
-            soft_wrap=True,
-        )
+        key = outcome.error_key or "error.file_refused"
+        out.warn(out.text(Message(key, {"file": outcome.path, **outcome.error_params})))
+    if outcome.conflicts:
+        out.warn(tr("cli.ingest_conflicts", path=outcome.path, count=outcome.conflicts))
+    for warning in outcome.warnings[:10]:
+        out.warn("  ! " + out.text(warning))
+    if len(outcome.warnings) > 10:
+        more = len(outcome.warnings) - 10
+        out.warn("  ! " + tr("error.more_problems", count=more))
     for problem in outcome.problems[:10]:
-        err_console.print("  " + problem.render(state.lang), markup=False, soft_wrap=True)
+        out.warn("  " + out.text(problem))
     if len(outcome.problems) > 10 or outcome.rows_rejected > len(outcome.problems[:10]):
         more = max(outcome.rows_rejected, len(outcome.problems)) - min(10, len(outcome.problems))
         if more > 0:
-            err_console.print(
-                "  " + tr("error.more_problems", count=more), markup=False, soft_wrap=True
-            )
+            out.warn("  " + tr("error.more_problems", count=more))

@@ -1,6 +1,7 @@
 """``moneytrail detect`` and ``moneytrail alerts``: run typology rules, review their alerts.
 
-A thin face over :mod:`moneytrail.detect.rules`. Examples::
+A thin face over ``ws.rules`` and ``ws.alerts`` (:mod:`moneytrail.api.rules`,
+:mod:`moneytrail.api.alerts`). Examples::
 
     moneytrail detect rules list
     moneytrail detect run -w case1 --only structuring,fan_in --param structuring.threshold=3000000
@@ -10,37 +11,28 @@ A thin face over :mod:`moneytrail.detect.rules`. Examples::
     moneytrail alerts decide -w case1 3f2a9c --status confirmed --note "STR 117" --by "A. Traoré"
 
 ``alerts`` shows every alert of the workspace, whether a rule or the scoring model raised it.
+``detect run``, ``alerts list`` and ``score`` warn (on stderr) about a rule run or a scoring run
+that was interrupted (killed, power cut): none of its alerts were kept.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from moneytrail.cli.common import (
-    JsonOpt,
-    WorkspaceOpt,
-    console,
-    print_json,
-    progress_bars,
-    state,
-    tr,
-    workspace_path,
-)
-from moneytrail.detect.rules import RuleRunResult, load_library, parse_overrides, select
-from moneytrail.detect.rules.alerts import (
-    Alert,
-    alert_transactions,
-    alert_typology_name,
-    decide,
-    explain,
-    get_alert,
-    list_alerts,
-)
-from moneytrail.workspace import Workspace
+from moneytrail.api import Workspace
+from moneytrail.api.rules import rule_catalogue
+from moneytrail.cli.common import JsonOpt, WorkspaceOpt, workspace_path
+from moneytrail.cli.output import Output, output
+from moneytrail.cli.values import count
+
+if TYPE_CHECKING:
+    from moneytrail.api.alerts import AlertDetail, AlertView, RunRecord
+    from moneytrail.api.rules import RulesRun
 
 detect_app = typer.Typer(help="Typology detection / détection de typologies.", no_args_is_help=True)
 rules_app = typer.Typer(help="The rule library / la bibliothèque de règles.", no_args_is_help=True)
@@ -59,37 +51,24 @@ def register(app: typer.Typer) -> None:
 
 
 @rules_app.command("list")
-def rules_list(rules: RulesOpt = None, json_out: JsonOpt = False) -> None:
+def rules_list(ctx: typer.Context, rules: RulesOpt = None, json_out: JsonOpt = False) -> None:
     """Rules of the library / règles de la bibliothèque."""
-    library = load_library(rules or ())
+    out = output(ctx)
+    catalogue = rule_catalogue(rules or (), out.lang)
     if json_out:
-        print_json(
-            [
-                {
-                    "id": r.id,
-                    "version": r.version,
-                    "typology": r.typology,
-                    "typology_name": r.typology_name.get(state.lang),
-                    "title": r.title.get(state.lang),
-                    "subject": r.subject,
-                    "source": r.source,
-                    "parameters": {k: p.default for k, p in r.parameters.items()},
-                    "references": [ref.model_dump() for ref in r.references],
-                }
-                for r in library.values()
-            ]
-        )
+        out.json(catalogue)
         return
-    table = Table(title=tr("detect.rules_title", count=len(library)))
+    table = Table(title=out.tr("detect.rules_title", count=len(catalogue)))
     for key in ("detect.col_rule", "detect.col_typology", "detect.col_title"):
-        table.add_column(tr(key))
-    for r in library.values():
-        table.add_row(r.id, r.typology_name.get(state.lang), r.title.get(state.lang))
-    console.print(table)
+        table.add_column(out.tr(key))
+    for r in catalogue:
+        table.add_row(r.id, r.typology_name, r.title)
+    out.print(table)
 
 
 @detect_app.command("run")
 def run_command(
+    ctx: typer.Context,
     workspace: WorkspaceOpt = None,
     rules: RulesOpt = None,
     only: Annotated[
@@ -101,40 +80,38 @@ def run_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Run typology rules and store alerts / exécuter les règles."""
-    library = load_library(rules or ())
-    chosen = select(library, [s.strip() for s in (only or "").split(",") if s.strip()])
-    overrides = parse_overrides(param or [], library)
-    with Workspace.open(workspace_path(workspace)) as ws, progress_bars(not json_out) as bars:
-        result = ws.detect(chosen, overrides, bars)
+    out = output(ctx)
+    chosen = [s.strip() for s in (only or "").split(",") if s.strip()]
+    with Workspace.open(workspace_path(workspace)) as ws, out.progress(not json_out) as bars:
+        result = ws.rules.run(chosen, param or [], rules or (), bars)
+    warn_interrupted(out, result.interrupted_runs)
     if json_out:
-        print_json(_run_json(result))
+        out.json(result)
     else:
-        show_run(result)
+        show_run(out, result)
 
 
 @detect_app.command("quality")
-def quality_command(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> None:
+def quality_command(
+    ctx: typer.Context, workspace: WorkspaceOpt = None, json_out: JsonOpt = False
+) -> None:
     """Rule alerts against ground-truth labels / qualité des règles (vérité terrain)."""
-    from moneytrail.detect.rules.quality import quality_markdown, rule_quality
-
+    out = output(ctx)
     with Workspace.open(workspace_path(workspace)) as ws:
-        rows = rule_quality(ws.engine)
+        quality = ws.rules.quality()
     if json_out:
-        print_json(rows)
+        out.json(quality.rules)
     else:
-        console.print(quality_markdown(rows))
+        out.print(quality.markdown())
 
 
-def _run_json(result: RuleRunResult) -> dict[str, Any]:
-    return {
-        "rules": result.rules,
-        "hits": result.hits,
-        "alerts_new": result.alerts_new,
-        "seconds": round(result.seconds, 3),
-    }
+def warn_interrupted(out: Output, records: Iterable[RunRecord]) -> None:
+    """One warning line on stderr per interrupted run (stdout stays the --json document)."""
+    for record in records:
+        out.warn(record.warning(out.lang))
 
 
-def show_run(result: RuleRunResult) -> None:
+def show_run(out: Output, result: RulesRun) -> None:
     """One line per rule, then the totals."""
     table = Table()
     for key, justify in (
@@ -143,12 +120,12 @@ def show_run(result: RuleRunResult) -> None:
         ("detect.col_new", "right"),
         ("detect.col_seconds", "right"),
     ):
-        table.add_column(tr(key), justify=justify)  # type: ignore[arg-type]
+        table.add_column(out.tr(key), justify=justify)  # type: ignore[arg-type]
     for r in result.rules:
         table.add_row(r.rule, str(r.hits), str(r.alerts_new), f"{r.seconds:.2f}")
-    console.print(table)
-    console.print(
-        tr(
+    out.print(table)
+    out.print(
+        out.tr(
             "detect.run_done",
             rules=len(result.rules),
             seconds=f"{result.seconds:.1f}",
@@ -160,27 +137,31 @@ def show_run(result: RuleRunResult) -> None:
 
 @alerts_app.command("list")
 def alerts_list(
+    ctx: typer.Context,
     workspace: WorkspaceOpt = None,
     status: Annotated[str | None, typer.Option("--status", help="to_review | ...")] = None,
     typology: Annotated[str | None, typer.Option("--typology", help="Typology key")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many")] = 50,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", parser=count("--limit", 1, 1_000_000), help="At most this many"),
+    ] = 50,
     json_out: JsonOpt = False,
 ) -> None:
     """Alerts, highest score first / alertes par score décroissant."""
+    out = output(ctx)
     with Workspace.open(workspace_path(workspace), read_only=True) as ws:
-        alerts = list_alerts(ws.engine, status, typology, limit)
-        currency = ws.reporting_currency
-    library = load_library()
+        listed = ws.alerts.list(status, limit, typology, lang=out.lang)
+    warn_interrupted(out, listed.interrupted_runs)
     if json_out:
-        print_json([_alert_json(a, library, currency) for a in alerts])
+        out.json(listed.alerts)
         return
-    show_alerts(alerts, library, currency)
+    show_alerts(out, listed.alerts)
 
 
-def show_alerts(alerts: list[Alert], library: dict[str, Any], currency: str) -> None:
+def show_alerts(out: Output, alerts: list[AlertView]) -> None:
     """Alerts as a table (one line each)."""
     if not alerts:
-        console.print(tr("alerts.none"))
+        out.print(out.tr("alerts.none"))
         return
     table = Table()
     for key, justify in (
@@ -192,39 +173,44 @@ def show_alerts(alerts: list[Alert], library: dict[str, Any], currency: str) -> 
         ("alerts.col_amount", "right"),
         ("alerts.col_status", "left"),
     ):
-        table.add_column(tr(key), justify=justify)  # type: ignore[arg-type]
+        table.add_column(out.tr(key), justify=justify)  # type: ignore[arg-type]
     for a in alerts:
         table.add_row(
             a.id[:10],
             f"{a.score:.2f}",
-            alert_typology_name(a, library, state.lang),
+            a.typology_name,
             a.subject_label or a.subject_id,
             _period(a),
             _money(a.amount_reporting),
-            tr(f"alerts.status.{a.status}"),
+            out.tr(f"alerts.status.{a.status}"),
         )
-    console.print(table)
+    out.print(table)
 
 
 @alerts_app.command("show")
 def alerts_show(
+    ctx: typer.Context,
     alert_id: Annotated[str, typer.Argument(help="Alert id (or a unique prefix)")],
     workspace: WorkspaceOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """One alert, why it fired, its transactions / une alerte et son explication."""
+    out = output(ctx)
     with Workspace.open(workspace_path(workspace), read_only=True) as ws:
-        alert = get_alert(ws.engine, alert_id)
-        txs = alert_transactions(ws.engine, alert.id)
-        currency = ws.reporting_currency
-    library = load_library()
+        alert = ws.alerts.show(alert_id, out.lang)
     if json_out:
-        print_json({**_alert_json(alert, library, currency), "transaction_list": txs})
+        out.json(alert)
         return
-    show_alert(alert, library, currency)
-    console.print(tr("alerts.transactions", count=alert.transactions))
+    show_alert(out, alert)
+    show_transactions(out, alert)
+
+
+def show_transactions(out: Output, alert: AlertDetail) -> None:
+    """The alert's supporting transactions, with their source row."""
+    tr, txs = out.tr, alert.transaction_list
+    out.print(tr("alerts.transactions", count=alert.transactions))
     table = Table()
-    for head in ("id", "ts (UTC)", tr("alerts.col_from"), tr("alerts.col_to"), currency):
+    for head in ("id", "ts (UTC)", tr("alerts.col_from"), tr("alerts.col_to"), alert.currency):
         table.add_column(head)
     table.add_column(tr("cli.col_channel"))
     table.add_column("source:row")
@@ -238,23 +224,25 @@ def alerts_show(
             tr(f"channel.{t.channel}"),
             f"{t.source_id[:8]}:{t.source_row}",
         )
-    console.print(table)
+    out.print(table)
     if alert.transactions > len(txs):
-        console.print(tr("alerts.more_transactions", count=alert.transactions - len(txs)))
+        out.print(tr("alerts.more_transactions", count=alert.transactions - len(txs)))
 
 
-def show_alert(alert: Alert, library: dict[str, Any], currency: str) -> None:
-    """Header, subject, explanation and decisions of one alert, in the CLI's language."""
-    console.print(
+def show_alert(out: Output, alert: AlertView) -> None:
+    """Header, subject, explanation and decisions of one alert, in the run's language."""
+    tr = out.tr
+    status = tr(f"alerts.status.{alert.status}")
+    out.print(
         tr(
             "alerts.header",
             id=alert.id,
-            typology=alert_typology_name(alert, library, state.lang),
+            typology=alert.typology_name,
             score=f"{alert.score:.2f}",
-            status=tr(f"alerts.status.{alert.status}"),
+            status=status,
         )
     )
-    console.print(
+    out.print(
         tr(
             "alerts.detector",
             kind=alert.detector_kind,
@@ -262,7 +250,7 @@ def show_alert(alert: Alert, library: dict[str, Any], currency: str) -> None:
             version=alert.detector_version,
         )
     )
-    console.print(
+    out.print(
         tr(
             "alerts.subject",
             kind=alert.subject_kind,
@@ -271,22 +259,22 @@ def show_alert(alert: Alert, library: dict[str, Any], currency: str) -> None:
             start=_when(alert.window_start),
             end=_when(alert.window_end),
             amount=_money(alert.amount_reporting),
-            currency=currency,
+            currency=alert.currency,
         )
     )
-    console.print(tr("alerts.why", text=explain(alert, library, state.lang, currency)))
+    out.print(tr("alerts.why", text=alert.text))
     if alert.decided_at is not None:
-        console.print(
+        out.print(
             tr(
                 "alerts.decision",
-                status=tr(f"alerts.status.{alert.status}"),
+                status=status,
                 by=alert.decided_by or "",
                 at=_when(alert.decided_at),
                 note=alert.analyst_note or "",
             )
         )
     for old in alert.explanation.get("history") or []:
-        console.print(
+        out.print(
             tr(
                 "alerts.history",
                 status=tr(f"alerts.status.{old.get('status')}"),
@@ -297,17 +285,17 @@ def show_alert(alert: Alert, library: dict[str, Any], currency: str) -> None:
         )
 
 
-def show_top_alerts(result: RuleRunResult, alerts: list[Alert], currency: str) -> None:
+def show_top_alerts(out: Output, hits: int, alerts: list[AlertView]) -> None:
     """The demo's closing part: how many alerts the rules raised, then the top ones explained."""
-    library = load_library()
-    console.print(tr("cli.demo_alerts", count=result.hits))
+    out.print(out.tr("cli.demo_alerts", count=hits))
     for alert in alerts:
-        console.print("")
-        show_alert(alert, library, currency)
+        out.print("")
+        show_alert(out, alert)
 
 
 @alerts_app.command("decide")
 def alerts_decide(
+    ctx: typer.Context,
     alert_id: Annotated[str, typer.Argument(help="Alert id (or a unique prefix)")],
     status: Annotated[
         str, typer.Option("--status", help="confirmed | false_positive | escalated | to_review")
@@ -318,24 +306,14 @@ def alerts_decide(
     json_out: JsonOpt = False,
 ) -> None:
     """Record a decision on an alert / enregistrer une décision."""
+    out = output(ctx)
     with Workspace.open(workspace_path(workspace)) as ws:
-        alert = decide(ws.engine, alert_id, status, note, by)
-        currency = ws.reporting_currency
+        alert = ws.alerts.decide(alert_id, status, note, by, lang=out.lang)
     if json_out:
-        print_json(_alert_json(alert, load_library(), currency))
+        out.json(alert)
     else:
-        console.print(
-            tr("alerts.decided", id=alert.id, status=tr(f"alerts.status.{status}"), by=by)
-        )
-
-
-def _alert_json(alert: Alert, library: dict[str, Any], currency: str) -> dict[str, Any]:
-    return {
-        **vars(alert),
-        "typology_name": alert_typology_name(alert, library, state.lang),
-        "text": explain(alert, library, state.lang, currency),
-        "currency": currency,
-    }
+        status_text = out.tr(f"alerts.status.{alert.status}")
+        out.print(out.tr("alerts.decided", id=alert.id, status=status_text, by=by))
 
 
 def _money(value: Any) -> str:
@@ -349,5 +327,5 @@ def _when(value: Any) -> str:
     return value.isoformat(sep=" ", timespec="minutes") if value is not None else "-"
 
 
-def _period(alert: Alert) -> str:
+def _period(alert: AlertView) -> str:
     return f"{_when(alert.window_start)} → {_when(alert.window_end)}"

@@ -1,13 +1,18 @@
-"""``moneytrail evaluate`` and ``moneytrail score``: the scoring model on the command line.
+"""``moneytrail model`` (``train``, ``evaluate``, ``score``, ``list``), and ``moneytrail
+evaluate`` and ``moneytrail score``, the same two commands at the top level.
 
-``evaluate`` trains and judges the model on the workspace's labelled transactions (temporal
-60/20/20 split) beside the snapml peer, and can keep the model; ``score`` applies a kept model
-and stores explained alerts. Both only parse, call :mod:`moneytrail.detect.model`, and print.
+``evaluate`` trains and judges the scoring model on the workspace's labelled transactions
+(temporal 60/20/20 split) and can keep it; ``train`` trains and keeps it; ``score`` applies a
+kept model and stores explained alerts; ``list`` shows the kept models. Each only parses, calls
+``ws.model`` (:mod:`moneytrail.api.model`), and prints. Comparing the model with a peer's
+features is the benchmark's job (``python -m benchmarks.run detect``).
 
 Example::
 
     moneytrail evaluate -w ws --dataset-name amlsim-20k --save-model amlsim
+    moneytrail model train -w ws --model amlsim
     moneytrail score -w ws --model amlsim
+    moneytrail model list -w ws
 """
 
 from __future__ import annotations
@@ -17,55 +22,64 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from moneytrail.cli.common import (
-    JsonOpt,
-    WorkspaceOpt,
-    console,
-    err_console,
-    print_json,
-    tr,
-    workspace_path,
-)
-from moneytrail.workspace import Workspace
+from moneytrail.api import UsageError, Workspace
+from moneytrail.api.model import NUM_THREADS
+from moneytrail.cli.common import JsonOpt, WorkspaceOpt, workspace_path
+from moneytrail.cli.detect_cmd import warn_interrupted
+from moneytrail.cli.output import Output, output
 
 if TYPE_CHECKING:
-    from moneytrail.detect.model.evaluate import EvaluationReport, SideReport, Step
-    from moneytrail.detect.model.training import Metrics
+    from moneytrail.api.model import EvaluationReport, Metrics, SideReport, Step
 
-# The model package imports lightgbm, scikit-learn and numba (seconds of start-up); every
-# ``moneytrail`` command would pay for them if this module imported it at the top. These defaults
-# mirror ``training.NUM_THREADS`` and ``peer.BATCH`` (a test checks they agree).
-NUM_THREADS = 2
-PEER_BATCH = 1_000
+model_app = typer.Typer(
+    help="The scoring model / le modèle de notation (train, evaluate, score, list).",
+    no_args_is_help=True,
+)
+# ``--peer`` is kept, hidden, so that scripts written when ``evaluate`` ran the peer still
+# work with ``--peer none`` (or ``auto``); the peer itself is the benchmark's now.
+QUIET_PEERS = ("auto", "none")
+
+DatasetOpt = Annotated[
+    str, typer.Option("--dataset-name", help="Name of the data set in the report")
+]
+ThreadsOpt = Annotated[
+    int, typer.Option("--threads", min=1, help="LightGBM threads (1 on a busy machine)")
+]
+StagesOpt = Annotated[
+    int, typer.Option("--stages", help="2: add neighbourhood scores (default); 1: one booster")
+]
+ModelOpt = Annotated[str, typer.Option("--model", help="Name of a saved model")]
 
 
 def register(app: typer.Typer) -> None:
-    """Attach ``evaluate`` and ``score`` to ``app``."""
+    """Attach the ``model`` group, and ``evaluate`` and ``score`` at the top level, to ``app``."""
     app.command("evaluate")(evaluate)
     app.command("score")(score)
+    app.add_typer(model_app, name="model")
 
 
 @contextmanager
-def steps(enabled: bool) -> Iterator[Step | None]:
+def steps(out: Output, enabled: bool) -> Iterator[Step | None]:
     """A step callback drawing one spinner line per long step on stderr (or nothing)."""
     if not enabled:
         yield None
         return
+    from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
     bars = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}", markup=False),
         TimeElapsedColumn(),
-        console=err_console,
+        console=out.err,
     )
     current: list[TaskID] = []
 
     def step(key: str) -> None:
         if current:
             bars.update(current[-1], completed=1, total=1)
-        current.append(bars.add_task(tr(key), total=None))
+        current.append(bars.add_task(out.tr(key), total=None))
 
     with bars:
         yield step
@@ -73,74 +87,92 @@ def steps(enabled: bool) -> Iterator[Step | None]:
             bars.update(current[-1], completed=1, total=1)
 
 
+@model_app.command("evaluate")
 def evaluate(
+    ctx: typer.Context,
     workspace: WorkspaceOpt = None,
-    dataset_name: Annotated[
-        str, typer.Option("--dataset-name", help="Name of the data set in the report")
-    ] = "workspace",
-    peer: Annotated[
-        str, typer.Option("--peer", help="auto | snapml | none (auto: snapml when installed)")
-    ] = "auto",
+    dataset_name: DatasetOpt = "workspace",
     save_model: Annotated[
         str | None, typer.Option("--save-model", help="Keep the model under this name")
     ] = None,
-    threads: Annotated[
-        int, typer.Option("--threads", min=1, help="LightGBM threads (1 on a busy machine)")
-    ] = NUM_THREADS,
-    peer_batch: Annotated[
-        int,
-        typer.Option("--peer-batch", min=0, help="Edges per snapml call (0: all, looks ahead)"),
-    ] = PEER_BATCH,
+    threads: ThreadsOpt = NUM_THREADS,
     folds: Annotated[
         int,
         typer.Option("--folds", min=1, help="Rolling-origin folds to report (1: standard split)"),
     ] = 1,
-    stages: Annotated[
-        int,
-        typer.Option("--stages", help="2: add neighbourhood scores (default); 1: one booster"),
-    ] = 2,
-    peer_stages: Annotated[
-        int,
-        typer.Option("--peer-stages", help="The peer's stages (1: as defined; 2: ablation)"),
-    ] = 1,
+    stages: StagesOpt = 2,
+    peer: Annotated[str, typer.Option("--peer", hidden=True)] = "auto",
     json_out: JsonOpt = False,
 ) -> None:
     """Evaluate the scoring model on labelled data / évaluer le modèle de notation."""
-    from moneytrail.detect.model.evaluate import EvaluateSettings, evaluate_workspace
-
-    settings = EvaluateSettings(
-        dataset=dataset_name,
-        peer=peer,
-        save_model=save_model,
-        threads=threads,
-        peer_batch=peer_batch,
-        folds=folds,
-        stages=stages,
-        peer_stages=peer_stages,
-    )
-    with Workspace.open(workspace_path(workspace)) as ws, steps(not json_out) as step:
-        report = evaluate_workspace(ws.engine, ws.path, settings, step)
+    out = output(ctx)
+    if peer not in QUIET_PEERS:
+        raise UsageError("problem.model_peer_benchmark", peer=peer)
+    with Workspace.open(workspace_path(workspace)) as ws, steps(out, not json_out) as step:
+        report = ws.model.evaluate(
+            dataset=dataset_name,
+            save_model=save_model,
+            threads=threads,
+            folds=folds,
+            stages=stages,
+            step=step,
+        )
     if json_out:
-        print_json(report)
+        out.json(report)
     else:
-        show(report)
+        show(out, report)
 
 
+@model_app.command("train")
+def train(
+    ctx: typer.Context,
+    model: ModelOpt,
+    workspace: WorkspaceOpt = None,
+    dataset_name: DatasetOpt = "workspace",
+    threads: ThreadsOpt = NUM_THREADS,
+    stages: StagesOpt = 2,
+    json_out: JsonOpt = False,
+) -> None:
+    """Train the scoring model on labelled data and keep it / entraîner et garder le modèle."""
+    out = output(ctx)
+    with Workspace.open(workspace_path(workspace)) as ws, steps(out, not json_out) as step:
+        saved = ws.model.train(
+            model, dataset=dataset_name, threads=threads, stages=stages, step=step
+        )
+    if json_out:
+        out.json(saved)
+        return
+    out.print(
+        out.tr(
+            "model_api.trained",
+            model=saved.name,
+            version=saved.version,
+            stages=saved.stages,
+            threshold=f"{saved.threshold:.4f}",
+            f1=f"{saved.metrics.get('f1', 0.0):.3f}",
+        )
+    )
+
+
+@model_app.command("score")
 def score(
-    model: Annotated[str, typer.Option("--model", help="Name of a saved model")],
+    ctx: typer.Context,
+    model: ModelOpt,
     workspace: WorkspaceOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Score transactions with a saved model, store alerts / noter et créer des alertes."""
-    with Workspace.open(workspace_path(workspace)) as ws, steps(not json_out) as step:
+    out = output(ctx)
+    with Workspace.open(workspace_path(workspace)) as ws, steps(out, not json_out) as step:
         if step is not None:
             step("detect_model.step_score")
-        outcome = ws.score(model=model)
+        outcome = ws.model.score(model)
+    warn_interrupted(out, outcome.interrupted_runs)
     if json_out:
-        print_json(outcome)
+        out.json(outcome)
         return
-    console.print(
-        tr(
+    out.print(
+        out.tr(
             "detect_model.score_done",
             model=outcome.model,
             version=outcome.version,
@@ -151,6 +183,38 @@ def score(
             inserted=outcome.inserted,
         )
     )
+
+
+@model_app.command("list")
+def list_models(
+    ctx: typer.Context, workspace: WorkspaceOpt = None, json_out: JsonOpt = False
+) -> None:
+    """Models saved in the workspace / modèles enregistrés."""
+    out = output(ctx)
+    with Workspace.open(workspace_path(workspace), read_only=True) as ws:
+        models = ws.model.list()
+    if json_out:
+        out.json(models)
+        return
+    if not models:
+        out.print(out.tr("model_api.none"))
+        return
+    table = Table(title=out.tr("model_api.list_title", count=len(models)))
+    for key in ("col_model", "col_version", "col_stages", "col_dataset"):
+        table.add_column(out.tr(f"model_api.{key}"))
+    table.add_column(out.tr("detect_model.col_threshold"), justify="right")
+    table.add_column(out.tr("model_api.col_test_f1"), justify="right")
+    for m in models:
+        f1 = m.metrics.get("f1")
+        table.add_row(
+            m.name,
+            m.version,
+            str(m.stages),
+            m.dataset,
+            f"{m.threshold:.4f}",
+            "-" if f1 is None else f"{f1:.3f}",
+        )
+    out.print(table)
 
 
 def _metric_row(name: str, m: Metrics) -> list[str]:
@@ -165,28 +229,29 @@ def _metric_row(name: str, m: Metrics) -> list[str]:
     ]
 
 
-def _metrics_table(title: str, rows: list[list[str]]) -> Table:
+def _metrics_table(out: Output, title: str, rows: list[list[str]]) -> Table:
     table = Table(title=title)
     for key in ("side", "threshold", "precision", "recall", "f1", "pr_auc", "counts"):
         table.add_column(
-            tr(f"detect_model.col_{key}"), justify="left" if key == "side" else "right"
+            out.tr(f"detect_model.col_{key}"), justify="left" if key == "side" else "right"
         )
     for row in rows:
         table.add_row(*row)
     return table
 
 
-def side_label(side: SideReport) -> str:
+def side_label(out: Output, side: SideReport) -> str:
     """The side's name, saying when it is a two-stage model."""
     if side.stages == 2:
-        return tr("detect_model.two_stage_side", side=side.name)
+        return out.tr("detect_model.two_stage_side", side=side.name)
     return side.name
 
 
-def show(report: EvaluationReport) -> None:
-    """Print the report as tables in the CLI's language."""
+def show(out: Output, report: EvaluationReport) -> None:
+    """Print the report as tables in the run's language."""
+    tr = out.tr
     target = tr(f"detect_model.target_{report.target_kind}")
-    console.print(
+    out.print(
         tr(
             "detect_model.eval_title",
             dataset=report.dataset,
@@ -195,25 +260,23 @@ def show(report: EvaluationReport) -> None:
         )
     )
     for part, figures in report.split.items():
-        console.print(
-            tr("detect_model.split_line", part=tr(f"detect_model.part_{part}"), **figures)
-        )
-    rows = [_metric_row(side_label(s), s.test) for s in report.sides]
-    console.print(_metrics_table(tr("detect_model.table_title"), rows))
+        out.print(tr("detect_model.split_line", part=tr(f"detect_model.part_{part}"), **figures))
+    rows = [_metric_row(side_label(out, s), s.test) for s in report.sides]
+    out.print(_metrics_table(out, tr("detect_model.table_title"), rows))
     accounts = [
-        _metric_row(side_label(s), s.account_test)
+        _metric_row(side_label(out, s), s.account_test)
         for s in report.sides
         if s.account_test is not None
     ]
     if accounts:
-        console.print(_metrics_table(tr("detect_model.account_table_title"), accounts))
+        out.print(_metrics_table(out, tr("detect_model.account_table_title"), accounts))
     for side in report.sides:
         by_typology = side.test.recall_by_typology or (
             side.account_test.recall_by_typology if side.account_test else {}
         )
         if not by_typology:
             continue
-        table = Table(title=tr("detect_model.typology_title", side=side_label(side)))
+        table = Table(title=tr("detect_model.typology_title", side=side_label(out, side)))
         table.add_column(tr("detect_model.col_typology"))
         table.add_column(tr("detect_model.col_recall"), justify="right")
         table.add_column(tr("detect_model.col_found"), justify="right")
@@ -221,52 +284,37 @@ def show(report: EvaluationReport) -> None:
             table.add_row(
                 name, f"{fig['recall']:.3f}", f"{int(fig['found'])} / {int(fig['positives'])}"
             )
-        console.print(table)
+        out.print(table)
     for side in report.sides:
-        console.print(
+        out.print(
             tr(
                 "detect_model.throughput",
-                side=f"{side_label(side)} {side.mode}".strip(),
+                side=f"{side_label(out, side)} {side.mode}".strip(),
                 features=side.features,
                 seconds=f"{side.feature_seconds:.2f}",
                 rate=f"{side.edges_per_second:,.0f}".replace(",", " "),
             )
         )
-    if report.f1_gap_points is not None:
-        console.print(tr("detect_model.gap", gap=f"{report.f1_gap_points:+.2f}"))
-    else:
-        console.print(tr("detect_model.no_peer"))
     if len(report.folds) > 1:
-        show_folds(report)
+        show_folds(out, report)
     if report.saved_model:
-        console.print(tr("detect_model.saved", model=report.saved_model))
+        out.print(tr("detect_model.saved", model=report.saved_model))
 
 
-def show_folds(report: EvaluationReport) -> None:
-    """One row per rolling-origin fold: the share of the stream, its test period, each side's
-    F1, the gap; then the mean gap."""
-    table = Table(title=tr("detect_model.folds_title"))
-    table.add_column(tr("detect_model.col_fold_share"), justify="right")
-    table.add_column(tr("detect_model.col_fold_test"))
-    table.add_column(tr("detect_model.col_fold_positives"), justify="right")
+def show_folds(out: Output, report: EvaluationReport) -> None:
+    """One row per rolling-origin fold: the share of the stream, its test period, its
+    positives and each side's F1."""
+    table = Table(title=out.tr("detect_model.folds_title"))
+    table.add_column(out.tr("detect_model.col_fold_share"), justify="right")
+    table.add_column(out.tr("detect_model.col_fold_test"))
+    table.add_column(out.tr("detect_model.col_fold_positives"), justify="right")
     for side in report.folds[0].sides:
         table.add_column(f"F1 {side.name}", justify="right")
-    table.add_column(tr("detect_model.col_fold_gap"), justify="right")
     for fold in report.folds:
         table.add_row(
             f"{fold.end:.0%}",
             f"{fold.test_first[:10]} → {fold.test_last[:10]}",
             str(fold.test_positives),
             *(f"{side.test.f1:.3f}" for side in fold.sides),
-            "" if fold.gap_points is None else f"{fold.gap_points:+.2f}",
         )
-    console.print(table)
-    if report.fold_gap is not None:
-        summary = report.fold_gap
-        console.print(
-            tr(
-                "detect_model.fold_gap",
-                folds=summary["folds"],
-                **{k: f"{summary[k]:+.2f}" for k in ("mean", "min", "max")},
-            )
-        )
+    out.print(table)

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from moneytrail.cli.common import console, print_json, tr, workspace_path
-from moneytrail.export.ftm import export_ftm
-from moneytrail.workspace import Workspace
+from moneytrail.api import Workspace
+from moneytrail.cli.common import JsonOpt, WorkspaceOpt, workspace_path
+from moneytrail.cli.output import output
 
 export_app = typer.Typer(
     help="Export a workspace / exporter un espace de travail", no_args_is_help=True
@@ -23,16 +23,25 @@ def register(app: typer.Typer) -> None:
 
 @export_app.command("ftm")
 def ftm_cmd(
-    out: Annotated[Path, typer.Argument(help="FollowTheMoney JSON lines file to write")],
-    workspace: Annotated[
-        Path | None, typer.Option("--workspace", "-w", help="Workspace directory")
-    ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="One JSON document on stdout")] = False,
+    ctx: typer.Context,
+    out_file: Annotated[Path, typer.Argument(help="FollowTheMoney JSON lines file to write")],
+    workspace: WorkspaceOpt = None,
+    json_out: JsonOpt = False,
 ) -> None:
     """Parties, accounts and payments as FtM entities / entités FollowTheMoney."""
+    out = output(ctx)
     with Workspace.open(workspace_path(workspace), read_only=True) as ws:
-        counts = export_ftm(ws.engine, out)
+        done = ws.export.ftm(out_file)
     if json_out:
-        print_json({"path": str(out), **counts})
+        out.json(done)
     else:
-        console.print(tr("cli.export_ftm_done", path=str(out), **counts))
+        out.print(
+            out.tr(
+                "cli.export_ftm_done",
+                path=done.path,
+                parties=done.parties,
+                accounts=done.accounts,
+                ownerships=done.ownerships,
+                payments=done.payments,
+            )
+        )

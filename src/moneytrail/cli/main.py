@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import tempfile
-import traceback
 from typing import Annotated
 
 import typer
@@ -17,9 +15,9 @@ import typer
 # typer vendors its own click; its exception classes are only reachable there.
 from typer._click.exceptions import ClickException
 
-from moneytrail.cli.common import err_console, state, tr
-from moneytrail.errors import MoneytrailError
-from moneytrail.i18n import LANGS
+from moneytrail.api import LANGS, MachineRefusedError, MoneytrailError, default_lang
+from moneytrail.api.faces import machine_error, report_crash
+from moneytrail.cli.output import Output, output
 
 app = typer.Typer(
     name="moneytrail",
@@ -32,6 +30,7 @@ app = typer.Typer(
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     lang: Annotated[
         str | None, typer.Option("--lang", help="fr | en (default: locale, else fr)")
     ] = None,
@@ -40,7 +39,7 @@ def root(
     if lang is not None:
         if lang not in LANGS:
             raise typer.BadParameter(f"--lang: {lang!r} not in {', '.join(LANGS)}")
-        state.lang = lang
+        output(ctx).lang = lang
 
 
 # Each module listed here has a ``register(app)`` that attaches its commands. Adding a capability
@@ -58,23 +57,24 @@ COMMAND_MODULES = (
     "moneytrail.cli.flows_cmd",
     "moneytrail.cli.evaluate_cmd",
     "moneytrail.cli.detect_cmd",
+    "moneytrail.cli.conflicts_cmd",
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code instead of raising."""
+    """Entry point of the console script; returns the exit code instead of raising.
+
+    Each run gets its own :class:`Output` (language, consoles): nothing of one run's
+    ``--lang`` survives into the next, even in the same process.
+    """
     args = sys.argv[1:] if argv is None else argv
-    for i, arg in enumerate(args):  # the language is needed before typer parses anything
-        if arg == "--lang" and i + 1 < len(args) and args[i + 1] in LANGS:
-            state.lang = args[i + 1]
-        elif arg.startswith("--lang=") and arg[7:] in LANGS:
-            state.lang = arg[7:]
+    out = Output(_language(args))
     try:
-        result = app(args=args, standalone_mode=False)
+        result = app(args=args, standalone_mode=False, obj=out)
     except MoneytrailError as exc:
-        err_console.print(exc.render(state.lang), markup=False, soft_wrap=True)
+        out.warn(exc.render(out.lang))
         return exc.exit_code
     except typer.Exit as exc:
         return int(exc.exit_code)
@@ -85,14 +85,36 @@ def run(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception:
-        with tempfile.NamedTemporaryFile(
-            "w", prefix="moneytrail-crash-", suffix=".txt", delete=False
-        ) as fh:
-            traceback.print_exc(file=fh)
-        err_console.print(tr("error.internal", path=fh.name), markup=False, soft_wrap=True)
-        return 1
+    except MemoryError:
+        refused = MachineRefusedError("error.out_of_memory", detail="MemoryError")
+        out.warn(refused.render(out.lang))
+        return refused.exit_code
+    except OSError as exc:
+        translated = machine_error(exc)
+        if translated is None:
+            return _crash(out, exc)
+        out.warn(translated.render(out.lang))
+        return translated.exit_code
+    except Exception as exc:
+        return _crash(out, exc)
     return result if isinstance(result, int) else 0
+
+
+def _language(args: list[str]) -> str:
+    """``--lang`` read before typer parses anything (errors of the parse need it too)."""
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args) and args[i + 1] in LANGS:
+            return args[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in LANGS:
+            return arg[7:]
+    return default_lang()
+
+
+def _crash(out: Output, exc: BaseException) -> int:
+    """Write ``exc``'s traceback to a private file and say where (exit code 1)."""
+    report = report_crash(exc)
+    out.warn(out.tr("error.internal", path=str(report or "-")))
+    return 1
 
 
 def main() -> None:

@@ -1,34 +1,29 @@
 """``moneytrail network``: metrics, exports, ego pictures and shortest paths of a workspace.
 
-A thin face over :mod:`moneytrail.network`. Examples::
+A thin face over ``ws.network`` (:class:`moneytrail.api.network.NetworkPart`); subjects are
+named as the analyst writes them (an account number in any form, a name, an id). Examples::
 
     moneytrail network metrics -w case1 --top 10 --json
     moneytrail network export --format gexf case1.gexf -w case1 [--ego "Awa Traoré" --hops 2]
     moneytrail network picture "Awa Traoré" --out ego.png --hops 2 -w case1
-    moneytrail network path +22376000001 +22370000002 -w case1 --json
+    moneytrail network path "+223 76 00 00 01" +22370000002 -w case1 --json
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from moneytrail.cli.common import JsonOpt, WorkspaceOpt, console, print_json, tr, workspace_path
-from moneytrail.errors import UsageError
-from moneytrail.network import (
-    FORMATS,
-    NetworkMetrics,
-    Ranked,
-    compute_metrics,
-    ego_network,
-    resolve,
-    shortest_path,
-    write_network,
-)
-from moneytrail.workspace import Workspace
+from moneytrail.api import Workspace
+from moneytrail.cli.common import JsonOpt, WorkspaceOpt, workspace_path
+from moneytrail.cli.output import Output, output
+from moneytrail.cli.values import count
+
+if TYPE_CHECKING:
+    from moneytrail.api.network import NetworkMetrics, Ranked
 
 network_app = typer.Typer(
     help="Network analysis / analyse de réseau (metrics, export, picture, path).",
@@ -43,95 +38,101 @@ def register(app: typer.Typer) -> None:
 
 @network_app.command("metrics")
 def metrics_command(
+    ctx: typer.Context,
     workspace: WorkspaceOpt = None,
-    top: Annotated[int, typer.Option("--top", help="Length of the top lists")] = 10,
+    top: Annotated[
+        int,
+        typer.Option("--top", parser=count("--top", 1, 100_000), help="Length of the top lists"),
+    ] = 10,
     json_out: JsonOpt = False,
 ) -> None:
     """Central accounts and communities / comptes centraux et communautés."""
+    out = output(ctx)
     with Workspace.open(workspace_path(workspace), read_only=True) as ws:
-        result = compute_metrics(ws.network(), top=top)
+        result = ws.network.metrics(top=top)
     if json_out:
-        print_json(result)
+        out.json(result)
     else:
-        show_metrics(result)
+        show_metrics(out, result)
 
 
 @network_app.command("export")
 def export_command(
-    out: Annotated[Path, typer.Argument(help="Output file")],
+    ctx: typer.Context,
+    out_file: Annotated[Path, typer.Argument(help="Output file")],
     fmt: Annotated[str, typer.Option("--format", help="graphml | gexf | cytoscape")] = "graphml",
     ego: Annotated[str | None, typer.Option("--ego", help="Only the network of this")] = None,
-    hops: Annotated[int, typer.Option("--hops", help="Links around --ego")] = 2,
+    hops: Annotated[
+        int, typer.Option("--hops", parser=count("--hops", 0, 20), help="Links around --ego")
+    ] = 2,
     workspace: WorkspaceOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Write the network for Gephi, yEd or Cytoscape / exporter le réseau."""
-    if fmt not in FORMATS:
-        raise UsageError("error.network_bad_format", format=fmt)
+    out = output(ctx)
     with Workspace.open(workspace_path(workspace), read_only=True) as ws:
-        net = ws.network()
-    if ego is not None:
-        net = ego_network(net, ego, hops)
-    write_network(net, out, fmt)
-    summary = {
-        "path": str(out),
-        "format": fmt,
-        "nodes": net.graph.num_nodes(),
-        "edges": net.graph.num_edges(),
-    }
+        done = ws.network.export(out_file, fmt, ego=ego, hops=hops)
     if json_out:
-        print_json(summary)
+        out.json(done)
     else:
-        console.print(tr("network.exported", **summary))
+        out.print(
+            out.tr(
+                "network.exported",
+                path=done.path,
+                format=done.format,
+                nodes=done.nodes,
+                edges=done.edges,
+            )
+        )
 
 
 @network_app.command("picture")
 def picture_command(
+    ctx: typer.Context,
     subject: Annotated[str, typer.Argument(help="Account number, party name or id")],
-    out: Annotated[Path, typer.Option("--out", help="ego.png or ego.svg")] = Path("ego.png"),
-    hops: Annotated[int, typer.Option("--hops", help="Links around the subject")] = 2,
+    out_file: Annotated[Path, typer.Option("--out", help="ego.png or ego.svg")] = Path("ego.png"),
+    hops: Annotated[
+        int, typer.Option("--hops", parser=count("--hops", 0, 20), help="Links around the subject")
+    ] = 2,
     workspace: WorkspaceOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Draw the network around a subject / dessiner le réseau d'un sujet."""
-    from moneytrail.network.picture import draw_ego
-
+    out = output(ctx)
     with Workspace.open(workspace_path(workspace), read_only=True) as ws:
-        net = ws.network()
-    focus = net.node(resolve(net, subject)).id
-    ego = ego_network(net, subject, hops)
-    title = tr("network.picture_title", subject=subject, hops=hops, currency=net.currency)
-    draw_ego(ego, out, title, focus=focus)
-    summary = {"path": str(out), "nodes": ego.graph.num_nodes(), "edges": ego.graph.num_edges()}
+        drawn = ws.network.picture(subject, out_file, hops, lang=out.lang)
     if json_out:
-        print_json(summary)
+        out.json(drawn)
     else:
-        console.print(tr("network.picture_written", **summary))
+        out.print(
+            out.tr("network.picture_written", path=drawn.path, nodes=drawn.nodes, edges=drawn.edges)
+        )
 
 
 @network_app.command("path")
 def path_command(
+    ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="From (account number, name or id)")],
     target: Annotated[str, typer.Argument(help="To (account number, name or id)")],
     workspace: WorkspaceOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Shortest chain of transfers / plus court chemin de flux."""
+    out = output(ctx)
     with Workspace.open(workspace_path(workspace), read_only=True) as ws:
-        net = ws.network()
-    ids = shortest_path(net, source, target)
-    nodes = [net.node(net.index[i]) for i in ids]
+        found = ws.network.shortest_path(source, target)
     if json_out:
-        print_json({"source": source, "target": target, "path": nodes})
-    elif nodes:
-        console.print(tr("network.path", path=" → ".join(n.label for n in nodes)))
+        out.json(found)
+    elif found.path:
+        out.print(out.tr("network.path", path=" → ".join(n.label for n in found.path)))
     else:
-        console.print(tr("network.no_path", source=source, target=target))
+        out.print(out.tr("network.no_path", source=source, target=target))
 
 
-def show_metrics(m: NetworkMetrics) -> None:
+def show_metrics(out: Output, m: NetworkMetrics) -> None:
     """Summary line, communities, then the three top lists as tables."""
-    console.print(
+    tr = out.tr
+    out.print(
         tr(
             "network.summary",
             nodes=m.nodes,
@@ -143,24 +144,24 @@ def show_metrics(m: NetworkMetrics) -> None:
         )
     )
     if m.communities_skipped:
-        console.print(tr("network.communities_skipped", nodes=m.nodes))
+        out.print(tr("network.communities_skipped", nodes=m.nodes))
     else:
         sizes = ", ".join(str(s) for s in m.communities[:20])
-        console.print(tr("network.communities", count=len(m.communities), sizes=sizes))
+        out.print(tr("network.communities", count=len(m.communities), sizes=sizes))
     if m.betweenness_sampled:
-        console.print(tr("network.betweenness_sampled"))
+        out.print(tr("network.betweenness_sampled"))
     for key, rows in (
         ("network.top_pagerank", m.top_pagerank),
         ("network.top_betweenness", m.top_betweenness),
         ("network.top_degree", m.top_degree),
     ):
-        _table(tr(key), rows)
+        _table(out, tr(key), rows)
 
 
-def _table(title: str, rows: list[Ranked]) -> None:
+def _table(out: Output, title: str, rows: list[Ranked]) -> None:
     table = Table(title=title)
     for key in ("network.col_rank", "network.col_node", "network.col_type", "network.col_score"):
-        table.add_column(tr(key))
+        table.add_column(out.tr(key))
     for rank, row in enumerate(rows, start=1):
-        table.add_row(str(rank), row.label, tr(f"network.type.{row.type}"), f"{row.score:.6g}")
-    console.print(table)
+        table.add_row(str(rank), row.label, out.tr(f"network.type.{row.type}"), f"{row.score:.6g}")
+    out.print(table)

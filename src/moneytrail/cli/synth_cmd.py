@@ -10,16 +10,17 @@ Example::
 
 from __future__ import annotations
 
-import shlex
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from moneytrail.cli.common import console, print_json, tr
-from moneytrail.synth import INGEST_ORDER, SynthResult, generate
-from moneytrail.synth.config import SynthConfig
+from moneytrail.api import offline
+from moneytrail.api.offline import SynthOutcome
+from moneytrail.cli.common import JsonOpt
+from moneytrail.cli.output import Output, output
+from moneytrail.cli.values import count, fraction, positive
 
 
 def register(app: typer.Typer) -> None:
@@ -28,14 +29,37 @@ def register(app: typer.Typer) -> None:
 
 
 def synth(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")],
-    scale: Annotated[int, typer.Option("--scale", help="Number of residents")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same files)")] = 0,
-    days: Annotated[int, typer.Option("--days", help="Days of activity")] = 365,
+    scale: Annotated[
+        int,
+        typer.Option(
+            "--scale", parser=count("--scale", 10, 10_000_000), help="Number of residents"
+        ),
+    ] = 1000,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed",
+            parser=count("--seed", 0, 2**32 - 1),
+            help="Random seed (same seed, same files)",
+        ),
+    ] = 0,
+    days: Annotated[
+        int, typer.Option("--days", parser=count("--days", 1, 3_660), help="Days of activity")
+    ] = 365,
     start: Annotated[str, typer.Option("--start", help="First day (YYYY-MM-DD)")] = "2025-01-01",
-    difficulty: Annotated[float, typer.Option("--difficulty", help="0 easy .. 1 hard")] = 0.5,
+    difficulty: Annotated[
+        float,
+        typer.Option("--difficulty", parser=fraction("--difficulty"), help="0 easy .. 1 hard"),
+    ] = 0.5,
     typology_rate: Annotated[
-        float, typer.Option("--typology-rate", help="Multiplier of the injection rates")
+        float,
+        typer.Option(
+            "--typology-rate",
+            parser=positive("--typology-rate", 1_000.0),
+            help="Multiplier of the injection rates",
+        ),
     ] = 1.0,
     typology: Annotated[
         list[str] | None, typer.Option("--typology", help="Only this typology (repeatable)")
@@ -44,20 +68,22 @@ def synth(
         Path | None, typer.Option("--sanctions-list", help="UN consolidated list XML file")
     ] = None,
     duplicate_rate: Annotated[
-        float, typer.Option("--duplicate-rate", help="Share of residents with extra records")
+        float,
+        typer.Option(
+            "--duplicate-rate",
+            parser=fraction("--duplicate-rate"),
+            help="Share of residents with extra records",
+        ),
     ] = 0.05,
-    json_out: Annotated[bool, typer.Option("--json", help="One JSON document on stdout")] = False,
+    json_out: JsonOpt = False,
 ) -> None:
     """Synthetic scenario with ground truth / scénario synthétique avec vérité terrain."""
+    printer = output(ctx)
     try:
         first = date.fromisoformat(start)
     except ValueError as exc:
         raise typer.BadParameter(f"--start: {start!r} is not YYYY-MM-DD") from exc
-    if not 0.0 <= difficulty <= 1.0:
-        raise typer.BadParameter(f"--difficulty: {difficulty} not in 0..1")
-    if not 0.0 <= duplicate_rate <= 1.0:
-        raise typer.BadParameter(f"--duplicate-rate: {duplicate_rate} not in 0..1")
-    config = SynthConfig(
+    config = offline.SynthConfig(
         scale=scale,
         seed=seed,
         days=days,
@@ -68,51 +94,30 @@ def synth(
         sanctions_list=sanctions_list,
         duplicate_rate=duplicate_rate,
     )
-    result = generate(config, out)
+    made = offline.synth(config, out)
     if json_out:
-        print_json(summary(result))
+        printer.json(made)
     else:
-        show(result)
+        show(printer, made)
 
 
-def ingest_command(result: SynthResult) -> str:
-    """The ``moneytrail ingest`` command line that loads ``result`` in the right order."""
-    files = [shlex.quote(str(result.files[k])) for k in INGEST_ORDER]
-    return "moneytrail ingest -w WORKSPACE " + " ".join(files)
-
-
-def summary(result: SynthResult) -> dict[str, object]:
-    """Plain data of ``result`` for ``--json``: files in ingest order, then truth."""
-    return {
-        "out": str(result.out),
-        "ingest_order": [str(result.files[k]) for k in INGEST_ORDER],
-        "truth": {k: str(v) for k, v in result.files.items() if k.startswith("truth_")},
-        "rows": result.rows,
-        "instances": result.instances,
-        "seconds": round(result.seconds, 3),
-        "ingest_command": ingest_command(result),
-    }
-
-
-def show(result: SynthResult) -> None:
-    """Human summary in the CLI's language."""
-    total = sum(result.instances.values())
-    console.print(
-        tr(
+def show(out: Output, made: SynthOutcome) -> None:
+    """Human summary in the run's language: files in ingest order, truth apart, the command."""
+    out.print(
+        out.tr(
             "synth.done",
-            out=str(result.out),
-            seconds=f"{result.seconds:.1f}",
-            transactions=result.rows.get("transactions", 0),
-            instances=total,
+            out=made.out,
+            seconds=f"{made.seconds:.1f}",
+            transactions=made.rows.get("transactions", 0),
+            instances=sum(made.instances.values()),
         )
     )
-    console.print(tr("synth.files_title"))
-    for kind in INGEST_ORDER:
-        console.print(tr("synth.file_line", path=str(result.files[kind]), rows=result.rows[kind]))
-    console.print(tr("synth.truth_title"))
-    for kind, path in result.files.items():
-        if kind.startswith("truth_"):
-            console.print(f"  {path}")
-    detail = ", ".join(f"{k}={v}" for k, v in result.instances.items())
-    console.print(tr("synth.instances_title", detail=detail))
-    console.print(tr("synth.ingest_hint", command=ingest_command(result)))
+    out.print(out.tr("synth.files_title"))
+    for path, rows in made.files_to_load():
+        out.print(out.tr("synth.file_line", path=path, rows=rows))
+    out.print(out.tr("synth.truth_title"))
+    for path in made.truth.values():
+        out.print(f"  {path}")
+    detail = ", ".join(f"{k}={v}" for k, v in made.instances.items())
+    out.print(out.tr("synth.instances_title", detail=detail))
+    out.print(out.tr("synth.ingest_hint", command=made.ingest_command))

@@ -1,11 +1,13 @@
 """``moneytrail trace``: follow the money from accounts, a party, transactions or an amount.
 
-A thin face over :func:`moneytrail.trace.trace`: parse options, call the library, print a table
-(or one JSON document with ``--json``; amounts are exact decimal strings).
+A thin face over :meth:`moneytrail.api.Workspace.trace`: parse options, call the library, print
+a table (or one JSON document with ``--json``; amounts are exact decimal strings). Accounts are
+named in any written form, transactions by id or by the bank's reference.
 
 Example::
 
-    moneytrail trace --account +22376000001 --policy fifo --hops 4 --window 30 -w case1 --json
+    moneytrail trace --account "+223 76 12 34 56" --policy fifo --hops 4 --window 30 -w case1
+    moneytrail trace --transaction OM2400300004 -w case1 --sankey rancon.svg
 """
 
 from __future__ import annotations
@@ -13,23 +15,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from moneytrail.cli.common import console, print_json, state, tr, workspace_path
-from moneytrail.errors import UsageError
-from moneytrail.trace.model import (
-    DEFAULT_STOPS,
-    Direction,
-    EndpointKind,
-    Policy,
-    Seed,
-    TraceResult,
-    TraceSettings,
-)
-from moneytrail.workspace import Workspace
+from moneytrail.api import UsageError, Workspace
+from moneytrail.cli.common import JsonOpt, WorkspaceOpt, workspace_path
+from moneytrail.cli.output import Output, output
+from moneytrail.cli.values import count, positive
+
+if TYPE_CHECKING:
+    from moneytrail.api import Policy, TraceResult
 
 
 def register(app: typer.Typer) -> None:
@@ -38,12 +35,15 @@ def register(app: typer.Typer) -> None:
 
 
 def trace_command(
+    ctx: typer.Context,
     account: Annotated[
-        list[str] | None, typer.Option("--account", help="Account number or id (repeatable)")
+        list[str] | None,
+        typer.Option("--account", help="Account number (any written form) or id (repeatable)"),
     ] = None,
     party: Annotated[str | None, typer.Option("--party", help="Party name or id")] = None,
     transaction: Annotated[
-        list[str] | None, typer.Option("--transaction", help="Transaction id (repeatable)")
+        list[str] | None,
+        typer.Option("--transaction", help="Transaction id or bank reference (repeatable)"),
     ] = None,
     backward: Annotated[
         bool, typer.Option("--backward", help="Where did it come from? / d'où vient-il ?")
@@ -51,9 +51,19 @@ def trace_command(
     policy: Annotated[
         str, typer.Option("--policy", help="fifo | lifo | pro-rata | poison")
     ] = "fifo",
-    hops: Annotated[int, typer.Option("--hops", help="Transactions followed after the seed")] = 6,
+    hops: Annotated[
+        int,
+        typer.Option(
+            "--hops", parser=count("--hops", 0, 1_000), help="Transactions followed after the seed"
+        ),
+    ] = 6,
     window: Annotated[
-        float | None, typer.Option("--window", help="Max days between arrival and onward spend")
+        float | None,
+        typer.Option(
+            "--window",
+            parser=positive("--window", 36_600.0),
+            help="Max days between arrival and onward spend",
+        ),
     ] = None,
     start: Annotated[
         str | None, typer.Option("--from", help="Seed from this date (YYYY-MM-DD[THH:MM])")
@@ -61,10 +71,8 @@ def trace_command(
     amount: Annotated[
         str | None, typer.Option("--amount", help="Amount on the (single) account at --from")
     ] = None,
-    workspace: Annotated[
-        Path | None, typer.Option("--workspace", "-w", help="Workspace directory")
-    ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="One JSON document on stdout")] = False,
+    workspace: WorkspaceOpt = None,
+    json_out: JsonOpt = False,
     sankey: Annotated[
         Path | None, typer.Option("--sankey", help="Also draw a Sankey diagram (.png or .svg)")
     ] = None,
@@ -77,15 +85,19 @@ def trace_command(
     ] = False,
 ) -> None:
     """Follow the money / suivre l'argent (FIFO, LIFO, pro-rata, poison)."""
+    from moneytrail.api import Direction, EndpointKind, Seed, TraceSettings
+
+    out = output(ctx)
+    stops = TraceSettings().stop_at
     settings = TraceSettings(
-        policy=_choice(Policy, policy, "--policy"),
+        policy=_policy(policy),
         direction=Direction.BACKWARD if backward else Direction.FORWARD,
         max_hops=hops,
         window_days=window,
         start=_when(start),
         # A regional case (money paid in Senegal, spent in Mali and Niger) reads better when a
         # border is a transition on the path, still shown, rather than the end of it.
-        stop_at=DEFAULT_STOPS - {EndpointKind.ABROAD} if through_borders else DEFAULT_STOPS,
+        stop_at=stops - {EndpointKind.ABROAD} if through_borders else stops,
     )
     seed = Seed(
         accounts=tuple(account or ()),
@@ -97,20 +109,19 @@ def trace_command(
     with Workspace.open(workspace_path(workspace), read_only=True) as ws:
         result = ws.trace(seed, settings)
         if sankey is not None:
-            from moneytrail.flows.sankey import write_trace_sankey
-
-            write_trace_sankey(ws.engine, result, sankey, state.lang)
+            ws.flows.sankey(result, sankey, out.lang)
     if json_out:
-        print_json(result)
-    else:
-        show(result)
-        if sankey is not None:
-            console.print(tr("flows.sankey_written", path=str(sankey)))
+        out.json(result)
+        return
+    show(out, result)
+    if sankey is not None:
+        out.print(out.tr("flows.sankey_written", path=str(sankey)))
 
 
-def show(result: TraceResult) -> None:
+def show(out: Output, result: TraceResult) -> None:
     """Endpoints as a table, largest first, with the channel and border transitions."""
-    console.print(
+    tr = out.tr
+    out.print(
         tr(
             "trace.title",
             direction=tr(f"trace.direction.{result.direction.value}"),
@@ -142,27 +153,29 @@ def show(result: TraceResult) -> None:
             str(end.paths_total),
             " → ".join(route.channels + route.countries) if route else "",
         )
-    console.print(table)
+    out.print(table)
     if result.endpoints_total > len(result.endpoints):
-        console.print(
+        out.print(
             tr(
                 "trace.omitted",
                 count=result.endpoints_total - len(result.endpoints),
                 amount=_money(result.endpoints_omitted_amount),
             )
         )
-    console.print(tr("trace.unexplained", share=f"{result.unexplained_share * 100:.2f} %"))
+    out.print(tr("trace.unexplained", share=f"{result.unexplained_share * 100:.2f} %"))
 
 
 def _money(value: Decimal) -> str:
     return f"{value:,}".replace(",", " ")
 
 
-def _choice(kind: type[Policy], value: str, option: str) -> Policy:
+def _policy(value: str) -> Policy:
+    from moneytrail.api import Policy
+
     try:
-        return kind(value)
+        return Policy(value)
     except ValueError:
-        raise UsageError("error.trace_bad_option", option=option, value=value) from None
+        raise UsageError("error.trace_bad_option", option="--policy", value=value) from None
 
 
 def _when(value: str | None) -> datetime | None:
@@ -176,12 +189,16 @@ def _when(value: str | None) -> datetime | None:
 
 
 def _amount(value: str | None) -> Decimal | None:
+    """``--amount`` as typed (``1 250 000``, ``12,5``), checked by the library's rule for an
+    amount to trace (finite, above zero, within the workspace's limit); the message names the
+    option as the user typed it."""
+    from moneytrail.api import Seed
+
     if value is None:
         return None
     try:
-        parsed = Decimal(value.replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        parsed = Decimal(-1)
-    if not parsed.is_finite() or parsed <= 0:
-        raise UsageError("error.trace_bad_option", option="--amount", value=value)
+        parsed = Decimal(value.replace(" ", "").replace("\u202f", "").replace(",", "."))
+        Seed(amount=parsed)
+    except (InvalidOperation, UsageError):
+        raise UsageError("error.trace_bad_option", option="--amount", value=value) from None
     return parsed

@@ -1,4 +1,10 @@
-"""``moneytrail exercise``: trainee dossiers and their grading."""
+"""``moneytrail exercise``: trainee dossiers and their grading.
+
+Example::
+
+    moneytrail exercise new --level beginner --seed 3 --out exercice
+    moneytrail exercise grade exercice/corrige/cle.yaml reponse.yaml
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,10 @@ from typing import Annotated
 
 import typer
 
-from moneytrail.cli.common import console, print_json, state, tr
-from moneytrail.training.answers import AnswerKey, load_answer
-from moneytrail.training.dossier import LEVELS, new_exercise
-from moneytrail.training.grading import grade
+from moneytrail.api import offline
+from moneytrail.cli.common import JsonOpt
+from moneytrail.cli.output import output
+from moneytrail.cli.values import count
 
 exercise_app = typer.Typer(help="Training exercises / exercices de formation", no_args_is_help=True)
 
@@ -22,57 +28,45 @@ def register(app: typer.Typer) -> None:
 
 @exercise_app.command("grade")
 def grade_cmd(
+    ctx: typer.Context,
     key: Annotated[Path, typer.Argument(help="Answer key (YAML/JSON) given by the trainer")],
     answer: Annotated[Path, typer.Argument(help="The trainee's answer (YAML/JSON)")],
-    json_out: Annotated[bool, typer.Option("--json", help="One JSON document on stdout")] = False,
+    json_out: JsonOpt = False,
 ) -> None:
     """Grade a trainee's answer / noter la réponse d'un stagiaire."""
-    the_key = load_answer(key, AnswerKey)
-    assert isinstance(the_key, AnswerKey)
-    result = grade(the_key, load_answer(answer))
+    out = output(ctx)
+    graded = offline.grade_exercise(key, answer, out.lang)
     if json_out:
-        print_json(
-            {
-                "exercise_id": result.exercise_id,
-                "trainee": result.trainee,
-                "mark": result.mark,
-                "out_of": 20,
-                "items": [
-                    {
-                        "item": i.item,
-                        "precision": round(i.precision, 4),
-                        "recall": round(i.recall, 4),
-                        "f1": round(i.f1, 4),
-                        "expected": i.expected,
-                        "given": i.given,
-                        "missed": i.missed,
-                        "wrong": i.wrong,
-                    }
-                    for i in result.items
-                ],
-                "report": result.report(state.lang),
-            }
-        )
+        out.json(graded)
     else:
-        console.print(result.report(state.lang))
+        out.print(graded.report)
 
 
 @exercise_app.command("new")
 def new_cmd(
-    level: Annotated[str, typer.Option("--level", help=" | ".join(LEVELS))] = "beginner",
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same exercise")] = 0,
-    out: Annotated[Path, typer.Option("--out", help="Empty folder for dossier and key")] = Path(
+    ctx: typer.Context,
+    level: Annotated[
+        str, typer.Option("--level", help=" | ".join(offline.EXERCISE_LEVELS))
+    ] = "beginner",
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed", parser=count("--seed", 0, 2**32 - 1), help="Same seed, same exercise"
+        ),
+    ] = 0,
+    folder: Annotated[Path, typer.Option("--out", help="Empty folder for dossier and key")] = Path(
         "exercice"
     ),
-    json_out: Annotated[bool, typer.Option("--json", help="One JSON document on stdout")] = False,
+    json_out: JsonOpt = False,
 ) -> None:
     """Generate a trainee dossier and its answer key / créer un exercice."""
-    made = new_exercise(level, seed, out)
+    out = output(ctx)
+    made = offline.new_exercise(level, seed, folder)
     if json_out:
-        print_json(made)
+        out.json(made)
     else:
-        console.print(
-            tr(
+        out.print(
+            out.tr(
                 "cli.exercise_written",
                 exercise=made.exercise_id,
                 dossier=made.dossier,

@@ -1,19 +1,30 @@
 """The engine interface every analytic and reader talks to.
 
 Shaped after splink's database API: a small protocol (execute, fetch, load Arrow, transaction,
-progress) and a dialect name. SQL given to an engine uses bound parameters (``?``) for values and
-:func:`quote_ident` for names that come from users (mapping column names), never string
-formatting of user values. A Spark implementation will provide the same protocol.
+progress) and a dialect object (:mod:`moneytrail.engine.dialect`) behind which everything
+engine-specific sits. SQL given to an engine is written in the canonical dialect (DuckDB's);
+the engine runs :meth:`Engine.sql_for` of it (identity on DuckDB, a sqlglot transpilation
+elsewhere). Values are bound parameters (``?``) and names that come from users (mapping column
+names) go through :func:`quote_ident`, never string formatting of user values.
+
+Errors: a statement the engine cannot run raises
+:class:`~moneytrail.engine.errors.EngineError` (with the engine's first message line); a
+damaged, busy or too new workspace, a full disk or exhausted memory raise the library's own
+errors (:mod:`moneytrail.errors`). No engine library's exception leaves the engine package.
+A Spark implementation will provide the same protocol.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, runtime_checkable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import pyarrow as pa
-import sqlglot.expressions as sx
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from moneytrail.engine.dialect import Dialect
 
 Params = Sequence[Any] | None
 
@@ -23,12 +34,33 @@ class Engine(Protocol):
     """What analytics need from a SQL engine."""
 
     @property
-    def dialect(self) -> str:
-        """sqlglot dialect name of the engine ("duckdb", "spark")."""
+    def dialect(self) -> Dialect:
+        """The engine's dialect: what is engine-specific in its SQL."""
+        ...
+
+    @property
+    def path(self) -> Path | None:
+        """The database file, ``None`` for an in-memory database."""
+        ...
+
+    @property
+    def version(self) -> str:
+        """Engine name and version (``"duckdb 1.2.0"``), part of cache keys of derived data."""
+        ...
+
+    def sql_for(self, sql: str) -> str:
+        """Canonical ``sql`` as this engine runs it (``dialect.prepare``)."""
         ...
 
     def execute(self, sql: str, params: Params = None) -> None:
         """Run a statement, discarding any result."""
+        ...
+
+    def execute_watched(
+        self, sql: str, params: Params, on_progress: Callable[[float], None], every: float = 0.2
+    ) -> None:
+        """Run one long statement, calling ``on_progress(percent)`` (``-1``: unknown) about
+        every ``every`` seconds while it runs; an engine that cannot tell just runs it."""
         ...
 
     def fetchall(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
@@ -49,12 +81,20 @@ class Engine(Protocol):
         """Append an Arrow table to an existing table, matching columns by name."""
         ...
 
+    def create_table_from_arrow(self, table: str, data: pa.Table) -> None:
+        """Create (or replace) ``table`` holding ``data``, with its columns and types."""
+        ...
+
     def transaction(self) -> AbstractContextManager[None]:
         """All statements inside commit together or not at all."""
         ...
 
     def progress(self) -> float:
         """Percentage done of the query running now on another thread, or -1 when unknown."""
+        ...
+
+    def splink_api(self) -> Any:
+        """splink's database API object over this engine (``splink.DuckDBAPI`` on DuckDB)."""
         ...
 
     def close(self) -> None:
@@ -64,4 +104,6 @@ class Engine(Protocol):
 
 def quote_ident(name: str, dialect: str = "duckdb") -> str:
     """Quote ``name`` as an SQL identifier for ``dialect`` (safe for any user text)."""
+    import sqlglot.expressions as sx  # on first use: sqlglot is not needed to read
+
     return sx.to_identifier(name, quoted=True).sql(dialect=dialect)

@@ -11,9 +11,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from moneytrail.engine.base import Engine
 from moneytrail.errors import UsageError
+
+if TYPE_CHECKING:
+    from moneytrail.engine.base import Engine
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 

@@ -34,7 +34,8 @@ from followthemoney import model
 from followthemoney.proxy import EntityProxy
 
 from moneytrail.engine.base import Engine
-from moneytrail.ingest.ftm_map import EXPORT_IDENTIFIERS, PARTY_SCHEMA, export_id, pseudo_account_id
+from moneytrail.files.outputs import ProtectedPaths, atomic_output
+from moneytrail.model.ftm import EXPORT_IDENTIFIERS, PARTY_SCHEMA, export_id, pseudo_account_id
 from moneytrail.model.vocab import AccountKind
 
 _PARTIES_SQL = (
@@ -58,11 +59,20 @@ _PAYMENTS_SQL = (
 )
 
 
-def export_ftm(engine: Engine, out_path: Path) -> dict[str, int]:
-    """Write the workspace behind ``engine`` to ``out_path`` as FtM JSON lines; return counts."""
+def export_ftm(
+    engine: Engine, out_path: Path, protected: ProtectedPaths | None = None
+) -> dict[str, int]:
+    """Write the workspace behind ``engine`` to ``out_path`` as FtM JSON lines; return counts.
+
+    The file is written atomically (complete or not at all) and never over a ``protected``
+    path: the workspace database, its companions or one of its source files.
+    """
     counts = {"parties": 0, "accounts": 0, "ownerships": 0, "payments": 0}
     pseudo: set[str] = set()
-    with out_path.open("w", encoding="utf-8", newline="\n") as out:
+    with (
+        atomic_output(out_path, protected) as part,
+        part.open("w", encoding="utf-8", newline="\n") as out,
+    ):
         for row in _rows(engine, _PARTIES_SQL):
             _write(out, _party(row))
             counts["parties"] += 1

@@ -7,14 +7,13 @@ Why a package of its own: these pieces sit between tracing (``moneytrail.trace``
   (matplotlib drawing) — ``moneytrail trace ... --sankey FILE``;
 - :mod:`~moneytrail.flows.widest` — maximum-bottleneck routes, static and temporal;
 - :mod:`~moneytrail.flows.brokers` — cut accounts, bridges, brokers between communities;
-- :mod:`~moneytrail.flows.text` — Arabic shaping and French/English amounts for pictures;
-- :mod:`~moneytrail.flows.subjects` — account facts (holder, country) and subject lookup.
+- :mod:`~moneytrail.flows.subjects` — account facts (holder, country) for labels.
 
-Nothing is imported here on purpose: ``network.picture`` uses ``flows.text`` and must not pull
-the network modules back in a cycle.
+Names and amounts are shaped for pictures by :mod:`moneytrail.model.display` (shared with the
+network pictures); subjects are resolved by :mod:`moneytrail.subjects`. Nothing is imported
+here on purpose: each module pulls in its own heavy libraries (matplotlib, rustworkx).
 
 Example::
 
-    from moneytrail.flows.sankey import write_trace_sankey
-    write_trace_sankey(ws.engine, ws.trace(seed), Path("sankey.png"), lang="fr")
+    ws.flows.sankey(ws.trace(seed), Path("sankey.png"), lang="fr")
 """

@@ -18,7 +18,7 @@ and bridges"):
 
 Example::
 
-    report = brokers_and_bridges(ws.network(), top=10)
+    report = brokers_and_bridges(ws.network.graph(), top=10)
     [b.label for b in report.brokers]
 """
 
@@ -30,7 +30,7 @@ from typing import cast
 
 import rustworkx as rx
 
-from moneytrail.flows.text import exact
+from moneytrail.model.display import exact
 from moneytrail.network.graph import Edge, MoneyNetwork, Node
 from moneytrail.network.metrics import compute_metrics, transfer_graph
 

@@ -33,6 +33,7 @@ from matplotlib.path import Path as MplPath
 
 from moneytrail.engine.base import Engine
 from moneytrail.errors import UsageError
+from moneytrail.files.outputs import ProtectedPaths, atomic_output
 from moneytrail.flows.sankey_layout import (
     MAX_NODES,
     OTHER_PATHS,
@@ -43,8 +44,8 @@ from moneytrail.flows.sankey_layout import (
     trace_accounts,
 )
 from moneytrail.flows.subjects import account_facts
-from moneytrail.flows.text import format_amount, shape_label
 from moneytrail.i18n import translate
+from moneytrail.model.display import format_amount, shape_label
 from moneytrail.trace.model import TraceResult
 
 FONT = "DejaVu Sans"
@@ -70,8 +71,12 @@ def write_trace_sankey(
     lang: str,
     title: str | None = None,
     max_nodes: int = MAX_NODES,
+    protected: ProtectedPaths | None = None,
 ) -> SankeyLayout:
-    """Lay out ``result`` (names from the workspace) and draw it to ``out``; the layout back."""
+    """Lay out ``result`` (names from the workspace) and draw it to ``out``; the layout back.
+
+    The picture is written atomically and never over a ``protected`` path (the workspace).
+    """
     if out.suffix.lower() not in (".png", ".svg"):
         raise UsageError("error.flows_bad_picture", path=str(out))
     layout = layout_trace(result, account_facts(engine, trace_accounts(result)), max_nodes)
@@ -84,12 +89,18 @@ def write_trace_sankey(
             amount=format_amount(result.seed_amount, lang),
             currency=result.currency or "",
         )
-    draw_sankey(layout, out, title, lang)
+    draw_sankey(layout, out, title, lang, protected)
     return layout
 
 
-def draw_sankey(layout: SankeyLayout, out: Path, title: str, lang: str) -> None:
-    """Paint ``layout`` to ``out`` (.png or .svg)."""
+def draw_sankey(
+    layout: SankeyLayout,
+    out: Path,
+    title: str,
+    lang: str,
+    protected: ProtectedPaths | None = None,
+) -> None:
+    """Paint ``layout`` to ``out`` (.png or .svg), atomically, never over a protected path."""
     fmt = out.suffix.lower()[1:]
     if fmt not in ("png", "svg"):
         raise UsageError("error.flows_bad_picture", path=str(out))
@@ -111,9 +122,9 @@ def draw_sankey(layout: SankeyLayout, out: Path, title: str, lang: str) -> None:
         ax.set_ylim(-0.04, 1.04)
         ax.set_axis_off()
         fig.tight_layout()
-        out.parent.mkdir(parents=True, exist_ok=True)
         metadata: dict[str, str | None] = {"Date": None} if fmt == "svg" else {"Software": None}
-        fig.savefig(out, format=fmt, metadata=metadata)
+        with atomic_output(out, protected) as part:
+            fig.savefig(part, format=fmt, metadata=metadata)
 
 
 def _draw_band(ax: Axes, layout: SankeyLayout, band: SankeyBand, lang: str, mark: bool) -> int:

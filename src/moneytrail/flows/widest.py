@@ -17,13 +17,14 @@ Two readings:
   same binary search, each step an earliest-arrival scan over the transactions at least that
   large (one pass in time order). The route returned is the earliest-arriving one.
 
-A party stands for all the accounts it holds. Assumption: investigation-sized workspaces (the
+Both take account ids (:mod:`moneytrail.subjects` turns what the analyst typed into them; a
+party stands for all the accounts it holds). Assumption: investigation-sized workspaces (the
 temporal scan is a Python loop, about 20 passes over the transactions).
 
 Example::
 
-    found = widest_path(ws.network(), "+22376000001", "+22376000030")
-    found.bottleneck, found.nodes
+    found = widest_path(ws.network.graph(), [account_a], [account_b])
+    found.bottleneck, found.nodes   # or ws.network.widest_path("+223 76 00 00 01", "Awa")
 """
 
 from __future__ import annotations
@@ -39,8 +40,7 @@ import rustworkx as rx
 
 from moneytrail.engine.base import Engine
 from moneytrail.errors import UsageError
-from moneytrail.flows.text import exact
-from moneytrail.network.ego import resolve
+from moneytrail.model.display import exact
 from moneytrail.network.graph import Edge, MoneyNetwork, Node
 from moneytrail.network.metrics import transfer_graph
 
@@ -64,32 +64,27 @@ class WidestPath:
     timestamps: list[str] = field(default_factory=list)
 
 
-def subject_nodes(net: MoneyNetwork, subject: str) -> list[int]:
-    """Account node indices of ``subject``: itself, or the accounts a party holds."""
-    i = resolve(net, subject)
-    if net.node(i).type == "account":
-        return [i]
-    held = [b for _, b, e in net.graph.out_edges(i) if e.type == "holder"]
-    return sorted(set(held))
-
-
-def widest_path(net: MoneyNetwork, source: str, target: str) -> WidestPath | None:
-    """The static maximum-bottleneck route from ``source`` to ``target``; None when no money
-    route exists (see the module docstring)."""
-    sources, targets = subject_nodes(net, source), subject_nodes(net, target)
-    _distinct(sources, targets, source, target)
+def widest_path(
+    net: MoneyNetwork, sources: Sequence[str], targets: Sequence[str]
+) -> WidestPath | None:
+    """The static maximum-bottleneck route from any of the accounts ``sources`` to any of
+    ``targets`` (account ids, as :func:`moneytrail.subjects.subject` gives them: a party
+    stands for the accounts it holds); None when no money route exists (module docstring)."""
+    start = sorted({net.index[a] for a in sources if a in net.index})
+    goal = sorted({net.index[a] for a in targets if a in net.index})
+    _distinct(start, goal, sources, targets)
     flow = transfer_graph(net)
     capacities = sorted({e.amount for e in flow.edges()})
 
     def reachable(threshold: Decimal) -> bool:
         g = _at_least(flow, threshold)
-        return any(set(targets) & rx.descendants(g, s) for s in sources)
+        return any(set(goal) & rx.descendants(g, s) for s in start)
 
     best = _largest(capacities, reachable)
     if best is None:
         return None
     g = _at_least(flow, best)
-    route = _fewest_hops(g, sources, set(targets), lambda i: net.node(i).id)
+    route = _fewest_hops(g, start, set(goal), lambda i: net.node(i).id)
     amounts = [exact(max(e.amount for e in g.get_all_edge_data(a, b))) for a, b in pairwise(route)]
     return WidestPath(
         bottleneck=min(amounts),
@@ -109,9 +104,13 @@ def route_network(net: MoneyNetwork, ids: Sequence[str]) -> MoneyNetwork:
     return out
 
 
-def _distinct(sources: list[int], targets: list[int], source: str, target: str) -> None:
-    if not sources or not targets or set(sources) & set(targets):
-        raise UsageError("error.flows_no_route_subjects", source=source, target=target)
+def _distinct(
+    start: list[int], goal: list[int], sources: Sequence[str], targets: Sequence[str]
+) -> None:
+    if not start or not goal or set(start) & set(goal):
+        raise UsageError(
+            "error.flows_no_route_subjects", source=",".join(sources), target=",".join(targets)
+        )
 
 
 def _at_least(flow: rx.PyDiGraph[Node, Edge], threshold: Decimal) -> rx.PyDiGraph[Node, Edge]:

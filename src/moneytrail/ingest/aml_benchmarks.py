@@ -42,6 +42,7 @@ from moneytrail.ingest.base import StageContext
 
 SNIFF_SCORE = 95
 AMLSIM_BASE_DATE = "2017-01-01"
+AMLSIM_MAX_STEPS = 100_000
 AMLSIM_CURRENCY = "USD"
 _AMLWORLD_TRANS_HEADER = (
     "Timestamp,From Bank,Account,To Bank,Account,Amount Received,Receiving Currency,"
@@ -80,11 +81,16 @@ _AMLSIM_CHANNEL = (
 
 
 def _step_ts(column: str) -> str:
-    """SQL: AMLSim step ``column`` as a timestamp (step 0 = the base date, one step = a day)."""
+    """SQL: AMLSim step ``column`` as a timestamp (step 0 = the base date, one step = a day).
+
+    A step further than :data:`AMLSIM_MAX_STEPS` days from the base date is unreadable (NULL,
+    quarantined as ``date_invalid``): the date arithmetic would overflow long before the
+    engine's last date, and no simulation runs for centuries.
+    """
+    step = f"try_cast(trim({column}) AS BIGINT)"
     return (
-        f"CASE WHEN try_cast({column} AS INTEGER) IS NULL THEN NULL ELSE"
-        f" CAST(DATE '{AMLSIM_BASE_DATE}' AS TIMESTAMP)"
-        f" + to_days(try_cast({column} AS INTEGER)) END"
+        f"CASE WHEN {step} BETWEEN -{AMLSIM_MAX_STEPS} AND {AMLSIM_MAX_STEPS} THEN"
+        f" CAST(DATE '{AMLSIM_BASE_DATE}' AS TIMESTAMP) + to_days(CAST({step} AS INTEGER)) END"
     )
 
 

@@ -23,14 +23,16 @@ True
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
+from moneytrail.engine.errors import EngineError
 from moneytrail.errors import BadInputError
 from moneytrail.ingest.base import StageContext
+from moneytrail.model.dates import EARLIEST, LATEST
 from moneytrail.model.ids import natural_key, natural_key_sql
 
 TX_COLUMNS = (
@@ -83,7 +85,8 @@ def load_raw(ctx: StageContext, width: int, namespace: str) -> None:
 
     A malformed file (wrong number of fields, bad quoting, not UTF-8) refuses the whole file with
     the engine's own message: benchmark files are machine-written, so a broken row means a broken
-    download, not one bad record.
+    download, not one bad record. So does a value holding a line break (a quote left open that
+    the next quote closed lines later): its lines would be lost in one record.
     """
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     sql = (
@@ -93,13 +96,17 @@ def load_raw(ctx: StageContext, width: int, namespace: str) -> None:
         " auto_detect = false, strict_mode = true, null_padding = false)"
     )
     try:
-        ctx.engine.execute(sql, [namespace, str(ctx.path)])
+        ctx.engine.execute(sql, [namespace, str(ctx.read_path)])
         # Temporary tables number their rows from an offset, in insertion (= file) order.
         ctx.engine.execute(
             "CREATE OR REPLACE TEMP VIEW aml_rows AS SELECT rowid - (SELECT min(rowid)"
             " FROM aml_raw) + 2 AS line, * FROM aml_raw"
         )
-    except duckdb.Error as exc:
+        broken = " OR ".join(
+            f"contains(c{i}, chr(10)) OR contains(c{i}, chr(13))" for i in range(width)
+        )
+        found = ctx.engine.fetchall(f"SELECT min(line) FROM aml_rows WHERE {broken}")  # noqa: S608
+    except EngineError as exc:
         raise BadInputError(
             "error.file_refused",
             problems=[
@@ -107,6 +114,9 @@ def load_raw(ctx: StageContext, width: int, namespace: str) -> None:
             ],
             file=str(ctx.path),
         ) from exc
+    if found and found[0][0] is not None:  # a quote left open swallowed the next lines
+        problem = ctx.problem("aml_quoted_line_break", line=int(found[0][0]))
+        raise BadInputError("error.file_refused", problems=[problem], file=str(ctx.path))
 
 
 def register_currency_names(ctx: StageContext, names: Mapping[str, str]) -> None:
@@ -143,8 +153,9 @@ def stage_transactions(ctx: StageContext, select_sql: str, fields: Mapping[str, 
     """Stage the rows of ``select_sql`` (over ``aml_rows``) as transactions, accounts and labels.
 
     ``fields`` names the file's columns for the quarantine (keys ``ts``, ``amount``,
-    ``currency``, ``src``, ``dst``). Rows with an unreadable time or amount, an unknown currency
-    or a missing account are quarantined with their line; the commit step checks the rest.
+    ``currency``, ``src``, ``dst``). Rows with an unreadable or out-of-range time, an unreadable
+    amount, an unknown currency or a missing account are quarantined with their line; the commit
+    step checks the rest.
     """
     engine = ctx.engine
     engine.execute(
@@ -152,6 +163,15 @@ def stage_transactions(ctx: StageContext, select_sql: str, fields: Mapping[str, 
         f" ELSE {_SRC} END AS src_id, CASE WHEN dst_num IS NULL THEN NULL ELSE {_DST} END"
         f" AS dst_id FROM ({select_sql})"
     )
+    # A time outside the years every reader accepts (a year 0 the engine reads without a
+    # complaint, an AMLSim step centuries away) is refused with its line, as elsewhere.
+    out_of_range = f"ts < TIMESTAMP '{EARLIEST:%Y-%m-%d}' OR ts >= TIMESTAMP '{LATEST:%Y-%m-%d}'"
+    engine.execute(
+        "INSERT INTO stg_quarantine SELECT line, ?, ts_raw, 'date_out_of_range', NULL"  # noqa: S608
+        f" FROM aml_tx WHERE {out_of_range}",
+        [fields["ts"]],
+    )
+    engine.execute(f"DELETE FROM aml_tx WHERE {out_of_range}")  # noqa: S608 - fixed bounds
     rejects = (
         ("ts", "ts IS NULL", "ts_raw", "date_invalid"),
         ("amount", "ts IS NOT NULL AND amount IS NULL", "amount_raw", "amount_not_number"),
@@ -247,13 +267,19 @@ def read_header(path: Path) -> tuple[str, ...]:
 
 
 def split_header(head: bytes) -> tuple[str, ...]:
-    """Column names of the first line of ``head`` (empty when it is not text)."""
+    r"""Column names of the first line of ``head`` (empty when it is not text), read as CSV:
+    a quote left open makes the rest of the line one name, which no layout has (the engine
+    would read every line after it as one quoted value and load nothing).
+
+    >>> split_header(b'"Timestamp", From Bank\r\n'), len(split_header(b'"a,b,c\n'))
+    (('Timestamp', 'From Bank'), 1)
+    """
     line = head.split(b"\n", 1)[0].rstrip(b"\r")
     try:
-        text = line.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        cells = next(csv.reader([line.decode("utf-8-sig")], skipinitialspace=True), [])
+    except (UnicodeDecodeError, csv.Error):
         return ()
-    return tuple(name.strip().strip('"') for name in text.split(","))
+    return tuple(name.strip() for name in cells)
 
 
 def default_namespace(path: Path, suffixes: Sequence[str] = ()) -> str:

@@ -86,15 +86,20 @@ class StageContext:
         options: IngestOptions,
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        read_path: Path | None = None,
     ) -> None:
         self.engine = engine
         self.source = source
+        # What an engine's file reader is given: the same file under a name that no reader
+        # can take as a pattern (see moneytrail.files.literal). Problems name ``path``.
+        self.read_path = read_path or source.path
         self.options = options
         self.format: str = ""
         self.mapping_used: dict[str, Any] = {}
         self._progress = progress
         self._buffers: dict[str, list[dict[str, Any]]] = {k: [] for k in STAGING}
         self.cancel = cancel or threading.Event()
+        self.warnings: list[Problem] = []
 
     @property
     def path(self) -> Path:
@@ -127,6 +132,11 @@ class StageContext:
             "quarantine",
             {"line": line, "field": field, "raw_value": raw, "code": code, "detail": detail},
         )
+
+    def warn(self, code: str, field: str | None = None, **params: Any) -> None:
+        """Something the analyst must know although the file loads (an unused column, a
+        column empty in every row, a guessed encoding): shown with the outcome, never silent."""
+        self.warnings.append(Problem(str(self.path), code, field=field, params=params))
 
     def problem(self, code: str, line: int | None = None, **kwargs: Any) -> Problem:
         """A :class:`Problem` about this file (for whole-file refusals)."""

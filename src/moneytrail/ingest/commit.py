@@ -14,7 +14,7 @@ reader needs (and that no reader should re-implement) live here:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import pyarrow as pa
@@ -23,7 +23,9 @@ from moneytrail._version import __version__
 from moneytrail.engine.base import Engine
 from moneytrail.errors import BadInputError, Problem
 from moneytrail.ingest.base import StageContext
-from moneytrail.model.money import known_currencies, minor_units
+from moneytrail.ingest.commit_checks import reject_control_characters, reject_unknown_vocabulary
+from moneytrail.ingest.conflicts import record_conflicts
+from moneytrail.model.money import known_currencies, minor_units, reporting_amount_sql
 
 PROBLEMS_KEPT = 200
 
@@ -86,6 +88,8 @@ class CommitResult:
     rows_ok: int = 0
     rows_rejected: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    conflicts: int = 0
 
 
 def register_reference_tables(engine: Engine) -> None:
@@ -106,6 +110,8 @@ def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
     engine = ctx.engine
     src = ctx.source
     result = CommitResult()
+    reject_control_characters(engine)
+    reject_unknown_vocabulary(engine)
     # Only ids that repeat need ranking: a grouped count is far cheaper than a window over
     # millions of rows, and repeats are rare.
     engine.execute(
@@ -163,13 +169,20 @@ def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
     result.inserted["identifiers"] = _count(engine, "identifiers") - before
 
     before = _count(engine, "transactions")
+    rate_join = _rate_join(engine, reporting_currency)
+    if before:  # facts that contradict a transaction already loaded: kept and reported
+        result.conflicts, conflicts, _ = record_conflicts(
+            engine, src.id, rate_join, [reporting_currency], now
+        )
+        result.warnings = [replace(p, file=str(src.path)) for p in conflicts]
     # An empty table needs no anti-join: the first load of a big file skips a 5M-row probe.
     new_only = "" if before == 0 else _NOT_PRESENT
     sql = (
         "INSERT INTO transactions SELECT c.id, c.ext_id, c.ts, c.src_account_id, c.dst_account_id,"  # noqa: S608 - fixed SQL fragments
-        " c.amount, c.currency, CAST(c.amount * r.rate AS DECIMAL(38, 8)), c.channel, c.tx_type,"
-        " c.fee, c.src_country, c.dst_country, c.reference, ?, c.source_row FROM stg_checked c"
-        f"{_rate_join(engine, reporting_currency)} WHERE c.problem IS NULL{new_only}"
+        f" c.amount, c.currency, {reporting_amount_sql('c.amount', 'r.rate')}, c.channel,"
+        " c.tx_type, c.fee, c.src_country, c.dst_country, c.reference, ?, c.source_row"
+        " FROM stg_checked c"
+        f"{rate_join} WHERE c.problem IS NULL{new_only}"
     )
     engine.execute(sql, [src.id, reporting_currency])
     inserted_tx = _count(engine, "transactions") - before
@@ -198,14 +211,14 @@ def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
         [src.id],
     )
     result.inserted["labels"] = _count(engine, "labels") - before
-    result.already_present = int(accepted_tx) - inserted_tx
+    result.already_present = int(accepted_tx) - inserted_tx - result.conflicts
 
     rejected = engine.fetchall(
         "SELECT line, field, raw_value, code, detail FROM stg_quarantine"
         " ORDER BY line NULLS FIRST LIMIT ?",
         [PROBLEMS_KEPT],
     )
-    result.rows_rejected = int(engine.fetchall("SELECT count(*) FROM stg_quarantine")[0][0])
+    result.rows_ok, result.rows_rejected = _records(engine)
     result.problems = [
         Problem(
             file=str(src.path),
@@ -217,13 +230,6 @@ def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
         )
         for line, fld, raw, code, detail in rejected
     ]
-    staged_other = engine.fetchall(
-        "SELECT (SELECT count(DISTINCT source_row) FROM stg_accounts)"
-        " + (SELECT count(DISTINCT source_row) FROM stg_parties)"
-        " + (SELECT count(DISTINCT source_row) FROM stg_labels WHERE source_row NOT IN"
-        "    (SELECT line FROM stg_quarantine WHERE code = 'label_subject_unknown'))"
-    )[0][0]
-    result.rows_ok = int(accepted_tx) if accepted_tx else int(staged_other)
     if ctx.options.strict and result.rows_rejected:
         raise BadInputError(
             "error.strict_refused",
@@ -256,6 +262,30 @@ def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
 
 _NOT_PRESENT = " AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.id = c.id)"
 
+# A record is one line (or element) of the source, whatever it defined: a line giving a
+# transaction, its two accounts and their holders is one record, accepted or rejected whole.
+_RECORDS = """
+SELECT count(*) FILTER (WHERE NOT bad), count(*) FILTER (WHERE bad) FROM (
+  SELECT line, bool_or(bad) AS bad FROM (
+    SELECT source_row AS line, FALSE AS bad FROM stg_transactions
+    UNION ALL SELECT source_row, FALSE FROM stg_accounts
+    UNION ALL SELECT source_row, FALSE FROM stg_parties
+    UNION ALL SELECT source_row, FALSE FROM stg_identifiers
+    UNION ALL SELECT source_row, FALSE FROM stg_labels
+    UNION ALL SELECT line, TRUE FROM stg_quarantine
+  ) WHERE line IS NOT NULL GROUP BY line)
+"""
+
+
+def _records(engine: Engine) -> tuple[int, int]:
+    """``(accepted, rejected)`` records: distinct source lines, a line with a problem rejected.
+
+    Problems not tied to a line (none today) count one rejected record each.
+    """
+    ok, bad = engine.fetchall(_RECORDS)[0]
+    unlined = engine.fetchall("SELECT count(*) FROM stg_quarantine WHERE line IS NULL")[0][0]
+    return int(ok or 0), int(bad or 0) + int(unlined)
+
 
 def _rate_join(engine: Engine, reporting_currency: str) -> str:
     """Join clause giving each staged transaction its rate to the reporting currency.
@@ -268,14 +298,18 @@ def _rate_join(engine: Engine, reporting_currency: str) -> str:
         " GROUP BY currency)",
         [reporting_currency],
     )
+    rates = "(SELECT currency, valid_from, rate FROM fx_rates WHERE reporting = ?)"
     if int(rows[0][0]) <= 1:
         return (
-            " LEFT JOIN (SELECT currency, valid_from, rate FROM fx_rates WHERE reporting = ?) r"
+            f" LEFT JOIN {rates} r"
             " ON c.currency = r.currency AND CAST(c.ts AS DATE) >= r.valid_from"
         )
-    return (
-        " ASOF LEFT JOIN (SELECT currency, valid_from, rate FROM fx_rates WHERE reporting = ?) r"
-        " ON c.currency = r.currency AND CAST(c.ts AS DATE) >= r.valid_from"
+    return engine.dialect.asof_left_join(
+        rates,
+        "r",
+        keys=[("c.currency", "currency")],
+        left_time="CAST(c.ts AS DATE)",
+        right_time="valid_from",
     )
 
 

@@ -12,13 +12,22 @@ dates are read as FtM reads them. Mapping (tables in docs/formats/ftm.md):
   it cannot check, Mali's among them; bic, else bankName); its holder comes from an Ownership
   entity (owner -> asset) in the same file;
 * Payment -> transactions: payerAccount / beneficiaryAccount, else a pseudo-account of the payer
-  / beneficiary party (see :mod:`ftm_map`), else NULL (outside the data); ``date`` (else
-  ``startDate``; a partial date "2024-03" means its first day; no zone: UTC); ``amount``;
+  / beneficiary party (see :mod:`moneytrail.model.ftm`), else NULL (outside the data); ``date``
+  (else ``startDate``; a partial date "2024-03" means its first day; no zone: UTC); ``amount``;
   ``currency``; ``purpose``, else ``summary``, -> reference; ``transactionNumber`` -> ext_id.
 
 Other schemata (Address, Note, Sanction...) are counted in the source's mapping record and
 otherwise skipped. Entities are held in memory until the end of the file (payments may name
 accounts defined later), which suits FtM exports of an investigation, not billion-row dumps.
+
+Each line is checked before FtM sees it (:func:`~moneytrail.model.ftm.parse_entity_line`),
+and a line that is not an entity goes to quarantine with its number and the reason: nested deeper
+than 32 levels, longer than :data:`MAX_LINE_CHARS` (read no further than that, so a 200 MB
+line without a newline costs 16 MiB of memory), ``NaN``/``Infinity`` (not JSON), a value that is
+not an object, properties that are not lists of texts (FtM writes every value as text, so a
+number such as ``1e999999`` is refused rather than read as infinity). The file is UTF-8 (with or
+without BOM), or UTF-16/UTF-32 with their byte-order mark, or the ``--encoding`` given; bytes
+that do not decode refuse the whole file, naming the line.
 
 >>> FtmReader("ftm").sniff(Path("x.jsonl"), b'{"id": "a", "schema": "Person", "properties": {}}')
 90
@@ -26,10 +35,11 @@ accounts defined later), which suits FtM exports of an investigation, not billio
 
 from __future__ import annotations
 
-import json
+import codecs
+import io
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -38,19 +48,27 @@ from followthemoney.exc import InvalidData
 from followthemoney.proxy import EntityProxy
 
 from moneytrail.errors import BadInputError
+from moneytrail.files.text import bom_encoding
 from moneytrail.ingest.base import StageContext
-from moneytrail.ingest.ftm_map import (
+from moneytrail.model.dates import EARLIEST, LATEST
+from moneytrail.model.ftm import (
     ACCOUNT_KINDS,
     PARTY_IDENTIFIERS,
+    LineError,
     moneytrail_id,
+    parse_entity_line,
     party_kind,
     pseudo_account_id,
 )
-from moneytrail.model.money import AmountError, normalise_currency
+from moneytrail.model.money import AmountError, normalise_currency, storable_amount
 from moneytrail.model.vocab import AccountKind, Channel
 
 SNIFF_SCORE = 90
 _DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H", "%Y-%m-%d", "%Y-%m", "%Y")
+
+MAX_LINE_CHARS = 16 * 1024 * 1024
+"""Longest line read (16 Mi characters): an FtM entity is a few hundred bytes, the largest
+documents' entities (full text in ``bodyText``) a few megabytes."""
 
 
 def parse_ftm_date(text: str) -> datetime | None:
@@ -80,27 +98,20 @@ class FtmReader:
             if not raw.strip():
                 continue
             try:
-                data = json.loads(raw)
-            except ValueError:
+                data = parse_entity_line(raw.decode("utf-8-sig"))
+            except (UnicodeDecodeError, LineError):
                 return 0
-            ok = isinstance(data, dict) and "schema" in data and "id" in data
-            return SNIFF_SCORE if ok and model.get(str(data["schema"])) is not None else 0
+            return SNIFF_SCORE if model.get(data["schema"]) is not None else 0
         return 0
 
     def stage(self, ctx: StageContext) -> None:
         """Read every entity, then stage accounts (with holders) and payments."""
         state = _State(ctx)
-        with ctx.path.open("r", encoding="utf-8-sig", errors="strict") as handle:
-            try:
-                for number, line in enumerate(handle, start=1):
-                    if line.strip():
-                        state.read_line(number, line)
-            except UnicodeDecodeError as exc:
-                raise BadInputError(
-                    "error.file_refused",
-                    problems=[ctx.problem("encoding_invalid", params={"detail": str(exc)})],
-                    file=str(ctx.path),
-                ) from exc
+        for number, line in _lines(ctx):
+            if line is None:
+                ctx.reject(number, None, None, "ftm_line_too_long", str(MAX_LINE_CHARS))
+            elif line.strip():
+                state.read_line(number, line)
         if not state.entities_seen:
             raise BadInputError(
                 "error.file_refused",
@@ -109,6 +120,60 @@ class FtmReader:
             )
         state.finish()
         ctx.mapping_used = {"skipped_schemata": dict(sorted(state.skipped.items()))}
+
+
+def _lines(ctx: StageContext) -> Iterator[tuple[int, str | None]]:
+    """``(number, text)`` of each line; ``None`` as text for a line over the length limit.
+
+    Reads at most :data:`MAX_LINE_CHARS` characters of a line and skips the rest in 1 MiB
+    chunks; bytes that do not decode refuse the whole file.
+    """
+    with ctx.path.open("rb") as raw:
+        encoding = ctx.options.encoding or bom_encoding(raw.read(4)) or "utf-8-sig"
+        raw.seek(0)
+        number = 0
+        try:
+            handle = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="\n")
+            while line := handle.readline(MAX_LINE_CHARS + 1):
+                number += 1
+                if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
+                    yield number, line
+                    continue
+                while (rest := handle.readline(1 << 20)) and not rest.endswith("\n"):
+                    pass
+                yield number, None
+        except (UnicodeDecodeError, LookupError) as exc:
+            bad_line = _first_bad_line(ctx.path) if _is_utf8(encoding) else None
+            problem = ctx.problem("encoding_invalid", line=bad_line, params={"detail": str(exc)})
+            raise BadInputError(
+                "error.file_refused", problems=[problem], file=str(ctx.path)
+            ) from exc
+
+
+def _is_utf8(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        return False
+
+
+def _first_bad_line(path: Path) -> int | None:
+    """The first line of a UTF-8 file holding bytes that do not decode (the text reader
+    decodes ahead of the line it returns, so its error cannot say which line)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+    number = 1
+    with path.open("rb") as handle:
+        while piece := handle.readline(1 << 20):
+            try:
+                decoder.decode(piece)
+            except UnicodeDecodeError:
+                return number
+            number += piece.endswith(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return number
+    return None
 
 
 class _State:
@@ -121,31 +186,32 @@ class _State:
         self.party_names: dict[str, str] = {}
         self.accounts: dict[str, dict[str, Any]] = {}
         self.holders: dict[str, str] = {}
-        self.payments: list[tuple[int, EntityProxy]] = []
+        self.payments: list[tuple[int, EntityProxy, str | None]] = []
 
     def read_line(self, number: int, line: str) -> None:
         ctx = self.ctx
         try:
-            data = json.loads(line)
-        except ValueError as exc:
-            ctx.reject(number, None, line.strip()[:200], "ftm_json_invalid", str(exc))
-            return
-        if not isinstance(data, dict) or not data.get("id") or not data.get("schema"):
-            ctx.reject(number, "schema", line.strip()[:200], "ftm_entity_invalid", "id, schema")
+            data = parse_entity_line(line)
+        except LineError as exc:
+            raw = line.strip()[:200]
+            ctx.reject(number, exc.field, raw, exc.code, exc.value)
             return
         try:
             proxy = model.get_proxy(data, cleaned=False)
         except (InvalidData, TypeError, ValueError) as exc:
             ctx.reject(number, "schema", data.get("schema"), "ftm_entity_invalid", str(exc))
             return
+        if proxy.id is None:  # FtM drops an id made only of control characters
+            ctx.reject(number, "id", data["id"], "ftm_entity_invalid", "id")
+            return
         self.entities_seen += 1
         schema = proxy.schema
         if schema.is_a("LegalEntity"):
             self._party(number, proxy)
         elif schema.is_a("BankAccount"):
-            self._account(number, proxy, _raw_iban(data))
+            self._account(number, proxy, _compact(_written(data, "iban")))
         elif schema.is_a("Payment"):
-            self.payments.append((number, proxy))
+            self.payments.append((number, proxy, _written(data, "date", "startDate")))
         elif schema.is_a("Ownership"):
             owner, asset = proxy.first("owner"), proxy.first("asset")
             if owner and asset:
@@ -205,8 +271,8 @@ class _State:
         ctx = self.ctx
         for ftm_id, row in self.accounts.items():
             ctx.add("accounts", {**row, "holder_party_id": self.holders.get(ftm_id)})
-        for number, proxy in self.payments:
-            self._payment(number, proxy)
+        for number, proxy, raw_date in self.payments:
+            self._payment(number, proxy, raw_date)
 
     def _side(self, number: int, proxy: EntityProxy, party_prop: str) -> str | None:
         """Account id of one side of a payment (named account, else the party's pseudo-account)."""
@@ -230,19 +296,23 @@ class _State:
         )
         return account_id
 
-    def _payment(self, number: int, proxy: EntityProxy) -> None:
+    def _payment(self, number: int, proxy: EntityProxy, written_date: str | None) -> None:
+        """Stage one payment; ``written_date`` is its date as written (FtM drops "0000-00-00")."""
         ctx = self.ctx
         assert proxy.id is not None
-        raw_date = proxy.first("date") or proxy.first("startDate")
+        raw_date = proxy.first("date") or proxy.first("startDate") or written_date
         ts = parse_ftm_date(raw_date) if raw_date else None
         if ts is None:
             ctx.reject(number, "date", raw_date, "date_invalid" if raw_date else "date_missing")
             return
+        if not EARLIEST <= ts < LATEST:
+            ctx.reject(number, "date", raw_date, "date_out_of_range")
+            return
         raw_amount = proxy.first("amount")
         try:
-            amount = Decimal(raw_amount.replace(",", "")) if raw_amount else None
-        except InvalidOperation:
-            ctx.reject(number, "amount", raw_amount, "amount_not_number")
+            amount = storable_amount(raw_amount) if raw_amount else None
+        except AmountError as exc:
+            ctx.reject(number, "amount", raw_amount, exc.code)
             return
         raw_currency = proxy.first("currency") or ctx.options.currency
         try:
@@ -267,12 +337,20 @@ class _State:
         )
 
 
-def _raw_iban(data: dict[str, Any]) -> str | None:
-    """The IBAN as written (compacted): FtM drops IBANs it cannot check, such as Mali's."""
-    values = data.get("properties", {}).get("iban") or []
-    text = str(values[0]) if isinstance(values, list) and values else ""
-    compact = "".join(text.split()).upper()
-    return compact or None
+def _written(data: dict[str, Any], *props: str) -> str | None:
+    """The first non-blank value of ``props`` as written: FtM drops the values it cannot check
+    (Mali's IBANs, a date "0000-00-00"), and the row or its rejection still needs them."""
+    properties = data.get("properties") or {}
+    for prop in props:
+        for value in properties.get(prop) or []:
+            if value.strip():
+                return str(value.strip())
+    return None
+
+
+def _compact(text: str | None) -> str | None:
+    """An IBAN as written, without spaces, upper case."""
+    return "".join(text.split()).upper() if text else None
 
 
 def _full_date(text: str | None) -> date | None:

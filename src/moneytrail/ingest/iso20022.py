@@ -28,6 +28,7 @@ from moneytrail.ingest.iso20022_common import (
 )
 from moneytrail.ingest.iso20022_parties import Ledger
 from moneytrail.ingest.iso20022_payments import stage_initiations, stage_interbank
+from moneytrail.ingest.registry import HEAD_BYTES, sniff_head
 
 _RECORDS = ("Ntry", "CdtTrfTxInf", "DrctDbtTxInf")
 """Elements that each hold one payment: a message with none of them is refused, not loaded empty."""
@@ -71,6 +72,6 @@ class Iso20022Reader:
 def _namespace(ctx: StageContext) -> str:
     """The Document namespace as written in the file (kept in the source's mapping record)."""
     with ctx.path.open("rb") as handle:
-        head = handle.read(65_536)
+        head = sniff_head(handle.read(HEAD_BYTES))
     found = re.search(rb"<(?:[\w.-]+:)?Document[^>]*?xmlns(?::[\w.-]+)?=[\"']([^\"']+)", head)
     return found.group(1).decode("utf-8", "replace") if found else ""

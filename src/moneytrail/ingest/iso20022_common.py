@@ -7,8 +7,10 @@ namespaces and the message type is read from the name of the message element und
 ``Document`` (``BkToCstmrStmt`` is a camt.053 whatever its namespace says).
 
 Parsing is safe by construction: no DTD loading, no entity expansion, no network, no
-``huge_tree``. The whole file is parsed in memory: bank statements and payment files are
-megabytes, not gigabytes (an assumption named in docs/formats/iso20022.md).
+``huge_tree`` (so libxml2 refuses nesting deeper than 256 elements and text nodes over 10 MB).
+The whole file is parsed in memory: bank statements and payment files are megabytes, not
+gigabytes (an assumption named in docs/formats/iso20022.md). lxml is given the bytes, so a file
+saved in UTF-16 or UTF-32 with its byte-order mark reads like its UTF-8 twin.
 
 >>> MESSAGES["BkToCstmrStmt"]
 'camt.053'
@@ -24,6 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from moneytrail.errors import BadInputError
+from moneytrail.files.text import is_binary
 from moneytrail.ingest.base import StageContext
 from moneytrail.model.dates import DateError, parse_timestamp
 from moneytrail.model.ids import natural_key
@@ -72,7 +75,7 @@ def parse_document(ctx: StageContext) -> Element:
     data = path.read_bytes()
     if not data.strip():
         raise refuse(ctx, "file_empty")
-    if b"\x00" in data[:4096]:
+    if is_binary(data):
         raise refuse(ctx, "file_binary")
     parser = etree.XMLParser(
         resolve_entities=False,
@@ -204,6 +207,8 @@ def date_of(element: Element | None, where: str, timezone: str) -> datetime | No
         return parse_timestamp(raw, tz=timezone)
     except DateError as exc:
         raise RowError(exc.code, where, raw, line_of(element)) from exc
+    except OverflowError as exc:  # "0001-01-01T00:00:00+01:00" has no UTC time in Python
+        raise RowError("date_out_of_range", where, raw, line_of(element)) from exc
 
 
 class TxIds:

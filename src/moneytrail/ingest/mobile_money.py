@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from moneytrail.files.text import is_binary, sniff_text
 from moneytrail.ingest.tabular import CsvReader
 from moneytrail.ingest.tabular_detect import match_header, sniff_delimiter
 from moneytrail.ingest.tabular_plan import Preset, load_preset
@@ -34,9 +35,9 @@ class MobileMoneyReader(CsvReader):
 
     def sniff(self, path: Path, head: bytes) -> int:
         """80 when the header has a date, an amount, a type and sender/receiver columns."""
-        if b"\x00" in head[:4096]:
+        if is_binary(head):
             return 0
-        text = head.decode("utf-8-sig", errors="replace")
+        text = sniff_text(head)
         delim = sniff_delimiter(text)
         if delim is None:
             return 0

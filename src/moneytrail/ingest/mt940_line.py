@@ -12,7 +12,9 @@ Assumptions (see docs/formats/mt940.md):
 * the amount uses a decimal comma; a few banks (Knab) drop it for whole amounts, which is accepted
   only when a standard type code (starting with ``N``, ``S`` or ``F``) follows, so that
   ``15O000,NTRF`` is refused rather than read as 15;
-* ``NONREF`` (the standard's "no reference") is no reference.
+* ``NONREF`` (the standard's "no reference") is no reference;
+* an amount the workspace cannot hold exactly (more than 27 digits before the comma, more than 8
+  significant decimals) is refused with the line rather than rounded.
 
 >>> parse_statement_line("2401020102D150000,NTRFREF001//BANKREF001").amount
 Decimal('150000')
@@ -24,6 +26,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+
+from moneytrail.model.money import AMOUNT_LIMIT, AMOUNT_SCALE
 
 ROLLOVER_DAYS = 180
 
@@ -79,18 +83,33 @@ def parse_statement_line(text: str) -> StatementLine:
         booked = entry_date(value_date, entry) if entry else value_date
     except ValueError as exc:
         raise LineError("entry_date", entry, "date_invalid") from exc
-    whole, _, cents = raw_amount.partition(",")
     details = _SPACES.sub(" ", match["details"] or "").strip()
     return StatementLine(
         value_date=value_date,
         booked=booked,
         mark=match["mark"],
-        amount=Decimal(f"{whole}.{cents}" if cents else whole),
+        amount=_amount(raw_amount),
         type_code=match["type"].strip(),
         customer_ref=_reference(match["customer_ref"]),
         bank_ref=_reference(match["bank_ref"]),
         supplementary=details or None,
     )
+
+
+def _amount(raw: str) -> Decimal:
+    """The amount of ``raw`` (``123,45``), or :class:`LineError` when it cannot be stored.
+
+    >>> _amount("1,50"), _amount("1,5000000000")
+    (Decimal('1.50'), Decimal('1.50000000'))
+    """
+    whole, _, cents = raw.partition(",")
+    if len(cents.rstrip("0")) > AMOUNT_SCALE:
+        raise LineError("amount", raw, "amount_not_storable")
+    cents = cents[:AMOUNT_SCALE]  # zeros past the workspace's scale: staging never rounds
+    amount = Decimal(f"{whole}.{cents}" if cents else whole)
+    if amount >= AMOUNT_LIMIT:
+        raise LineError("amount", raw, "amount_too_large")
+    return amount
 
 
 def _diagnose(text: str) -> LineError:

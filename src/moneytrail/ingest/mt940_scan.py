@@ -27,29 +27,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from charset_normalizer import from_bytes
-
 from moneytrail.errors import BadInputError, Problem
+from moneytrail.files.text import decode_text, is_binary
 
 _TAG = re.compile(
     r"^:(?P<tag>20|21|25P?|28C?|13D?|34F|60[FM]?|61|62[FM]?|64|65|86|90[DC]|NS):(?P<value>.*)$"
 )
 _BALANCE = re.compile(r"^(?P<mark>[DC])(?P<date>\d{6})(?P<currency>[A-Z]{3})(?P<amount>\d[\d,]*)")
 _FLOOR = re.compile(r"^(?P<currency>[A-Z]{3})")
-# Single-byte code pages of the banks whose exports reach an FIU (Western and Central European,
-# DOS, Cyrillic): limiting the guess to them keeps charset-normalizer from reading a Latin-1
-# statement as an East Asian text.
-LEGACY_ENCODINGS = (
-    "cp1252",
-    "latin_1",
-    "iso8859_15",
-    "cp1250",
-    "iso8859_2",
-    "cp850",
-    "cp437",
-    "cp1251",
-    "koi8_r",
-)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 OPENING = ("60F", "60M", "60")
 CLOSING = ("62F", "62M", "62")
@@ -109,25 +94,18 @@ class Statement:
 
 
 def decode(path: str, data: bytes, encoding: str | None = None) -> str:
-    """Text of an MT940 file: ``encoding`` if given, else strict UTF-8, else the best guess.
+    """Text of an MT940 file: ``encoding`` if given, else the shared fixed order of
+    :func:`moneytrail.files.text.guess_encoding` (a BOM, UTF-8, CP1252, Latin-1).
 
-    Exports of German and Dutch banks are often Latin-1/CP1252; charset-normalizer guesses among
-    :data:`LEGACY_ENCODINGS`.
-    A NUL byte means a binary file; bytes no encoding explains are refused.
+    A NUL byte (without a UTF-16 mark) means a binary file; bytes a given encoding does not
+    explain are refused.
     """
-    if b"\x00" in data:
+    if is_binary(data):
         raise _refuse(path, "file_binary")
     try:
-        if encoding:
-            return data.decode(encoding)
-        return data.decode("utf-8-sig")
+        return decode_text(data, encoding)[0]
     except (UnicodeDecodeError, LookupError) as exc:
-        if encoding:
-            raise _refuse(path, "encoding_invalid", detail=str(exc)) from exc
-    best = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
-    if best is None:
-        raise _refuse(path, "encoding_invalid", detail="not UTF-8, no other encoding fits")
-    return str(best)
+        raise _refuse(path, "encoding_invalid", detail=str(exc)) from exc
 
 
 def scan_statements(path: str, text: str) -> list[Statement]:
@@ -178,6 +156,8 @@ def _check(path: str, statement: Statement) -> None:
             raise _refuse(path, "mt940_field_missing", statement.start, "60F")
         if statement.first(*CLOSING) is None:
             raise _refuse(path, "mt940_closing_missing", statement.start, "62F")
+    elif statement.first("34F") is None:  # an MT942 with a :13D: time but no floor limit
+        raise _refuse(path, "mt940_field_missing", statement.start, "34F")
     for balance in statement.fields:
         if balance.tag in OPENING + CLOSING and not _BALANCE.match(balance.value):
             raise _refuse(path, "mt940_balance_invalid", balance.line, balance.tag, balance)

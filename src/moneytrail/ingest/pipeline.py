@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from moneytrail.crash import write_crash_report
 from moneytrail.engine.base import Engine
-from moneytrail.errors import BadInputError, Problem
+from moneytrail.errors import BadInputError, MoneytrailError, Problem
+from moneytrail.files.literal import literal_path
 from moneytrail.ingest.base import IngestOptions, ProgressCallback, Reader, SourceFile, StageContext
-from moneytrail.ingest.canonical import STAGING, duckdb_type, staging_table
+from moneytrail.ingest.canonical import STAGING, staging_table
 from moneytrail.ingest.commit import commit_stage, register_reference_tables
 from moneytrail.ingest.registry import detect_reader, reader_for
+from moneytrail.model.tables import STAGING as STAGING_TABLES
 
 HASH_CHUNK = 4 * 1024 * 1024
 
@@ -33,6 +36,7 @@ class Status(StrEnum):
     LOADED = "loaded"
     UNCHANGED = "unchanged"
     REFUSED = "refused"
+    FAILED = "failed"  # an internal error: rolled back, reported, the other files go on
 
 
 @dataclass
@@ -49,6 +53,8 @@ class FileOutcome:
     rows_rejected: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    conflicts: int = 0
     error_key: str | None = None
     error_params: dict[str, object] = field(default_factory=dict)
 
@@ -72,10 +78,9 @@ def fingerprint(path: Path, progress: ProgressCallback | None = None) -> SourceF
 
 
 def create_staging(engine: Engine) -> None:
-    """(Re)create the empty temporary staging tables."""
-    for kind, schema in STAGING.items():
-        columns = ", ".join(f"{f.name} {duckdb_type(f.type)}" for f in schema)
-        engine.execute(f"CREATE OR REPLACE TEMP TABLE {staging_table(kind)} ({columns})")
+    """(Re)create the empty temporary staging tables (declared in ``model.tables``)."""
+    for table in STAGING_TABLES.values():
+        engine.execute(engine.dialect.create_temp_table(table.name, table))
     engine.execute("DROP TABLE IF EXISTS stg_checked")
     engine.execute("DROP TABLE IF EXISTS stg_dups")
 
@@ -126,9 +131,9 @@ def _ingest_one(
             return outcome
         reader: Reader = reader_for(options.format) if options.format else detect_reader(path)
         outcome.format = reader.name
-        ctx = StageContext(engine, source, options, report)
-        ctx.format = reader.name
-        with engine.transaction():
+        with literal_path(path) as readable, engine.transaction():
+            ctx = StageContext(engine, source, options, report, read_path=readable)
+            ctx.format = reader.name
             if known:  # a retry: this load's record and rejections replace the earlier ones
                 engine.execute("DELETE FROM quarantine WHERE source_id = ?", [source.id])
                 engine.execute("DELETE FROM sources WHERE id = ?", [source.id])
@@ -144,11 +149,20 @@ def _ingest_one(
         outcome.rows_ok = result.rows_ok
         outcome.rows_rejected = result.rows_rejected
         outcome.problems = result.problems
+        outcome.warnings = ctx.warnings + result.warnings
+        outcome.conflicts = result.conflicts
     except BadInputError as exc:
         outcome.status = Status.REFUSED
         outcome.problems = exc.problems
         outcome.error_key = exc.key
         outcome.error_params = dict(exc.params)
+    except MoneytrailError:
+        raise  # a usage error or a full disk concerns every file of the batch
+    except Exception as exc:  # a bug on this file must not cost the user the other files
+        crash = write_crash_report(exc)
+        outcome.status = Status.FAILED
+        outcome.error_key = "error.internal_file"
+        outcome.error_params = {"report": str(crash or "-")}
     finally:
         outcome.seconds = time.perf_counter() - started
     return outcome

@@ -1,16 +1,17 @@
-"""Generic tabular readers: CSV/TSV (DuckDB ``read_csv``), XLSX (openpyxl) and Parquet.
+"""Generic tabular readers: CSV/TSV (the engine's CSV reader), XLSX (openpyxl) and Parquet.
 
 Why one module for three formats: they differ only in how rows are read; what the columns mean
 (:mod:`moneytrail.ingest.tabular_plan`) and how they are parsed
 (:mod:`moneytrail.ingest.tabular_sql`) is shared. Each reader produces a ``SELECT`` of
 ``line, c0, c1...`` text columns, and the same SQL turns it into staged rows, so a 5-million-row
-CSV never leaves DuckDB. Example::
+CSV never leaves the engine. Example::
 
     moneytrail ingest -w ws releve.csv --mapping banque_x.yaml
 
-Rows DuckDB cannot split (wrong number of fields, bad quoting, invalid UTF-8) go to quarantine
-through ``read_csv``'s ``store_rejects``; rows with an unreadable date or amount go there from
-``tab_rows``. Reference: docs/formats/tabular.md.
+Rows the engine cannot split (wrong number of fields, bad quoting, invalid UTF-8) go to
+quarantine through the rejects table of ``engine.dialect.read_csv`` (DuckDB's ``store_rejects``);
+rows with an unreadable date or amount go there from ``tab_rows``. Reference:
+docs/formats/tabular.md.
 """
 
 # ruff: noqa: S608 - SQL built from code-chosen names (c0, a_id...); user values are bound
@@ -24,9 +25,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
-
 from moneytrail.engine.base import quote_ident
+from moneytrail.engine.dialect import CsvOptions
+from moneytrail.engine.errors import EngineError
+from moneytrail.files.text import is_binary, sniff_text
 from moneytrail.ingest.base import StageContext
 from moneytrail.ingest.tabular_detect import (
     DetectionError,
@@ -55,25 +57,71 @@ _CHUNK = 8 << 20
 
 @contextmanager
 def utf8_copy(path: Path, layout: Layout) -> Iterator[Path]:
-    """``path`` itself when UTF-8, else a temporary UTF-8 copy (transcoded in 8 MiB chunks)."""
-    if layout.encoding == "utf-8":
+    """``path`` itself when UTF-8 with one kind of line end, else a temporary UTF-8 copy.
+
+    The copy is transcoded in 8 MiB chunks; when the sample showed mixed line ends (CRLF, CR
+    and LF in one file), every line end becomes LF in the copy (the engine's CSV reader wants
+    one kind per file). A file whose encoding fails past the sample is refused, not crashed.
+    """
+    mixed = layout.newline == "mixed"
+    if layout.encoding == "utf-8" and not mixed:
         yield path
         return
     folder = Path(tempfile.mkdtemp(prefix="moneytrail-"))
     target = folder / "utf8.csv"
     try:
-        decoder = codecs.getincrementaldecoder(layout.encoding)("strict")
-        with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
-            while chunk := src.read(_CHUNK):
-                dst.write(decoder.decode(chunk))
-            dst.write(decoder.decode(b"", final=True))
+        _transcode(path, target, "utf-8-sig" if layout.bom else layout.encoding, mixed)
         yield target
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+class UndecodableBytes(ValueError):
+    """Bytes past the sample that the file's encoding cannot decode, at ``offset``."""
+
+    def __init__(self, offset: int, detail: str) -> None:
+        super().__init__(detail)
+        self.offset = offset
+
+
+def _transcode(path: Path, target: Path, encoding: str, one_line_end: bool) -> None:
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    held_cr = False  # a chunk ending in CR may be the first half of CRLF
+    with path.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        while True:
+            chunk = src.read(_CHUNK)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                raise UndecodableBytes(max(offset + exc.start, 0), exc.reason) from exc
+            offset += len(chunk)
+            if one_line_end:
+                text = ("\r" if held_cr else "") + text
+                held_cr = text.endswith("\r") and bool(chunk)
+                text = text[:-1] if held_cr else text
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+            dst.write(text)
+            if not chunk:
+                break
+
+
+def line_at(path: Path, offset: int) -> int:
+    """1-based line of byte ``offset`` in ``path`` (any of CR, LF, CRLF ends a line)."""
+    line, previous = 1, b""
+    with path.open("rb") as handle:
+        remaining = offset
+        while remaining > 0 and (chunk := handle.read(min(_CHUNK, remaining))):
+            line += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+            if previous.endswith(b"\r") and chunk.startswith(b"\n"):
+                line -= 1
+            previous = chunk
+            remaining -= len(chunk)
+    return line
+
+
 class CsvReader:
-    """Delimited text (``csv``, ``tsv``), read by DuckDB's ``read_csv`` as text columns."""
+    """Delimited text (``csv``, ``tsv``), read by the engine's CSV reader as text columns."""
 
     preset: Preset | None = None
 
@@ -82,14 +130,11 @@ class CsvReader:
 
     def sniff(self, path: Path, head: bytes) -> int:
         """50 when the sample is delimited text whose header the dictionary knows, 20 if not."""
-        if b"\x00" in head[:4096] or head.lstrip().startswith(
-            (b"<", b"{", b"PK", b"PAR1", b":20:")
-        ):
+        if is_binary(head):
             return 0
-        try:
-            text = head.decode("utf-8-sig", errors="strict")
-        except UnicodeDecodeError:
-            text = head.decode("cp1252", errors="replace")
+        text = sniff_text(head)
+        if text.lstrip().startswith(("<", "{", "PK", "PAR1", ":20:")):
+            return 0
         delim = sniff_delimiter(text)
         if delim is None:
             return 0
@@ -110,7 +155,7 @@ class CsvReader:
                 skip_rows=m.skip_rows,
             )
         except DetectionError as exc:
-            raise refuse(ctx, exc.code, detail=exc.detail) from exc
+            raise refuse(ctx, exc.code, detail=exc.detail, line=exc.line) from exc
         plan = build_plan(
             ctx,
             layout.header,
@@ -120,32 +165,39 @@ class CsvReader:
             layout.delimiter,
         )
         ctx.mapping_used["encoding"] = layout.encoding
-        with utf8_copy(ctx.path, layout) as readable:
-            self._read(ctx, plan, layout, readable, m.skip_rows)
+        try:
+            with utf8_copy(ctx.read_path, layout) as readable:
+                self._read(ctx, plan, layout, readable, m.skip_rows)
+        except UndecodableBytes as exc:
+            line = line_at(ctx.read_path, exc.offset)
+            detail = f"{layout.encoding}: {exc}"
+            raise refuse(ctx, "encoding_invalid", detail=detail, line=line) from exc
 
     def _read(
         self, ctx: StageContext, plan: Plan, layout: Layout, path: Path, skip_rows: int
     ) -> None:
         engine = ctx.engine
-        engine.execute("DROP TABLE IF EXISTS tab_rejects")
-        engine.execute("DROP TABLE IF EXISTS tab_rejects_scan")
-        p = Params()
-        names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(layout.header)))
-        delim = {"\t": "\\t"}.get(layout.delimiter, layout.delimiter)  # from a closed set
-        offset = skip_rows + 1
-        # Two steps: the text copy keeps file order (rowid = record index) without a window
-        # operator, so the parsing step that follows runs on every core.
-        read = (
-            f"CREATE OR REPLACE TEMP TABLE tab_raw AS SELECT * FROM read_csv({p.add(str(path))},"
-            f" delim = e'{delim}', quote = '\"', escape = '\"', header = true,"
-            f" skip = {skip_rows}, auto_detect = false, columns = {{{names}}},"
-            " store_rejects = true, rejects_table = 'tab_rejects',"
-            " rejects_scan = 'tab_rejects_scan')"
+        dialect = engine.dialect
+        for table in dialect.rejects_tables("tab_rejects"):
+            engine.execute(f"DROP TABLE IF EXISTS {table}")
+        options = CsvOptions(
+            columns=tuple(f"c{i}" for i in range(len(layout.header))),
+            delimiter=layout.delimiter,
+            header=True,
+            skip=skip_rows,
+            rejects="tab_rejects",
         )
-        run_watched(ctx, read, p, 0.0, 60.0)
+        offset = skip_rows + 1
+        # Two steps: the text copy keeps file order (its row position = record index) without
+        # a window operator, so the parsing step that follows runs on every core.
+        read = dialect.create_temp_table_as(
+            "tab_raw", f"SELECT * FROM {dialect.read_csv(str(path), options)}"
+        )
+        run_watched(ctx, read, Params(), 0.0, 60.0)
         # Temporary tables number rows from a large base: count from the first one.
-        base = engine.fetchall("SELECT coalesce(min(rowid), 0) FROM tab_raw")[0][0]
-        source = f"SELECT rowid - {int(base)} + {offset + 1} AS line, * FROM tab_raw"
+        position = dialect.row_position()
+        base = engine.fetchall(f"SELECT coalesce(min({position}), 0) FROM tab_raw")[0][0]
+        source = f"SELECT {position} - {int(base)} + {offset + 1} AS line, * FROM tab_raw"
         parse_rows(ctx, plan, source, Params(), 60.0)
         engine.execute("DROP TABLE IF EXISTS tab_raw")
         self._quarantine_rejects(ctx, offset)
@@ -153,7 +205,7 @@ class CsvReader:
 
     @staticmethod
     def _quarantine_rejects(ctx: StageContext, offset: int) -> None:
-        """Lines DuckDB could not split: quarantine them and fix the line of later records."""
+        """Lines the engine could not split: quarantine them and fix the line of later records."""
         engine = ctx.engine
         count = engine.fetchall("SELECT count(DISTINCT line) FROM tab_rejects")[0][0]
         if not count:
@@ -175,8 +227,8 @@ class CsvReader:
             " GROUP BY t.line) k WHERE tab_rows.line = k.old",
             [offset, offset],
         )
-        engine.execute("DROP TABLE IF EXISTS tab_rejects")
-        engine.execute("DROP TABLE IF EXISTS tab_rejects_scan")
+        for table in engine.dialect.rejects_tables("tab_rejects"):
+            engine.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 class ParquetReader:
@@ -192,18 +244,21 @@ class ParquetReader:
     def stage(self, ctx: StageContext) -> None:
         """Plan from the schema and the first 500 rows, then read in one statement."""
         engine = ctx.engine
+        parquet = engine.dialect.read_parquet(str(ctx.read_path))
         try:
-            schema = engine.fetchall("DESCRIBE SELECT * FROM read_parquet(?)", [str(ctx.path)])
-        except duckdb.Error as exc:
-            raise refuse(ctx, "value_invalid", detail=str(exc).splitlines()[0]) from exc
+            schema = engine.fetchall(f"DESCRIBE SELECT * FROM {parquet}")
+        except EngineError as exc:
+            raise refuse(ctx, "value_invalid", detail=exc.detail) from exc
         header = [str(row[0]) for row in schema]
         p = Params()
-        path_param = p.add(str(ctx.path))
         texts = ", ".join(
             f"CAST({quote_ident(h)} AS VARCHAR) AS c{i}" for i, h in enumerate(header)
         )
-        source = f"SELECT row_number() OVER () AS line, {texts} FROM read_parquet({path_param})"
-        head = engine.fetchall(f"SELECT * FROM ({source}) LIMIT 500", p.values)
+        source = f"SELECT row_number() OVER () AS line, {texts} FROM {parquet}"
+        try:  # the schema is in the footer: damaged data shows only when rows are read
+            head = engine.fetchall(f"SELECT * FROM ({source}) LIMIT 500", p.values)
+        except EngineError as exc:
+            raise refuse(ctx, "value_invalid", detail=exc.detail) from exc
 
         def sample(column: str) -> list[str]:
             index = header.index(column) + 1

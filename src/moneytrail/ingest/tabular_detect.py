@@ -3,8 +3,9 @@
 Only a sample is read in Python (never the whole file), so detection costs the same for 60 rows
 and for 5 million. Rules, in order (docs/formats/tabular.md):
 
-* encoding: strict UTF-8 first (with or without BOM), else charset-normalizer's best guess among
-  the single-byte encodings of French (CP1252, Latin-1); a NUL byte means a binary file;
+* encoding: a byte-order mark, else strict UTF-8, else CP1252 (which reads Latin-1 too)
+  (:mod:`moneytrail.files.text`, decision 0125); a NUL byte without a UTF-16 mark means a
+  binary file;
 * delimiter: among ``; , TAB |``, the one that splits the sample lines into the same number (> 1)
   of fields most often; ties go to the semicolon, the habit of French exports;
 * header: each column is looked up in the alias dictionary ``presets/headers.yaml``.
@@ -25,8 +26,8 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
-from charset_normalizer import from_bytes
 
+from moneytrail.files.text import NOT_WESTERN, guess_encoding, is_binary
 from moneytrail.ingest.tabular_mapping import header_key
 
 SAMPLE_BYTES = 1 << 20
@@ -37,10 +38,11 @@ CANDIDATE_DELIMITERS = (";", ",", "\t", "|")
 class DetectionError(ValueError):
     """The sample cannot be read; ``code`` is a problem key (``file_binary``...)."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
+    def __init__(self, code: str, detail: str = "", line: int | None = None) -> None:
         super().__init__(f"{code}: {detail}")
         self.code = code
         self.detail = detail
+        self.line = line
 
 
 @dataclass
@@ -52,6 +54,9 @@ class Layout:
     header: list[str]
     rows: list[list[str]] = field(default_factory=list)
     bom: bool = False
+    newline: str = "\n"
+    """``\n``, ``\r\n``, ``\r`` (old Mac exports) or ``mixed`` (lines joined from several
+    tools): a mixed file is read through a copy whose line ends are all ``\n``."""
 
 
 @cache
@@ -83,29 +88,28 @@ def match_header(header: Iterable[str], aliases: dict[str, str] | None = None) -
 def decode_sample(
     raw: bytes, encoding: str | None, truncated: bool = False
 ) -> tuple[str, str, bool]:
-    """``(text, encoding, bom)`` of a sample; a cut last character is tolerated if ``truncated``."""
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """``(text, encoding, bom)`` of a sample; a cut last character is tolerated if ``truncated``.
+
+    The encoding is the one given, else the fixed French/West-African order of
+    :func:`moneytrail.files.text.guess_encoding` (UTF-8, CP1252, Latin-1; a BOM decides).
+    """
+    if is_binary(raw):
         raise DetectionError("file_binary")
-    bom = raw.startswith(b"\xef\xbb\xbf")
+    bom = raw.startswith(codecs.BOM_UTF8)
     body = raw[3:] if bom else raw
-    candidates = [encoding] if encoding else ["utf-8"]
-    for name in candidates:
-        try:
-            return _decode_prefix(body, name, truncated), _codec_name(name), bom
-        except (UnicodeDecodeError, LookupError) as exc:
-            if encoding:
-                raise DetectionError("encoding_invalid", f"{encoding}: {exc}") from exc
-    best = from_bytes(body[:SAMPLE_BYTES]).best()
-    if best is None or best.encoding is None:
-        raise DetectionError("encoding_invalid", "not UTF-8, CP1252 nor Latin-1")
-    guess = str(best.encoding)
-    # Single-byte French text is CP1252 (a superset of Latin-1 for printable characters).
-    if guess in ("latin_1", "iso8859_15", "cp1250", "cp1252", "mac_roman", "cp850"):
-        guess = "cp1252"
+    name = encoding or guess_encoding(body, truncated)
+    if name is None:
+        raise DetectionError("encoding_invalid", NOT_WESTERN)
+    if name == "utf-8-sig":
+        name = "utf-8"
     try:
-        return _decode_prefix(body, guess, truncated), _codec_name(guess), False
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise DetectionError("encoding_invalid", str(exc)) from exc
+        return _decode_prefix(body, name, truncated), _codec_name(name), bom
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].count(b"\n") + 1
+        detail = f"{name}: byte 0x{body[exc.start]:02X} {exc.reason}"
+        raise DetectionError("encoding_invalid", detail, line) from exc
+    except LookupError as exc:
+        raise DetectionError("encoding_invalid", f"{name}: {exc}") from exc
 
 
 def _decode_prefix(body: bytes, encoding: str, truncated: bool) -> str:
@@ -153,6 +157,9 @@ def detect_layout(
     if not raw.strip():
         raise DetectionError("file_empty")
     text, codec, bom = decode_sample(raw, encoding, len(raw) == SAMPLE_BYTES)
+    newline = line_ending(text)
+    # One line end from here on: CR-only and mixed files split like any other.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(raw) == SAMPLE_BYTES:
         text = text[: text.rfind("\n") + 1] or text
     lines = text.splitlines(keepends=True)[skip_rows:]
@@ -165,7 +172,22 @@ def detect_layout(
     if not rows:
         raise DetectionError("file_empty")
     header = [c.strip() for c in rows[0]]
-    return Layout(codec, delim, header, rows[1 : SAMPLE_ROWS + 1], bom)
+    return Layout(codec, delim, header, rows[1 : SAMPLE_ROWS + 1], bom, newline)
+
+
+def line_ending(text: str) -> str:
+    r"""The line end of ``text``: ``\n``, ``\r\n``, ``\r`` or ``mixed``.
+
+    >>> line_ending("a\r\nb\r\n"), line_ending("a\rb\r"), line_ending("a\r\nb\nc")
+    ('\r\n', '\r', 'mixed')
+    """
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    kinds = [end for end, n in (("\r\n", crlf), ("\r", cr), ("\n", lf)) if n]
+    if len(kinds) > 1:
+        return "mixed"
+    return kinds[0] if kinds else "\n"
 
 
 def column_sample(layout: Layout, column: str, limit: int = SAMPLE_ROWS) -> list[str]:

@@ -25,7 +25,14 @@ from __future__ import annotations
 
 from moneytrail.engine.base import Engine
 from moneytrail.ingest.tabular_rows import quarantine_sql
-from moneytrail.ingest.tabular_sql import IBAN_RE, SPACES, Params, Plan, channel_sql
+from moneytrail.ingest.tabular_sql import Params, Plan, channel_sql
+from moneytrail.model.identifiers import (
+    compact_number_sql,
+    e164_sql,
+    iban_shape_sql,
+    msisdn_digits_sql,
+    msisdn_shape_sql,
+)
 from moneytrail.model.ids import natural_key_sql
 
 _SIDE = (
@@ -56,14 +63,7 @@ def accounts_sql(plan: Plan, p: Params) -> str:
             " WHEN phone AND regexp_matches(digits, '^(\\+|00)') THEN 'mobile_money'"
             " ELSE 'unknown' END"
         )
-    cc = p.add(plan.calling_code)
-    full = p.add(len(plan.calling_code) + plan.national_length)
-    msisdn = (
-        "CASE WHEN NOT phone THEN number WHEN starts_with(digits, '+') THEN digits"
-        " WHEN starts_with(digits, '00') THEN '+' || substr(digits, 3)"
-        f" WHEN starts_with(digits, {cc}) AND length(digits) >= {full} THEN '+' || digits"
-        f" ELSE '+' || {cc} || ltrim(digits, '0') END"
-    )
+    msisdn = f"CASE WHEN NOT phone THEN number ELSE {e164_sql('digits', plan.dial)} END"
     scope = "CASE WHEN kind = 'mobile_money' OR iban THEN '' ELSE coalesce(inst, '') END"
     by_number = natural_key_sql("account", ["kind", scope, "norm"])
     by_name = natural_key_sql("account", ["'external'", "''", "lower(strip_accents(ename))"])
@@ -73,13 +73,15 @@ def accounts_sql(plan: Plan, p: Params) -> str:
         " min_by(country, line) FILTER (WHERE country IS NOT NULL) AS country"
         f" FROM ({SIDES_SQL}) GROUP BY number, inst, ename"
     )
+    # The value rules are the model's SQL twins (moneytrail.model.identifiers), computed once
+    # per distinct number in these nested levels.
     cleaned = (
-        f"SELECT *, regexp_replace(number, '[{SPACES}.()/-]', '', 'g') AS digits,"
-        f" upper(regexp_replace(number, '[{SPACES}]', '', 'g')) AS compact FROM ({distinct})"
+        f"SELECT *, {msisdn_digits_sql('number')} AS digits,"
+        f" {compact_number_sql('number')} AS compact FROM ({distinct})"
     )
     shaped = (
-        "SELECT *, regexp_full_match(digits, '(\\+|00)?[0-9]{6,15}') AS phone,"
-        f" coalesce(regexp_full_match(compact, {IBAN_RE}), FALSE) AS iban FROM ({cleaned})"
+        f"SELECT *, {msisdn_shape_sql('digits')} AS phone,"
+        f" {iban_shape_sql('compact')} AS iban FROM ({cleaned})"
     )
     kinded = f"SELECT *, {kind0} AS kind0 FROM ({shaped})"
     normal = (

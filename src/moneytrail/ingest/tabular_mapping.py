@@ -31,8 +31,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from moneytrail.errors import UsageError
-from moneytrail.i18n import translate
+from moneytrail.errors import Message, MessageError, UsageError
 
 FIELDS: tuple[str, ...] = (
     "ext_id",
@@ -117,8 +116,10 @@ class Mapping(BaseModel):
     def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
         for name in value:
             if name not in FIELDS:
-                raise ValueError(
-                    translate("tabular.reason_unknown_key", name=name, known=", ".join(FIELDS))
+                raise MessageError(
+                    Message(
+                        "tabular.reason_unknown_key", {"name": name, "known": ", ".join(FIELDS)}
+                    )
                 )
         return value
 
@@ -129,8 +130,10 @@ class Mapping(BaseModel):
     ) -> dict[str, dict[str, list[str]]]:
         for name, table in value.items():
             if name not in ("direction", "channel"):
-                raise ValueError(
-                    translate("tabular.reason_unknown_key", name=name, known="direction, channel")
+                raise MessageError(
+                    Message(
+                        "tabular.reason_unknown_key", {"name": name, "known": "direction, channel"}
+                    )
                 )
             if name == "direction" and not set(table) <= {"debit", "credit"}:
                 raise ValueError("values.direction takes only 'debit' and 'credit' lists")
@@ -142,10 +145,10 @@ def load_mapping(path: Path) -> Mapping:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        reason = translate("tabular.reason_unreadable", detail=str(exc).splitlines()[0])
+        reason = Message("tabular.reason_unreadable", {"detail": str(exc).splitlines()[0]})
         raise UsageError("error.mapping_invalid", path=str(path), reason=reason) from exc
     if not isinstance(data, dict):
-        reason = translate("tabular.reason_unreadable", detail="not a YAML mapping")
+        reason = Message("tabular.reason_unreadable", {"detail": "not a YAML mapping"})
         raise UsageError("error.mapping_invalid", path=str(path), reason=reason)
     try:
         return Mapping.model_validate(data)
@@ -153,20 +156,21 @@ def load_mapping(path: Path) -> Mapping:
         raise UsageError("error.mapping_invalid", path=str(path), reason=_explain(exc)) from exc
 
 
-def _explain(exc: ValidationError) -> str:
-    parts = []
+def _explain(exc: ValidationError) -> list[Message | str]:
+    """Each validation error as a message (rendered later, in the reader's language)."""
+    parts: list[Message | str] = []
     for error in exc.errors():
         where = ".".join(str(p) for p in error["loc"])
+        cause = (error.get("ctx") or {}).get("error")
         if error["type"] == "extra_forbidden":
-            parts.append(
-                translate(
-                    "tabular.reason_unknown_key", name=where, known=", ".join(Mapping.model_fields)
-                )
-            )
+            known = ", ".join(Mapping.model_fields)
+            parts.append(Message("tabular.reason_unknown_key", {"name": where, "known": known}))
+        elif isinstance(cause, MessageError):
+            parts.append(cause.message)
         else:
             message = str(error["msg"]).removeprefix("Value error, ")
             parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts)
+    return parts
 
 
 def resolve_columns(
@@ -182,8 +186,9 @@ def resolve_columns(
     for fld, column in mapping_columns.items():
         actual = by_key.get(header_key(column))
         if actual is None:
-            reason = translate(
-                "tabular.reason_column_absent", column=column, field=fld, found=", ".join(header)
+            reason = Message(
+                "tabular.reason_column_absent",
+                {"column": column, "field": fld, "found": ", ".join(header)},
             )
             raise UsageError("error.mapping_invalid", path=str(path), reason=reason)
         resolved[fld] = actual

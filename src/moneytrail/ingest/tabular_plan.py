@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import phonenumbers
 import yaml
 
-from moneytrail.errors import BadInputError
+from moneytrail.errors import BadInputError, Message, UsageError
 from moneytrail.ingest.base import StageContext
 from moneytrail.ingest.tabular_detect import match_header
 from moneytrail.ingest.tabular_mapping import Mapping, header_key, resolve_columns
@@ -29,6 +30,7 @@ from moneytrail.ingest.tabular_sql import Plan
 from moneytrail.model.dates import DATE_FORMATS, DateError, detect_date_format, zone
 from moneytrail.model.identifiers import DEFAULT_REGION
 from moneytrail.model.money import DecimalConvention, detect_decimal_convention
+from moneytrail.model.vocab import AccountKind, Channel
 
 TIME_FORMATS = ("%H:%M:%S", "%H:%M")
 Sampler = Callable[[str], list[str]]
@@ -64,9 +66,16 @@ def fold(text: str) -> str:
     return "".join(c for c in plain if not unicodedata.combining(c)).lower()
 
 
-def refuse(ctx: StageContext, code: str, value: str = "", detail: str = "") -> BadInputError:
-    """A whole-file refusal with one problem."""
-    problem = ctx.problem(code, value=value, params={"detail": detail})
+def refuse(
+    ctx: StageContext,
+    code: str,
+    value: str = "",
+    detail: str = "",
+    line: int | None = None,
+    field: str | None = None,
+) -> BadInputError:
+    """A whole-file refusal with one problem (at ``line`` and ``field`` when known)."""
+    problem = ctx.problem(code, line=line, field=field, value=value, params={"detail": detail})
     return BadInputError("error.file_refused", problems=[problem], file=str(ctx.path))
 
 
@@ -133,6 +142,8 @@ def build_plan(
     """The :class:`Plan` of a file whose header is ``header`` (columns become ``c0, c1...``)."""
     found = _fields(header, mapping, preset, ctx)
     _require(found, header, ctx)
+    _refuse_duplicates(found, header, ctx)
+    _warn_unused(found, header, ctx)
     m = mapping or Mapping()
     defaults = preset.defaults if preset else {}
     position = {h: i for i, h in enumerate(header)}
@@ -176,6 +187,10 @@ def build_plan(
     channel_values = {
         fold(raw): canon for canon, raws in values.get("channel", {}).items() for raw in raws
     }
+    channel = _canonical(ctx, "channel", m.channel or defaults.get("channel"), values, Channel)
+    account_kind = _canonical(
+        ctx, "account_kind", m.account_kind or defaults.get("account_kind"), values, AccountKind
+    )
     direction = values.get("direction", {})
     timezone = m.timezone or ctx.options.timezone or "UTC"
     try:
@@ -198,14 +213,62 @@ def build_plan(
         date_format=date_format,
         timezone=timezone,
         currency=currency,
-        channel=m.channel or defaults.get("channel"),
-        account_kind=m.account_kind or defaults.get("account_kind"),
+        channel=channel,
+        account_kind=account_kind,
         institution=m.institution or defaults.get("institution"),
         calling_code=str(calling),
         national_length=national,
         channel_values=channel_values,
         debit_values=[fold(v) for v in direction.get("debit", [])],
         credit_values=[fold(v) for v in direction.get("credit", [])],
+    )
+
+
+def _refuse_duplicates(found: dict[str, str], header: list[str], ctx: StageContext) -> None:
+    """A header the plan reads must name one column: two ``Montant (XOF)`` are ambiguous."""
+    for used in found.values():
+        positions = [str(i + 1) for i, h in enumerate(header) if h == used]
+        if len(positions) > 1:
+            raise refuse(
+                ctx, "column_duplicate", value=used, field=used, detail=", ".join(positions)
+            )
+
+
+def _warn_unused(found: dict[str, str], header: list[str], ctx: StageContext) -> None:
+    """Columns nobody reads are named, so a header the dictionary missed is never silent."""
+    unused = [h for h in header if h and h not in found.values()]
+    if unused:
+        ctx.warn("columns_unused", detail=", ".join(unused))
+
+
+def _canonical(
+    ctx: StageContext,
+    name: str,
+    given: str | None,
+    values: dict[str, dict[str, list[str]]],
+    vocabulary: type[StrEnum],
+) -> str | None:
+    """The canonical word for a mapping's ``channel`` / ``account_kind``, or a refusal.
+
+    A canonical word or one of its known aliases (``especes`` is ambiguous: a deposit or a
+    withdrawal; ``banque`` means ``bank``) is accepted; anything else refuses the mapping.
+    """
+    if given is None:
+        return None
+    canonical = {v.value for v in vocabulary}
+    word = fold(given).replace(" ", "_")
+    if word in canonical:
+        return word
+    aliases = {fold(raw): canon for canon, raws in values.get(name, {}).items() for raw in raws}
+    found = aliases.get(fold(given))
+    if found in canonical:
+        return found
+    reason = Message(
+        "problem.mapping_value_unknown",
+        {"value": given, "detail": f"{name} ({', '.join(sorted(canonical))})"},
+    )
+    raise UsageError(
+        "error.mapping_invalid", path=str(ctx.options.mapping or ctx.path), reason=reason
     )
 
 

@@ -7,9 +7,10 @@ staging tables. CSV, XLSX and Parquet share this code: each only supplies a ``SE
 ``line`` (the line a prosecutor opens) and text columns ``c0, c1...``.
 
 User values (formats, default currency, value maps) are bound parameters (``$1, $2...``); column
-names are ``c<N>`` chosen by the code. Example of a parsed amount (decimal comma)::
-
-    TRY_CAST(replace(regexp_replace(c4, '[\\s.]', '', 'g'), ',', '.') AS DECIMAL(38, 8))
+names are ``c<N>`` chosen by the code. The value rules themselves (amounts, wallet numbers,
+IBANs) are the SQL twins of :mod:`moneytrail.model.money` and
+:mod:`moneytrail.model.identifiers`, proved equal to their Python rules by the tests of
+``tests/model``; :func:`amount_sql` is re-exported here for the row statement.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from moneytrail.model.money import AMOUNT_SCALE, DecimalConvention
-
-SPACES = "\\s\u00a0\u202f\u2009''"
-IBAN_RE = "'[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}'"
+from moneytrail.model.identifiers import DialPlan, dial_plan_of_calling_code
+from moneytrail.model.money import DecimalConvention
+from moneytrail.model.money import amount_sql as amount_sql
 
 
 class Params:
@@ -64,27 +64,17 @@ class Plan:
         """True for the statement layout (an ``account`` column)."""
         return "account" in self.columns
 
+    @property
+    def dial(self) -> DialPlan:
+        """How the file's national wallet numbers are written in E.164: the dial plan of the
+        country of :attr:`calling_code` (Côte d'Ivoire keeps the leading 0 that Mali has not);
+        :attr:`national_length` counts only for a calling code libphonenumber does not know."""
+        return dial_plan_of_calling_code(self.calling_code, self.national_length)
+
     def text(self, name: str) -> str:
         """Trimmed text of field ``name`` (NULL when empty or not mapped)."""
         column = self.columns.get(name)
         return f"nullif(trim({column}), '')" if column else "NULL"
-
-
-def amount_sql(text: str, convention: DecimalConvention) -> str:
-    """Exact amount from text with thousands separators; NULL when not a number."""
-    decimal = f"DECIMAL(38, {AMOUNT_SCALE})"
-    # Hot path first: a plain number needs no regex; coalesce runs the second cast only on the
-    # rows the first one left NULL.
-    if convention is DecimalConvention.COMMA:
-        fast = (
-            f"CASE WHEN NOT contains({text}, '.')"
-            f" THEN TRY_CAST(replace({text}, ',', '.') AS {decimal}) END"
-        )
-        clean = f"replace(regexp_replace({text}, '[{SPACES}.]', '', 'g'), ',', '.')"
-    else:
-        fast = f"CASE WHEN NOT contains({text}, ',') THEN TRY_CAST({text} AS {decimal}) END"
-        clean = f"regexp_replace({text}, '[{SPACES},]', '', 'g')"
-    return f"coalesce({fast}, TRY_CAST({clean} AS {decimal}))"
 
 
 def fold_sql(text: str) -> str:

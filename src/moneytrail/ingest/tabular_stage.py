@@ -6,8 +6,7 @@ module. Example: ``stage_rows(ctx, plan, "SELECT line, c0, c1 FROM tab_xlsx", Pa
 
 from __future__ import annotations
 
-import duckdb
-
+from moneytrail.engine.errors import EngineError
 from moneytrail.ingest.base import StageContext
 from moneytrail.ingest.tabular_fanout import stage_fanout
 from moneytrail.ingest.tabular_mapping import Mapping, load_mapping
@@ -36,22 +35,59 @@ def parse_rows(
 
 def run_watched(ctx: StageContext, sql: str, params: Params, start: float, end: float) -> None:
     """Run one long statement; its progress maps onto ``start..end`` percent of the file."""
-    watched = getattr(ctx.engine, "execute_watched", None)
 
     def report(pct: float) -> None:
         ctx.report(start + (end - start) * max(pct, 0.0) / 100.0, 100.0)
 
     try:
-        if watched is not None:
-            watched(sql, params.values, report)
-        else:
-            ctx.engine.execute(sql, params.values)
-    except duckdb.Error as exc:
-        detail = str(exc).splitlines()[0]
-        raise refuse(ctx, "value_invalid", detail=detail) from exc
+        ctx.engine.execute_watched(sql, params.values, report)
+    except EngineError as exc:
+        raise refuse(ctx, "value_invalid", detail=exc.detail) from exc
 
 
 def finish(ctx: StageContext, plan: Plan) -> None:
-    """Fan ``tab_rows`` out into the staging tables."""
+    """Check no mapped column came out empty, then fan ``tab_rows`` out into staging."""
+    check_empty_columns(ctx, plan)
     stage_fanout(ctx.engine, plan)
     ctx.report(100.0, 100.0)
+
+
+# Mapped field -> its column in ``tab_rows``. Account fields must never be empty in every row:
+# a statement whose sender column is blank everywhere (a header read with the wrong encoding,
+# a shifted mapping) would load every transaction without its sender.
+_ROW_COLUMN = {
+    "src_account": "a_number",
+    "account": "a_number",
+    "dst_account": "b_number",
+    "counterparty_account": "b_number",
+    "src_name": "a_name",
+    "account_name": "a_name",
+    "dst_name": "b_name",
+    "counterparty_name": "b_name",
+    "ext_id": "ext_id",
+    "reference": "reference",
+    "tx_type": "tx_type",
+}
+_ACCOUNT_FIELDS = ("src_account", "account", "dst_account", "counterparty_account")
+
+
+def check_empty_columns(ctx: StageContext, plan: Plan) -> None:
+    """Refuse a file whose mapped account column is empty on every line; warn for the others.
+
+    One pass over ``tab_rows`` (a count per column). A file without data rows is left to the
+    commit step, which reports it has nothing to load.
+    """
+    fields = [f for f in plan.columns if f in _ROW_COLUMN]
+    if not fields:
+        return
+    counts = ", ".join(f"count({_ROW_COLUMN[f]})" for f in fields)
+    row = ctx.engine.fetchall(f"SELECT count(*), {counts} FROM tab_rows")[0]  # noqa: S608 - fixed names
+    if not row[0]:
+        return
+    for fld, filled in zip(fields, row[1:], strict=True):
+        if filled:
+            continue
+        header = plan.headers.get(fld, fld)
+        if fld in _ACCOUNT_FIELDS:
+            raise refuse(ctx, "column_empty", value=header, field=header, detail=fld)
+        ctx.warn("column_empty_warning", field=header, detail=fld)

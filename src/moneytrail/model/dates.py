@@ -103,7 +103,10 @@ def parse_timestamp(text: str, fmt: str | None = None, tz: str = "UTC") -> datet
         raise DateError("date_invalid", text) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone(tz))
-    utc = value.astimezone(UTC).replace(tzinfo=None)
+    try:
+        utc = value.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError as exc:  # year 1 or 9999 pushed past the calendar by the offset
+        raise DateError("date_out_of_range", text) from exc
     if not EARLIEST <= utc < LATEST:
         raise DateError("date_out_of_range", text)
     return utc

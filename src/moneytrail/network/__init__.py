@@ -1,5 +1,8 @@
 """Network analysis of a workspace: the graph, its metrics, ego networks, exports, pictures.
 
+The functions take node ids; ``ws.network`` (:class:`moneytrail.api.network.NetworkPart`)
+resolves what the analyst names first (:mod:`moneytrail.subjects`).
+
 Example::
 
     from moneytrail.network import build_graph, compute_metrics, ego_network
@@ -7,7 +10,7 @@ Example::
     compute_metrics(net, top=5).top_pagerank
 """
 
-from moneytrail.network.ego import ego_network, resolve, shortest_path
+from moneytrail.network.ego import ego_network, node_indices, shortest_path
 from moneytrail.network.exports import FORMATS, to_cytoscape, to_networkx, write_network
 from moneytrail.network.graph import Edge, MoneyNetwork, Node, build_graph
 from moneytrail.network.metrics import NetworkMetrics, Ranked, compute_metrics
@@ -22,7 +25,7 @@ __all__ = [
     "build_graph",
     "compute_metrics",
     "ego_network",
-    "resolve",
+    "node_indices",
     "shortest_path",
     "to_cytoscape",
     "to_networkx",

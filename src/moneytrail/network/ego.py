@@ -3,17 +3,22 @@
 Why: a case starts from one suspect; the analyst wants everyone within two links of them (who
 paid, who was paid, who shares a phone) and, for two accounts, the shortest chain of transfers.
 
-A subject is matched, in order, as a node id, an account number, or a party/account name
-(case-insensitive, exact). Hops follow every edge in both directions. The shortest path follows
-transfers in their direction only (money cannot flow backwards).
+Both take node ids: what the analyst typed ("+223 76 12 34 56", "awa traore") is turned into
+ids once, by :mod:`moneytrail.subjects` (``ws.network.picture(...)`` and
+``ws.network.shortest_path(...)`` do it). A party's ego network starts from the party (its
+accounts are one link away); a path runs between accounts. Hops follow every edge in both
+directions. The shortest path follows transfers in their direction only (money cannot flow
+backwards).
 
 Example::
 
-    ego = ego_network(net, "+22376000001", hops=2)
-    path = shortest_path(net, "+22376000001", "+22370000002")
+    ego = ego_network(net, [party_id], hops=2)
+    path = shortest_path(net, [account_a], [account_b])
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection, Sequence
 
 import rustworkx as rx
 
@@ -22,28 +27,23 @@ from moneytrail.network.graph import MoneyNetwork
 from moneytrail.network.metrics import transfer_graph
 
 
-def resolve(net: MoneyNetwork, subject: str) -> int:
-    """The node index of ``subject`` (id, account number, then name); UsageError if unknown."""
-    if subject in net.index:
-        return net.index[subject]
-    wanted = subject.strip().casefold()
-    by_number = [i for i in net.graph.node_indices() if (net.node(i).number or "") == subject]
-    if by_number:
-        return min(by_number, key=lambda i: net.node(i).id)
-    by_name = [i for i in net.graph.node_indices() if (net.node(i).name or "").casefold() == wanted]
-    if not by_name:
-        raise UsageError("error.network_unknown_subject", subject=subject)
-    # A party before its accounts: the person is what the analyst named.
-    return min(by_name, key=lambda i: (net.node(i).type != "party", net.node(i).id))
+def node_indices(net: MoneyNetwork, ids: str | Collection[str]) -> list[int]:
+    """Graph indices of the node ids ``ids`` (one id or several); ids not in ``net`` are
+    skipped, and none at all is a :class:`UsageError` naming them."""
+    wanted = [ids] if isinstance(ids, str) else sorted(ids)
+    found = sorted({net.index[i] for i in wanted if i in net.index})
+    if not found:
+        raise UsageError("error.subject_unknown", subject=", ".join(wanted))
+    return found
 
 
-def ego_network(net: MoneyNetwork, subject: str, hops: int = 2) -> MoneyNetwork:
-    """The sub-network of nodes within ``hops`` links of ``subject`` (any edge, any direction)."""
+def ego_network(net: MoneyNetwork, centre: str | Collection[str], hops: int = 2) -> MoneyNetwork:
+    """The sub-network of nodes within ``hops`` links of the node(s) ``centre`` (any edge,
+    any direction)."""
     if hops < 0:
         raise UsageError("error.network_bad_hops", hops=hops)
-    start = resolve(net, subject)
-    seen = {start}
-    frontier = {start}
+    seen = set(node_indices(net, centre))
+    frontier = set(seen)
     for _ in range(hops):
         frontier = {n for i in frontier for n in net.graph.neighbors_undirected(i) if n not in seen}
         if not frontier:
@@ -55,10 +55,22 @@ def ego_network(net: MoneyNetwork, subject: str, hops: int = 2) -> MoneyNetwork:
     return ego
 
 
-def shortest_path(net: MoneyNetwork, source: str, target: str) -> list[str]:
-    """Node ids of the fewest-transfers route from ``source`` to ``target``; [] if none."""
-    a, b = resolve(net, source), resolve(net, target)
-    if a == b:
-        return [net.node(a).id]
-    paths = rx.digraph_dijkstra_shortest_paths(transfer_graph(net), a, target=b, default_weight=1.0)
-    return [net.node(i).id for i in paths[b]] if b in paths else []
+def shortest_path(
+    net: MoneyNetwork, sources: str | Sequence[str], targets: str | Sequence[str]
+) -> list[str]:
+    """Node ids of the fewest-transfers route from any of ``sources`` to any of ``targets``
+    (node ids; ties: the smallest ids along the route); ``[]`` if none."""
+    start, goal = node_indices(net, sources), node_indices(net, targets)
+    common = sorted(set(start) & set(goal), key=lambda i: net.node(i).id)
+    if common:
+        return [net.node(common[0]).id]
+    flow = transfer_graph(net)
+    one = goal[0] if len(goal) == 1 else None  # one target: Dijkstra may stop there
+    routes = []
+    for a in start:
+        paths = rx.digraph_dijkstra_shortest_paths(flow, a, target=one, default_weight=1.0)
+        routes += [list(paths[b]) for b in goal if b in paths]
+    if not routes:
+        return []
+    best = min(routes, key=lambda r: (len(r), [net.node(i).id for i in r]))
+    return [net.node(i).id for i in best]

@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 
 from moneytrail.errors import UsageError
+from moneytrail.files.outputs import ProtectedPaths, atomic_output
 from moneytrail.network.graph import Edge, MoneyNetwork, Node
 
 FORMATS = ("graphml", "gexf", "cytoscape")
@@ -82,15 +83,20 @@ def to_cytoscape(net: MoneyNetwork) -> dict[str, Any]:
     return {"elements": {"nodes": nodes, "edges": edges}}
 
 
-def write_network(net: MoneyNetwork, path: Path, fmt: str) -> None:
-    """Write ``net`` to ``path`` in ``fmt`` (graphml | gexf | cytoscape), UTF-8."""
+def write_network(
+    net: MoneyNetwork, path: Path, fmt: str, protected: ProtectedPaths | None = None
+) -> None:
+    """Write ``net`` to ``path`` in ``fmt`` (graphml | gexf | cytoscape), UTF-8.
+
+    Atomic (a temporary file renamed at the end) and never over a ``protected`` path.
+    """
     if fmt not in FORMATS:
         raise UsageError("error.network_bad_format", format=fmt)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "cytoscape":
-        text = json.dumps(to_cytoscape(net), ensure_ascii=False, indent=1)
-        path.write_text(text + "\n", encoding="utf-8")
-    elif fmt == "graphml":
-        nx.write_graphml(to_networkx(net), path, encoding="utf-8")
-    else:
-        nx.write_gexf(to_networkx(net), path, encoding="utf-8")
+    with atomic_output(path, protected) as part:
+        if fmt == "cytoscape":
+            text = json.dumps(to_cytoscape(net), ensure_ascii=False, indent=1)
+            part.write_text(text + "\n", encoding="utf-8")
+        elif fmt == "graphml":
+            nx.write_graphml(to_networkx(net), part, encoding="utf-8")
+        else:
+            nx.write_gexf(to_networkx(net), part, encoding="utf-8")

@@ -8,19 +8,20 @@ Assumptions:
 - a bare matplotlib ``Figure`` (Agg canvas): no pyplot state, no display needed;
 - labels use DejaVu Sans, shipped with matplotlib: Latin accents render; Arabic names read as
   joined script, right to left (matplotlib 3.11 shapes with libraqm; where a renderer cannot,
-  ``moneytrail.flows.text.shape_label`` pre-shapes them);
+  ``moneytrail.model.display.shape_label`` pre-shapes them);
 - edge width grows with the logarithm of the amount; colour says the account kind; parties
   are squares, accounts circles; shared identifiers are dashed red lines;
 - labels are drawn up to :data:`MAX_LABELS` nodes only; beyond, they would overlap anyway.
 
 Example::
 
-    draw_ego(ego_network(net, "Awa Traoré", hops=2), Path("ego.png"), "Awa Traoré, 2 hops")
+    draw_ego(ego_network(net, [awa_party_id], hops=2), Path("ego.png"), "Awa Traoré, 2 hops")
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from moneytrail.errors import UsageError
-from moneytrail.flows.text import shape_label
+from moneytrail.files.outputs import ProtectedPaths, atomic_output
+from moneytrail.model.display import shape_label
 from moneytrail.network.graph import MoneyNetwork
 
 MAX_LABELS = 80
@@ -53,8 +55,17 @@ EDGE_COLOURS = {
 LINE_STYLES = {"shared_identifier": "--", "same_entity": ":"}
 
 
-def draw_ego(net: MoneyNetwork, out: Path, title: str, focus: str | None = None) -> None:
-    """Draw ``net`` to ``out`` (.png or .svg); ``focus`` (a node id) is drawn larger."""
+def draw_ego(
+    net: MoneyNetwork,
+    out: Path,
+    title: str,
+    focus: str | Collection[str] = (),
+    protected: ProtectedPaths | None = None,
+) -> None:
+    """Draw ``net`` to ``out`` (.png or .svg); the ``focus`` node id(s) are drawn larger.
+
+    The picture is written atomically and never over a ``protected`` path (the workspace).
+    """
     if out.suffix.lower() not in (".png", ".svg"):
         raise UsageError("error.network_bad_picture", path=str(out))
     g: nx.Graph[int] = nx.Graph()
@@ -65,14 +76,14 @@ def draw_ego(net: MoneyNetwork, out: Path, title: str, focus: str | None = None)
     fig = Figure(figsize=(size, size * 0.75), dpi=120)
     ax = fig.subplots()
     _draw_edges(net, pos, ax)
-    _draw_nodes(net, pos, ax, focus)
+    _draw_nodes(net, pos, ax, {focus} if isinstance(focus, str) else set(focus))
     ax.set_title(title, fontsize=12, fontfamily=FONT)
     ax.set_axis_off()
     _legend(net, ax)
     ax.margins(0.12)
     fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, format=out.suffix.lower()[1:])
+    with atomic_output(out, protected) as part:
+        fig.savefig(part, format=out.suffix.lower()[1:])
 
 
 def _draw_edges(net: MoneyNetwork, pos: dict[int, Any], ax: Axes) -> None:
@@ -111,14 +122,14 @@ def _draw_edges(net: MoneyNetwork, pos: dict[int, Any], ax: Axes) -> None:
         )
 
 
-def _draw_nodes(net: MoneyNetwork, pos: dict[int, Any], ax: Axes, focus: str | None) -> None:
+def _draw_nodes(net: MoneyNetwork, pos: dict[int, Any], ax: Axes, focus: set[str]) -> None:
     labels = net.graph.num_nodes() <= MAX_LABELS
     for i in net.graph.node_indices():
         node = net.node(i)
         x, y = pos[i]
         party = node.type == "party"
         colour = PARTY_COLOUR if party else KIND_COLOURS.get(node.kind or "unknown", "#bcbd22")
-        big = node.id == focus
+        big = node.id in focus
         ax.scatter(
             [x],
             [y],

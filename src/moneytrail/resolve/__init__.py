@@ -8,43 +8,32 @@ analysts confirm or reject pairs (:mod:`moneytrail.resolve.store`); the effectiv
 combine both, rejections winning (:mod:`moneytrail.resolve.clusters`); :mod:`.evaluate` measures
 it all against a known truth.
 
->>> from moneytrail.workspace import Workspace
->>> import tempfile
->>> ws = Workspace.init(tempfile.mkdtemp() + "/ws")
->>> ws.resolve().run().parties
-0
->>> ws.close()
+The library reaches all of it through ``ws.resolution`` (:mod:`moneytrail.api.resolution`)::
+
+    with Workspace.open("enquete") as ws:
+        ws.resolution.run(ResolveSettings(threshold=0.9))
+        ws.resolution.clusters()
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, replace
 
 import pyarrow as pa
 
 from moneytrail._version import __version__
 from moneytrail.engine.base import Engine
+from moneytrail.engine.runs import JobRun, RunRecord, recorded
 from moneytrail.model.ids import natural_key
-from moneytrail.resolve.evaluate import Score, evaluate
+from moneytrail.resolve.evaluate import Score
 from moneytrail.resolve.features import folded_names, party_rows
 from moneytrail.resolve.settings import ResolveSettings
-from moneytrail.resolve.store import (
-    Decision,
-    cluster_rows,
-    decide,
-    history,
-    now,
-    refresh_clusters,
-    require_run,
-    split,
-    undo,
-)
+from moneytrail.resolve.store import Decision, now, refresh_clusters
 
-__all__ = ["Decision", "ResolveSettings", "Resolver", "RunSummary", "Score", "run_resolution"]
+__all__ = ["Decision", "ResolveSettings", "RunSummary", "Score", "run_resolution"]
 
 # stage key (i18n: cli.resolve_stage_<key>), called with the stage number and the count of stages
 Progress = Callable[[str, int, int], None]
@@ -65,6 +54,8 @@ class RunSummary:
     threshold: float
     seconds: float
     training: list[str]
+    job_run_id: str = ""  # the run's record in job_runs (moneytrail.engine.runs)
+    interrupted_runs: tuple[RunRecord, ...] = ()  # earlier resolve runs found interrupted
 
 
 def _fingerprint(engine: Engine) -> str:
@@ -84,11 +75,19 @@ def run_resolution(
     """Train the linker on the workspace's parties, store its pairs and the effective clusters.
 
     Re-running on the same data with the same settings replaces that run (same id): the
-    pairs and clusters are the same, and the analysts' decisions are untouched.
+    pairs and clusters are the same, and the analysts' decisions are untouched. The pairs and
+    clusters are written in one transaction with the job's record in ``job_runs``
+    (:mod:`moneytrail.engine.runs`): a run killed half-way keeps nothing and says so.
     """
-    import json
-
     settings = settings or ResolveSettings()
+    with recorded(engine, "resolve", json.loads(settings.to_json())) as job:
+        summary = _resolve(engine, settings, progress, job)
+    return replace(summary, job_run_id=job.id, interrupted_runs=tuple(job.interrupted))
+
+
+def _resolve(
+    engine: Engine, settings: ResolveSettings, progress: Progress | None, job: JobRun
+) -> RunSummary:
     began = time.perf_counter()
     report = progress or (lambda _stage, _done, _total: None)
     report(STAGES[0], 0, len(STAGES))
@@ -129,6 +128,8 @@ def run_resolution(
                 pairs.append_column("run_id", pa.array([run_id] * pairs.num_rows, pa.string())),
             )
         conflicts = refresh_clusters(engine, run_id, settings.threshold)
+        counts = {"parties": parties.num_rows, "pairs": pairs.num_rows, "conflicts": conflicts}
+        job.done(engine, {**counts, "resolution_run": run_id})
     linked, clusters, members = engine.fetchall(
         "SELECT (SELECT count(*) FROM resolution_pairs"
         "  WHERE run_id = ? AND match_probability >= ?),"
@@ -148,69 +149,3 @@ def run_resolution(
         round(time.perf_counter() - began, 3),
         training,
     )
-
-
-class Resolver:
-    """Entity resolution on one workspace: ``ws.resolve().run()``, ``.decide(...)``..."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    def run(
-        self, settings: ResolveSettings | None = None, progress: Progress | None = None
-    ) -> RunSummary:
-        """See :func:`run_resolution`."""
-        return run_resolution(self.engine, settings, progress)
-
-    def pairs(self, min_probability: float = 0.0, limit: int = 50) -> list[dict[str, Any]]:
-        """Pairs of the latest run, most probable first, with names and explanation."""
-        run_id, _ = require_run(self.engine)
-        rows = self.engine.fetchall(
-            "SELECT r.left_id, l.name, r.right_id, p.name, r.match_probability, r.match_weight,"
-            " r.explanation FROM resolution_pairs r"
-            " JOIN parties l ON l.id = r.left_id JOIN parties p ON p.id = r.right_id"
-            " WHERE r.run_id = ? AND r.match_probability >= ?"
-            " ORDER BY r.match_probability DESC, r.left_id, r.right_id LIMIT ?",
-            [run_id, min_probability, limit],
-        )
-        import json
-
-        return [
-            {
-                "left_id": a,
-                "left_name": an,
-                "right_id": b,
-                "right_name": bn,
-                "match_probability": prob,
-                "match_weight": weight,
-                "explanation": json.loads(expl),
-            }
-            for a, an, b, bn, prob, weight, expl in rows
-        ]
-
-    def decide(
-        self, left: str, right: str, decision: str, by: str, note: str | None = None
-    ) -> Decision:
-        """Confirm or reject a pair; see :func:`moneytrail.resolve.store.decide`."""
-        return decide(self.engine, left, right, decision, by, note)
-
-    def undo(self, left: str, right: str, by: str, note: str | None = None) -> Decision:
-        """Reverse the pair's standing decision; see :func:`moneytrail.resolve.store.undo`."""
-        return undo(self.engine, left, right, by, note)
-
-    def split(self, party: str, by: str, note: str | None = None) -> list[Decision]:
-        """Take a party out of its cluster; see :func:`moneytrail.resolve.store.split`."""
-        return split(self.engine, party, by, note)
-
-    def history(self) -> list[Decision]:
-        """Every decision, oldest first."""
-        return history(self.engine)
-
-    def clusters(self) -> list[dict[str, Any]]:
-        """Effective clusters of the latest run."""
-        run_id, _ = require_run(self.engine)
-        return cluster_rows(self.engine, run_id)
-
-    def evaluate(self, truth: Path | None = None, *, baselines: bool = True) -> list[Score]:
-        """Pairwise quality against the truth; see :func:`moneytrail.resolve.evaluate.evaluate`."""
-        return evaluate(self.engine, truth, baselines=baselines)

@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 
 from moneytrail.engine.base import Engine
 from moneytrail.errors import BadInputError, Problem, UsageError
+from moneytrail.files.literal import literal_path
 from moneytrail.resolve.store import require_run
 
 TRUTH_COLUMNS = {"instance_id", "subject_kind", "subject_id", "role"}
@@ -86,13 +87,15 @@ def evaluate(
     """Scores of the latest run (and of the baselines) against the truth."""
     run_id, threshold = require_run(engine)
     members, params = _truth_sql(truth_file)
-    engine.execute(
-        "CREATE OR REPLACE TEMP TABLE mt_truth_pairs AS SELECT DISTINCT"  # noqa: S608 - fixed SQL
-        " least(a.subject_id, b.subject_id) AS l, greatest(a.subject_id, b.subject_id) AS r"
-        f" FROM ({members}) a JOIN ({members}) b"
-        " ON a.instance_id = b.instance_id AND a.subject_id < b.subject_id",
-        params + params,
-    )
+    with literal_path(truth_file or Path()) as literal:
+        params = [str(literal)] if params else []
+        engine.execute(
+            "CREATE OR REPLACE TEMP TABLE mt_truth_pairs AS SELECT DISTINCT"  # noqa: S608 - fixed SQL
+            " least(a.subject_id, b.subject_id) AS l, greatest(a.subject_id, b.subject_id) AS r"
+            f" FROM ({members}) a JOIN ({members}) b"
+            " ON a.instance_id = b.instance_id AND a.subject_id < b.subject_id",
+            params + params,
+        )
     truth = int(engine.fetchall("SELECT count(*) FROM mt_truth_pairs")[0][0])
     if truth == 0:
         raise UsageError("error.resolve_no_truth")

@@ -2,7 +2,7 @@
 
 Why fold names before splink sees them: splink's string distances know nothing of
 ``Mohamed``/``Mouhamadou``/``محمد`` or ``Ould``/``Uld``. The screening normaliser
-(:func:`moneytrail.screen.names.tokenize`) already turns any script and spelling into canonical
+(:func:`moneytrail.model.names.tokenize`) already turns any script and spelling into canonical
 tokens and phonetic skeletons, so the linker compares those:
 
 * ``name_canon``: canonical tokens of the name without patronymic markers and particles,
@@ -26,8 +26,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from moneytrail.engine.base import Engine
+from moneytrail.model.names import MARKER, PARTICLE, knowledge, tokenize
 from moneytrail.resolve.settings import DOCUMENT_SCHEMES
-from moneytrail.screen.names import MARKER, PARTICLE, knowledge, tokenize
 
 FOLD_SCHEMA = pa.schema(
     [

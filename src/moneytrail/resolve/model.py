@@ -6,8 +6,10 @@ sampling for u, expectation-maximisation for m) and explains every score as per-
 match weights, which is what an analyst must read before merging two people in a file that a
 prosecutor will see.
 
-Why a private in-memory DuckDB connection rather than the workspace's: splink materialises many
-``__splink__*`` working tables; in the workspace file they would outlive the run and bloat it.
+Why a private in-memory engine (:func:`moneytrail.engine.scratch_engine`) rather than the
+workspace's: splink materialises many ``__splink__*`` working tables; in the workspace file they
+would outlive the run and bloat it. splink's database API object comes from the engine
+(``engine.splink_api()``), so this module never imports the engine's library.
 The features travel as one Arrow table (columnar) and the scored pairs come back the same way.
 
 The comparisons (levels in decreasing specificity; labels are what ``explanation`` shows):
@@ -34,9 +36,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
+from moneytrail.engine import scratch_engine
 from moneytrail.resolve.features import FEATURES_SQL
 from moneytrail.resolve.settings import ResolveSettings
 
@@ -231,18 +233,15 @@ def link(parties: pa.Table, folded: pa.Table, settings: ResolveSettings) -> tupl
     Returns the pairs kept (``left_id``, ``right_id``, ``match_probability``, ``match_weight``,
     ``explanation``; left < right) and the trained model as splink JSON.
     """
-    from splink import DuckDBAPI, Linker, SettingsCreator
+    from splink import Linker, SettingsCreator
 
     logging.getLogger("splink").setLevel(logging.ERROR)
-    con = duckdb.connect(":memory:")
-    con.execute("SET enable_progress_bar = false")
+    engine = scratch_engine()
     try:
-        con.register("mt_parties_arrow", parties)
-        con.register("mt_folded_arrow", folded)
-        con.execute("CREATE TABLE mt_parties AS SELECT * FROM mt_parties_arrow")
-        con.execute("CREATE TABLE mt_folded AS SELECT * FROM mt_folded_arrow")
-        con.execute(FEATURES_SQL)
-        db_api = DuckDBAPI(connection=con)
+        engine.create_table_from_arrow("mt_parties", parties)
+        engine.create_table_from_arrow("mt_folded", folded)
+        engine.execute(FEATURES_SQL)
+        db_api = engine.splink_api()
         creator = SettingsCreator(
             link_type="dedupe_only",
             comparisons=comparisons(),  # type: ignore[arg-type]
@@ -256,18 +255,18 @@ def link(parties: pa.Table, folded: pa.Table, settings: ResolveSettings) -> tupl
         linker = Linker(frame, creator, log_level=logging.ERROR, validate_settings=False)
         training = _train(linker, settings, parties.num_rows)
         predictions = linker.inference.predict(threshold_match_probability=settings.keep_from)
-        table = predictions.physical_name
-        pairs = con.sql(
+        table = engine.dialect.quote(predictions.physical_name)
+        pairs = engine.fetch_arrow(
             "SELECT least(unique_id_l, unique_id_r) AS left_id,"  # noqa: S608 - splink's table name
             " greatest(unique_id_l, unique_id_r) AS right_id,"
             " round(match_probability, 6) AS match_probability,"
             " round(match_weight, 4) AS match_weight,"
             f" CAST({_explanation_sql()} AS VARCHAR) AS explanation"
-            f' FROM "{table}" ORDER BY left_id, right_id'
-        ).to_arrow_table()
+            f" FROM {table} ORDER BY left_id, right_id"
+        )
         saved = linker.misc.save_model_to_json()
         saved["moneytrail_training"] = training
         model = json.dumps(saved, sort_keys=True, default=str)
     finally:
-        con.close()
+        engine.close()
     return pairs, model

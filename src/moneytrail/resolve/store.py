@@ -10,6 +10,7 @@ Effective decision of a pair: its latest confirm/reject that no undo reverses.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -190,7 +191,51 @@ def refresh_clusters(engine: Engine, run_id: str, threshold: float) -> int:
     return conflicts
 
 
-def cluster_rows(engine: Engine, run_id: str) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class CandidatePair:
+    """One scored pair of the linker with the names of both parties and its reasons.
+
+    ``explanation`` maps each compared feature (``name``, ``phone``, ``document``...) to its
+    ``level`` (what the comparison found) and ``weight`` (its log-odds contribution).
+    """
+
+    left_id: str
+    left_name: str
+    right_id: str
+    right_name: str
+    match_probability: float
+    match_weight: float
+    explanation: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Parties an effective cluster merges as one person or company (ids and names alike)."""
+
+    cluster_id: str
+    parties: list[str]
+    names: list[str]
+
+
+def pair_rows(
+    engine: Engine, run_id: str, min_probability: float = 0.0, limit: int = 50
+) -> list[CandidatePair]:
+    """Pairs of ``run_id`` at or above ``min_probability``, most probable first."""
+    rows = engine.fetchall(
+        "SELECT r.left_id, l.name, r.right_id, p.name, r.match_probability, r.match_weight,"
+        " r.explanation FROM resolution_pairs r"
+        " JOIN parties l ON l.id = r.left_id JOIN parties p ON p.id = r.right_id"
+        " WHERE r.run_id = ? AND r.match_probability >= ?"
+        " ORDER BY r.match_probability DESC, r.left_id, r.right_id LIMIT ?",
+        [run_id, min_probability, limit],
+    )
+    return [
+        CandidatePair(a, an, b, bn, float(prob), float(weight), json.loads(expl))
+        for a, an, b, bn, prob, weight, expl in rows
+    ]
+
+
+def cluster_rows(engine: Engine, run_id: str) -> list[Cluster]:
     """Clusters of ``run_id`` with their members' names, biggest first."""
     rows = engine.fetchall(
         "SELECT c.cluster_id, list(c.party_id ORDER BY c.party_id),"
@@ -199,6 +244,4 @@ def cluster_rows(engine: Engine, run_id: str) -> list[dict[str, Any]]:
         " WHERE c.run_id = ? GROUP BY c.cluster_id ORDER BY count(*) DESC, c.cluster_id",
         [run_id],
     )
-    return [
-        {"cluster_id": cid, "parties": list(ids), "names": list(names)} for cid, ids, names in rows
-    ]
+    return [Cluster(cid, list(ids), list(names)) for cid, ids, names in rows]

@@ -38,6 +38,7 @@ from typing import Any
 import pyarrow as pa
 
 from moneytrail.engine.base import Engine
+from moneytrail.engine.runs import JobRun
 from moneytrail.model.ids import natural_key
 from moneytrail.screen.index import CandidateIndex
 from moneytrail.screen.scorer import SCORER_NAME, SCORER_VERSION, Hit, Query, corroborate
@@ -252,8 +253,13 @@ def screen_all(
     settings: ScreenSettings,
     workers: int = 1,
     progress: Progress | None = None,
+    run: JobRun | None = None,
 ) -> dict[str, Any]:
-    """Screen every party with ``index``; store new findings; return the counts."""
+    """Screen every party with ``index``; store new findings; return the counts.
+
+    The findings are written in one transaction (every page or none), with ``run`` (the job's
+    record in ``job_runs``) marked done inside it: a screening killed half-way keeps nothing.
+    """
     clock = [time.perf_counter()]
     engine.execute(_QUERIES)
     parties, names = engine.fetchall(
@@ -267,27 +273,32 @@ def screen_all(
     engine.execute(_STAGE)
     hits = new = 0
     low = ""
-    for high in [*ends, None]:
-        page = engine.fetch_arrow(_PAGE, [low, high, high]).to_pylist()
-        low = high or low
-        found = list(_party_hits(index, page, settings))
-        if not found:
-            continue
-        hits += len(found)
-        engine.append_arrow("screen_batch_new", _finding_rows(found))
-        before = int(engine.fetchall("SELECT count(*) FROM screening_matches")[0][0])
-        engine.execute(_MERGE)
-        engine.execute("DELETE FROM screen_batch_new")
-        new += int(engine.fetchall("SELECT count(*) FROM screening_matches")[0][0]) - before
+    counts: dict[str, Any] = {
+        "parties": int(parties),
+        "names": int(names),
+        "distinct_names": distinct,
+    }
+    with engine.transaction():
+        for high in [*ends, None]:
+            page = engine.fetch_arrow(_PAGE, [low, high, high]).to_pylist()
+            low = high or low
+            found = list(_party_hits(index, page, settings))
+            if not found:
+                continue
+            hits += len(found)
+            engine.append_arrow("screen_batch_new", _finding_rows(found))
+            before = int(engine.fetchall("SELECT count(*) FROM screening_matches")[0][0])
+            engine.execute(_MERGE)
+            engine.execute("DELETE FROM screen_batch_new")
+            new += int(engine.fetchall("SELECT count(*) FROM screening_matches")[0][0]) - before
+        counts |= {"hits": hits, "matches_new": new}
+        if run is not None:
+            run.done(engine, counts)
     clock.append(time.perf_counter())
     for table in ("queries", "hits", "joined", "new"):
         engine.execute(f"DROP TABLE IF EXISTS screen_batch_{table}")
     return {
-        "parties": int(parties),
-        "names": int(names),
-        "distinct_names": distinct,
-        "hits": hits,
-        "matches_new": new,
+        **counts,
         "seconds": {
             "names": round(clock[1] - clock[0], 2),
             "parties": round(clock[2] - clock[1], 2),

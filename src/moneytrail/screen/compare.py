@@ -23,7 +23,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from moneytrail.screen.names import (
+from moneytrail.model.names import (
     LEGAL,
     MARKER,
     NAME,

@@ -23,6 +23,10 @@ from typing import Any
 from moneytrail.screen.entry import ListEntry, SanctionsList
 
 COMPARED = tuple(f.name for f in fields(ListEntry) if f.name != "entry_id")
+# A new version may remove at most this share of the previous version's entries without
+# ``force``: more is a truncated file or another list far more often than a real delisting
+# (decision 0124).
+MAX_REMOVED_SHARE = 0.5
 
 
 @dataclass
@@ -35,12 +39,31 @@ class ListDiff:
     old_count: int = 0
     new_count: int = 0
 
+    def counts(self) -> dict[str, int]:
+        """How many entries were added, removed and changed."""
+        return {
+            "added": len(self.added),
+            "removed": len(self.removed),
+            "changed": len(self.changed),
+        }
+
+    def removes_most(self) -> bool:
+        """Whether more than :data:`MAX_REMOVED_SHARE` of the old entries would disappear.
+
+        >>> ListDiff(removed=["1", "2"], old_count=3).removes_most()
+        True
+        >>> ListDiff(removed=["1"], old_count=2).removes_most()
+        False
+        """
+        return len(self.removed) > MAX_REMOVED_SHARE * self.old_count
+
     def as_dict(self, old: SanctionsList, new: SanctionsList) -> dict[str, Any]:
         """JSON-ready summary with the primary names, for ``lists diff --json``."""
         old_by, new_by = old.by_id(), new.by_id()
         return {
             "old": {"source": old.source, "version": old.version, "entries": self.old_count},
             "new": {"source": new.source, "version": new.version, "entries": self.new_count},
+            "counts": self.counts(),
             "added": [{"entry_id": i, "name": new_by[i].primary_name} for i in self.added],
             "removed": [{"entry_id": i, "name": old_by[i].primary_name} for i in self.removed],
             "changed": [

@@ -17,17 +17,27 @@ Assumptions (documented in docs/screening.md):
   lists often only know a year.
 - countries and nationalities are ISO 3166 alpha-2 upper case; a name the country table does not
   know is dropped rather than guessed.
+- control characters (NUL, ESC, DEL...) in any value are read as spaces; a name with no letter
+  and no digit (``"???"``, ``"-"``) cannot be matched and is dropped; an entry left without a
+  name, or with a name over :data:`MAX_NAME_CHARS` characters (an unclosed quote swallowing the
+  rest of a CSV), refuses the file (:func:`check_screenable`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 
+from moneytrail.errors import BadInputError, Problem
+
 SCHEMAS = ("Person", "Organization", "Vessel", "Airplane", "LegalEntity")
+# The longest name of the public lists has 324 characters (a UN entity); a name of thousands is a
+# broken file (an unclosed quote) and would make every comparison with it slow.
+MAX_NAME_CHARS = 1000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,9 @@ class SanctionsList:
     published: date | None = None
     path: str | None = None
     fmt: str | None = None
+    # 1-based line (or record) where each entry starts in its file, when the loader knows it:
+    # refusals name it (``file:line: field: reason``).
+    lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def by_id(self) -> dict[str, ListEntry]:
         """Entries keyed by ``entry_id`` (ids are unique within one list)."""
@@ -68,16 +81,17 @@ class SanctionsList:
 
 
 def unique(values: Iterable[str | None]) -> tuple[str, ...]:
-    """Strip, drop empty values and duplicates, keep first-seen order.
+    """Strip, read control characters as spaces, drop empty values and duplicates, keep
+    first-seen order.
 
-    >>> unique([" A ", "", None, "B", "A"])
-    ('A', 'B')
+    >>> unique([" A ", "", None, "B", "A", "Iyad\\x00Ag  Ghali\\x7f"])
+    ('A', 'B', 'Iyad Ag Ghali')
     """
     seen: dict[str, None] = {}
     for value in values:
         if value is None:
             continue
-        text = " ".join(str(value).split())
+        text = " ".join(_CONTROL.sub(" ", str(value)).split())
         if text and text not in seen:
             seen[text] = None
     return tuple(seen)
@@ -180,3 +194,61 @@ def merge_duplicates(entries: list[ListEntry]) -> list[ListEntry]:
                 remarks=first.remarks or entry.remarks,
             )
     return list(merged.values())
+
+
+def usable_name(name: str) -> bool:
+    """Whether a name can be matched at all: it holds at least one letter or digit (any script).
+
+    >>> usable_name("اياد اغ غالي"), usable_name("???"), usable_name("")
+    (True, False, False)
+    """
+    return any(c.isalnum() for c in name)
+
+
+def drop_unusable_names(entries: list[ListEntry]) -> list[ListEntry]:
+    """Entries without the names that hold no letter or digit (they can never match)."""
+    return [
+        e
+        if all(map(usable_name, e.names))
+        else replace(e, names=tuple(filter(usable_name, e.names)))
+        for e in entries
+    ]
+
+
+def check_screenable(sanctions: SanctionsList, file: str) -> None:
+    """Refuse (``BadInputError``) a list that would silently clear people: one with no entry,
+    an entry without id or without a usable name, or a name longer than :data:`MAX_NAME_CHARS`.
+
+    Every such entry is named with its line, not just the first one.
+    """
+    problems: list[Problem] = []
+    if not sanctions.entries:
+        problems.append(Problem(file=file, code="list_no_entries"))
+    for entry in sanctions.entries:
+        line = sanctions.lines.get(entry.entry_id)
+        too_long = [n for n in entry.names if len(n) > MAX_NAME_CHARS]
+        if not entry.entry_id.strip():
+            problems.append(Problem(file=file, code="field_missing", line=line, field="id"))
+        elif too_long:
+            problems.append(
+                Problem(
+                    file=file,
+                    code="list_name_too_long",
+                    line=line,
+                    field="name",
+                    value=entry.entry_id,
+                    params={"length": len(too_long[0]), "max": MAX_NAME_CHARS},
+                )
+            )
+        elif not any(usable_name(n) for n in entry.names):
+            problems.append(
+                Problem(
+                    file=file,
+                    code="list_entry_unnamed",
+                    line=line,
+                    field="name",
+                    value=entry.entry_id,
+                )
+            )
+    if problems:
+        raise BadInputError("error.file_refused", problems=problems, file=file)

@@ -36,13 +36,13 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
+from moneytrail.model.names import LEGAL, MARKER, NUMBER, PARTICLE, Token, tokenize
 from moneytrail.screen.compare import (
     CONFLICT_PENALTY,
     EXTRA_PENALTY,
     EXTRA_PENALTY_MAX,
 )
 from moneytrail.screen.entry import ListEntry, SanctionsList
-from moneytrail.screen.names import LEGAL, MARKER, NUMBER, PARTICLE, Token, tokenize
 from moneytrail.screen.scorer import Hit, Query, corroborate, rules_for, score_names
 from moneytrail.screen.settings import ScreenSettings
 

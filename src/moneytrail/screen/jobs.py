@@ -8,7 +8,9 @@ analyst then marks it ``confirmed`` or ``false_positive`` with a note. The findi
 same parties against the same list again adds nothing and never resets a decision.
 
 Each distinct name is screened once, in parallel, and findings are written in Arrow batches
-(:mod:`moneytrail.screen.batch`).
+(:mod:`moneytrail.screen.batch`), all in one transaction with the run's record in ``job_runs``
+(:mod:`moneytrail.engine.runs`): a screening killed half-way keeps no finding, and the next one
+reports it (``summary["interrupted_runs"]``).
 
 Example::
 
@@ -20,10 +22,12 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from moneytrail.engine.base import Engine
+from moneytrail.engine.runs import recorded
 from moneytrail.errors import UsageError
 from moneytrail.screen.batch import screen_all
 from moneytrail.screen.entry import SanctionsList
@@ -58,16 +62,21 @@ def screen_parties(
     lists = latest_lists(engine)
     if not lists:
         raise UsageError("error.screen_no_lists")
-    index = CandidateIndex([lst for _, lst in lists], tags=[v for v, _ in lists])
-    counts = screen_all(engine, index, settings, workers, progress)
+    scorer = f"{SCORER_NAME}-v{SCORER_VERSION}"
+    asked = {"settings": settings.model_dump(), "lists": [v for v, _ in lists], "scorer": scorer}
+    with recorded(engine, "screen", asked) as run:
+        index = CandidateIndex([lst for _, lst in lists], tags=[v for v, _ in lists])
+        counts = screen_all(engine, index, settings, workers, progress, run)
     return {
         **counts,
         "lists": [
             {"version_id": v, "source": lst.source, "entries": len(lst.entries)} for v, lst in lists
         ],
-        "scorer": f"{SCORER_NAME}-v{SCORER_VERSION}",
+        "scorer": scorer,
         "threshold": settings.review_threshold,
         "workers": workers,
+        "job_run_id": run.id,
+        "interrupted_runs": run.interrupted,
     }
 
 
@@ -84,22 +93,30 @@ def set_status(engine: Engine, match_id: str, status: str, note: str | None, ana
     )
 
 
-def list_matches(engine: Engine, status: str | None = None) -> list[dict[str, Any]]:
-    """Stored findings (optionally of one status), best score first, as plain dicts."""
-    columns = (
-        "id",
-        "party_id",
-        "query",
-        "version_id",
-        "entry_id",
-        "matched_name",
-        "score",
-        "status",
-        "analyst_note",
-    )
+@dataclass(frozen=True)
+class Finding:
+    """One stored screening finding, as an analyst reviews it."""
+
+    id: str
+    party_id: str
+    query: str
+    version_id: str
+    entry_id: str
+    matched_name: str
+    score: float
+    status: str
+    analyst_note: str | None
+
+
+def list_matches(engine: Engine, status: str | None = None) -> list[Finding]:
+    """Stored findings (only those of ``status`` when given), best score first."""
+    if status is not None and status not in STATUSES:
+        raise UsageError(
+            "error.screen_status_filter_unknown", status=status, known=", ".join(STATUSES)
+        )
     rows = engine.fetchall(
         "SELECT id, party_id, query, version_id, entry_id, matched_name, score, status, "
         "analyst_note FROM screening_matches WHERE ? IS NULL OR status = ? ORDER BY score DESC, id",
         [status, status],
     )
-    return [dict(zip(columns, r, strict=True)) for r in rows]
+    return [Finding(*row) for row in rows]

@@ -23,8 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from moneytrail.errors import UsageError
-from moneytrail.screen.entry import ListEntry, SanctionsList, merge_duplicates
-from moneytrail.screen.formats.common import refuse
+from moneytrail.screen.entry import (
+    ListEntry,
+    SanctionsList,
+    check_screenable,
+    drop_unusable_names,
+    merge_duplicates,
+)
+from moneytrail.screen.formats.common import decode_head, refuse
 from moneytrail.screen.formats.custom import header_columns, load_custom
 from moneytrail.screen.formats.eu import load_eu_csv, load_eu_xml
 from moneytrail.screen.formats.ftm import load_ftm
@@ -48,16 +54,29 @@ class ListFormat:
 
 
 def _xml_root(head: str) -> str:
-    """Name of the first element after the XML prolog, '' when not XML."""
+    """Name of the first element after the XML prolog (declaration, comments, DOCTYPE), ''
+    when not XML.
+
+    >>> _xml_root('<?xml version="1.0"?><!-- x --><!DOCTYPE l [<!ENTITY a "b">]><un:LIST/>')
+    'LIST'
+    """
     text = head.lstrip("\ufeff \r\n\t")
-    while text.startswith("<?") or text.startswith("<!--"):
-        end = text.find("?>" if text.startswith("<?") else "-->")
-        if end < 0:
+    while text.startswith(("<?", "<!")):
+        if text.startswith("<!--"):
+            end = text.find("-->") + 3
+        elif text.startswith("<?"):
+            end = text.find("?>") + 2
+        else:  # <!DOCTYPE ...> with or without an internal subset [...]
+            subset, close = text.find("["), text.find(">")
+            end = text.find("]>", subset) + 2 if -1 < subset < close else close + 1
+        if end < 3:
             return ""
-        text = text[end + 2 :].lstrip(">").lstrip()
-    if not text.startswith("<"):
+        text = text[end:].lstrip()
+    words = text[1:].split(None, 1) if text.startswith("<") else []
+    if not words:
         return ""
-    return text[1:].split(None, 1)[0].split(">", 1)[0].split(":")[-1]
+    name = words[0].split(">", 1)[0].split("/", 1)[0]
+    return name.split(":")[-1]
 
 
 def _first_line(head: str) -> str:
@@ -110,14 +129,37 @@ FORMATS: dict[str, ListFormat] = {
 }
 
 
-def detect_format(path: Path) -> str | None:
-    """The most likely format name of ``path`` from its first bytes, ``None`` when unknown."""
-    with path.open("rb") as handle:
-        raw = handle.read(HEAD_BYTES)
-    head = raw.decode("utf-8", errors="replace")
+def _head(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(HEAD_BYTES)
+    except OSError as exc:
+        refuse(path, "file_unreadable", detail=exc.strerror or "")
+    return decode_head(raw)
+
+
+def _best(path: Path, head: str) -> str | None:
     scores = sorted(((f.sniff(path, head), f.name) for f in FORMATS.values()), reverse=True)
     best_score, best = scores[0]
     return best if best_score > 0 else None
+
+
+def detect_format(path: Path) -> str | None:
+    """The most likely format name of ``path`` from its first bytes, ``None`` when unknown."""
+    return _best(path, _head(path))
+
+
+def _check_forced(path: Path, fmt: str, head: str) -> None:
+    """Refuse a forced ``fmt`` the file does not look like (an EU XML read as ``un`` would
+    "load" with no entry), naming what it looks like."""
+    if FORMATS[fmt].sniff(path, head) > 0:
+        return
+    detected = _best(path, head)
+    if detected is not None:
+        refuse(path, "list_format_mismatch", line=1, format=fmt, detected=detected)
+    start = _xml_root(head) or _first_line(head)
+    start = "".join(c if c.isprintable() else "?" for c in start[:60])
+    refuse(path, "list_format_mismatch_unknown", line=1, format=fmt, start=start)
 
 
 def file_sha256(path: Path) -> str:
@@ -133,7 +175,9 @@ def load_list(path: Path, fmt: str | None = None) -> SanctionsList:
     """Read a sanctions list file in ``fmt`` (detected from content when ``None``).
 
     Raises ``UsageError`` for an unknown ``fmt`` and ``BadInputError`` (``file:line: field:
-    reason``) for a missing, unrecognised or malformed file; nothing is ever half-loaded.
+    reason``) for a missing, unrecognised or malformed file, a file that does not look like the
+    forced ``fmt``, and a list nobody could be screened against (no entry, an entry without a
+    usable name: :func:`~moneytrail.screen.entry.check_screenable`); nothing is ever half-loaded.
     """
     path = Path(path)
     if fmt is not None and fmt not in FORMATS:
@@ -144,11 +188,15 @@ def load_list(path: Path, fmt: str | None = None) -> SanctionsList:
         refuse(path, "file_not_found")
     if path.stat().st_size == 0:
         refuse(path, "file_empty")
-    name = fmt or detect_format(path)
+    head = _head(path)
+    if fmt is not None:
+        _check_forced(path, fmt, head)
+    name = fmt or _best(path, head)
     if name is None:
         refuse(path, "format_not_recognised")
     result = FORMATS[name].load(path)
-    result.entries = merge_duplicates(result.entries)
+    result.entries = merge_duplicates(drop_unusable_names(result.entries))
+    check_screenable(result, str(path))
     result.path = str(path)
     result.fmt = name
     return result

@@ -19,12 +19,20 @@ Example::
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from moneytrail.errors import UsageError
+from moneytrail.model.names import tokenize
 from moneytrail.screen.compare import compare_tokens
-from moneytrail.screen.entry import ListEntry
-from moneytrail.screen.names import tokenize
+from moneytrail.screen.entry import (
+    MAX_NAME_CHARS,
+    ListEntry,
+    country_code,
+    iso_partial,
+    usable_name,
+)
 from moneytrail.screen.settings import ScreenSettings
 
 SCORER_NAME = "sahel-names"
@@ -42,6 +50,46 @@ class Query:
     birth_date: str | None = None
     countries: tuple[str, ...] = ()
     identifiers: tuple[str, ...] = ()
+
+
+_KINDS = {"person": "Person", "organization": "Organization", "organisation": "Organization"}
+
+
+def checked_query(
+    name: str,
+    schema: str | None = None,
+    dob: str | None = None,
+    countries: Iterable[str] = (),
+) -> Query:
+    """The screened name and its facts as a user wrote them, each checked.
+
+    Why refuse rather than ignore: a fact that cannot be read would be silently dropped
+    (``--dob 21/03/58``) or turn the rules (``person`` read as a company), so each is a
+    :class:`~moneytrail.errors.UsageError` naming the value. ``schema`` is ``Person`` or
+    ``Organization`` in any case (``organisation`` too); ``dob`` a full or partial date;
+    ``countries`` ISO codes or country names, kept once each in order.
+
+    >>> query = checked_query("Iyad Ag Ghaly", "person", "1958", ["Mali", "ML"])
+    >>> query.schema, query.birth_date, query.countries
+    ('Person', '1958', ('ML',))
+    """
+    if not usable_name(name):
+        raise UsageError("error.screen_name_empty")
+    if len(name) > MAX_NAME_CHARS:
+        raise UsageError("error.screen_name_too_long", length=len(name), max=MAX_NAME_CHARS)
+    kind = _KINDS.get(schema.strip().lower()) if schema is not None else None
+    if schema is not None and kind is None:
+        raise UsageError("error.screen_schema_invalid", value=schema)
+    birth = iso_partial(dob) if dob is not None else None
+    if dob is not None and birth is None:
+        raise UsageError("error.screen_dob_invalid", value=dob)
+    codes = []
+    for raw in countries:
+        code = country_code(raw)
+        if code is None:
+            raise UsageError("error.screen_country_invalid", value=raw)
+        codes.append(code)
+    return Query(name, kind, birth, tuple(dict.fromkeys(codes)))
 
 
 @dataclass

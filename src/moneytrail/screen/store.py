@@ -4,7 +4,13 @@ Why in the workspace: a screening finding must say *which version* of which list
 against (a prosecutor asks "was he listed on the day you screened?"), and loading the same file
 twice must change nothing. A version's id is ``natural_key("list_version", list_id, sha256)``;
 the list id defaults to the list's source (``un``, ``ofac_sdn``...), so successive files of one
-list are versions of it and each load reports its diff with the latest version stored before.
+list are versions of it and each load reports its diff with the latest version stored before
+(the first version: every entry added).
+
+A list is never replaced by one nobody could be screened against: a list with no entry is
+refused, and so is a version that would remove more than half of the entries of the latest one
+(a truncated download, or another list loaded under the same id) unless ``force=True``
+(decision 0124). A refusal changes nothing in the workspace.
 
 Entries and names are stored columnar (one Arrow table each, appended in one call), never row by
 row.
@@ -18,30 +24,30 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 
 from moneytrail.engine.base import Engine
-from moneytrail.errors import UsageError
+from moneytrail.errors import BadInputError, Problem, UsageError
 from moneytrail.model.ids import natural_key
 from moneytrail.screen.diff import ListDiff, diff_lists
-from moneytrail.screen.entry import ListEntry, SanctionsList
+from moneytrail.screen.entry import ListEntry, SanctionsList, check_screenable, merge_duplicates
 from moneytrail.screen.lists import file_sha256
 
 
 @dataclass
 class SavedVersion:
-    """Outcome of :func:`save_list`: the version id, whether it was new, and its diff."""
+    """Outcome of :func:`save_list`: the version id, whether it was new, and its diff with the
+    latest version stored before (first version: all added; same file again: nothing)."""
 
     version_id: str
     list_id: str
     created: bool
     previous_id: str | None
-    diff: ListDiff | None
+    diff: ListDiff
 
 
 def entry_fingerprint(entry: ListEntry) -> str:
@@ -94,16 +100,43 @@ def latest_version(engine: Engine, list_id: str) -> str | None:
 
 
 def save_list(
-    engine: Engine, sanctions: SanctionsList, path: Path, list_id: str | None = None
+    engine: Engine,
+    sanctions: SanctionsList,
+    path: Path,
+    list_id: str | None = None,
+    *,
+    force: bool = False,
 ) -> SavedVersion:
-    """Store ``sanctions`` (read from ``path``) as a version of ``list_id``; idempotent."""
+    """Store ``sanctions`` (read from ``path``) as a version of ``list_id``; idempotent.
+
+    Raises ``BadInputError`` (nothing stored) for a list with no entry, and for a version
+    removing more than half of the latest stored version's entries unless ``force``.
+    """
+    check_screenable(sanctions, str(path))
+    entries = merge_duplicates(sanctions.entries)  # one row per id, even from a hand-made list
     list_id = list_id or sanctions.source
     sha = file_sha256(path)
     version_id = natural_key("list_version", list_id, sha)
     if engine.fetchall("SELECT 1 FROM screen_list_versions WHERE id = ?", [version_id]):
-        return SavedVersion(version_id, list_id, False, None, None)
+        count = len(entries)
+        return SavedVersion(
+            version_id, list_id, False, None, ListDiff(old_count=count, new_count=count)
+        )
     previous_id = latest_version(engine, list_id)
-    diff = diff_lists(read_version(engine, previous_id), sanctions) if previous_id else None
+    previous = read_version(engine, previous_id) if previous_id else SanctionsList(sanctions.source)
+    diff = diff_lists(previous, replace(sanctions, entries=entries))
+    if previous_id and diff.removes_most() and not force:
+        problem = Problem(
+            file=str(path),
+            code="list_version_shrinks",
+            params={
+                "removed": len(diff.removed),
+                "previous": diff.old_count,
+                "remaining": diff.old_count - len(diff.removed),
+                "list_id": list_id,
+            },
+        )
+        raise BadInputError("error.file_refused", problems=[problem], file=str(path))
     with engine.transaction():
         engine.execute(
             "INSERT INTO screen_list_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -115,23 +148,38 @@ def save_list(
                 sanctions.published,
                 path.name,
                 sha,
-                len(sanctions.entries),
+                len(entries),
                 datetime.now(UTC).replace(tzinfo=None),
             ],
         )
-        engine.append_arrow("screen_list_entries", _entries_table(version_id, sanctions.entries))
-        engine.append_arrow("screen_list_names", _names_table(version_id, sanctions.entries))
+        engine.append_arrow("screen_list_entries", _entries_table(version_id, entries))
+        engine.append_arrow("screen_list_names", _names_table(version_id, entries))
     return SavedVersion(version_id, list_id, True, previous_id, diff)
 
 
-def list_versions(engine: Engine) -> list[dict[str, Any]]:
-    """Every stored version, newest first per list, as plain dicts (for the CLI)."""
-    columns = ("id", "list_id", "source", "format", "version_date", "file_name", "entry_count")
+@dataclass(frozen=True)
+class ListVersion:
+    """One stored version of a list (a row of ``screen_list_versions``)."""
+
+    id: str
+    list_id: str
+    source: str
+    format: str
+    version_date: str | None  # ISO date, when the list says it
+    file_name: str
+    entry_count: int
+
+
+def list_versions(engine: Engine) -> list[ListVersion]:
+    """Every stored version, newest first per list."""
     rows = engine.fetchall(
         "SELECT id, list_id, source, format, CAST(version_date AS VARCHAR), file_name, entry_count "
         "FROM screen_list_versions ORDER BY list_id, version_date DESC NULLS LAST, loaded_at DESC"
     )
-    return [dict(zip(columns, row, strict=True)) for row in rows]
+    return [
+        ListVersion(str(i), str(lid), str(src), str(fmt or ""), d, str(f), int(n))
+        for i, lid, src, fmt, d, f, n in rows
+    ]
 
 
 def read_version(engine: Engine, version_id: str) -> SanctionsList:

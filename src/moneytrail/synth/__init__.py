@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from moneytrail.errors import UsageError
-from moneytrail.ingest.canonical import ACCOUNTS, IDENTIFIERS, PARTIES
+from moneytrail.files.outputs import atomic_folder
+from moneytrail.model.tables import STAGING
 from moneytrail.synth.batch import MICROS_PER_DAY, TxBatch
 from moneytrail.synth.behaviour import NormalActivity, day_micros
 from moneytrail.synth.config import SynthConfig, load_data
@@ -77,11 +78,43 @@ def inject(pop: Population, config: SynthConfig) -> list[InstanceBuilder]:
 
 
 def generate(config: SynthConfig, out: Path) -> SynthResult:
-    """Write the scenario of ``config`` under ``out`` (created if missing)."""
+    """Write the scenario of ``config`` under ``out`` (created if missing).
+
+    The files appear together or not at all (written in a temporary sibling folder, renamed at
+    the end). ``out`` must be new, empty, or an earlier scenario (replaced whole): any other
+    file there is refused rather than mixed with generated ones.
+    """
     if config.scale < 20 or config.days < 7:
         raise UsageError("synth.too_small", scale=config.scale, days=config.days)
     began = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
+    with atomic_folder(out, replaceable=is_scenario) as part:
+        result = _write(config, part)
+    result.out = out
+    result.files = {kind: out / path.name for kind, path in result.files.items()}
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def is_scenario(folder: Path) -> bool:
+    """Whether ``folder`` holds only files a scenario is made of (an earlier ``generate``)."""
+    return all(entry.is_file() and entry.name in SCENARIO_FILES for entry in folder.iterdir())
+
+
+SCENARIO_FILES = frozenset(
+    f"{name}.parquet"
+    for name in (
+        "parties",
+        "accounts",
+        "identifiers",
+        "transactions",
+        "truth_instances",
+        "truth_members",
+        "truth_identities",
+    )
+)
+
+
+def _write(config: SynthConfig, out: Path) -> SynthResult:
     pop = build_population(config)
     residents_end = len(pop.parties)
     normal = NormalActivity(pop, config)
@@ -89,11 +122,12 @@ def generate(config: SynthConfig, out: Path) -> SynthResult:
     identities = add_duplicates(pop, config, residents_end)
     crime = TxBatch.concat([b.batch() for b in instances]).sorted()
     result = SynthResult(out)
-    for kind, rows, schema in (
-        ("parties", pop.parties, PARTIES),
-        ("accounts", pop.accounts, ACCOUNTS),
-        ("identifiers", pop.identifiers, IDENTIFIERS),
+    for kind, rows in (
+        ("parties", pop.parties),
+        ("accounts", pop.accounts),
+        ("identifiers", pop.identifiers),
     ):
+        schema = STAGING[kind].arrow_schema()  # the canonical Parquet layout
         result.files[kind] = out / f"{kind}.parquet"
         result.rows[kind] = write_rows(result.files[kind], rows, schema, config.row_group_size)
     result.files["transactions"] = out / "transactions.parquet"
@@ -114,5 +148,4 @@ def generate(config: SynthConfig, out: Path) -> SynthResult:
     result.files.update(write_identities(out, identities, config.row_group_size))
     for inst in instances:
         result.instances[inst.typology] = result.instances.get(inst.typology, 0) + 1
-    result.seconds = time.perf_counter() - began
     return result

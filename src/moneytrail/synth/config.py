@@ -9,6 +9,7 @@ is YAML in ``moneytrail/synth/data`` so that a trainer can read and change it wi
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -17,6 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from moneytrail.errors import UsageError
+
+MAX_SEED = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,29 @@ class SynthConfig:
     row_group_size: int = 131_072
     duplicate_rate: float = 0.05
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Refuse settings that would silently give another scenario (NaN, negative rates)."""
+        for name, low, high in (
+            ("difficulty", 0.0, 1.0),
+            ("duplicate_rate", 0.0, 1.0),
+            ("typology_rate", 0.0, math.inf),
+        ):
+            value = getattr(self, name)
+            if not (
+                isinstance(value, int | float) and math.isfinite(value) and low <= value <= high
+            ):
+                raise UsageError("synth.bad_setting", name=name, value=value)
+        for name, low, high in (
+            ("scale", 1, 10_000_000),
+            ("seed", 0, MAX_SEED),
+            ("days", 1, 3_660),
+            ("chunk_days", 1, 3_660),
+            ("row_group_size", 1, 2**31 - 1),
+        ):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise UsageError("synth.bad_setting", name=name, value=value)
 
     @property
     def scope(self) -> str:

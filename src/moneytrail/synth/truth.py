@@ -16,10 +16,13 @@ one person (see :mod:`moneytrail.synth.duplicates`); ``moneytrail ingest`` loads
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from moneytrail.synth.typologies.base import InstanceBuilder
 from moneytrail.synth.writer import write_table
@@ -87,3 +90,43 @@ def write_identities(out: Path, rows: list[dict[str, str]], row_group_size: int)
     path = out / "truth_identities.parquet"
     write_table(path, pa.Table.from_pylist(rows, TRUTH_MEMBERS), row_group_size)
     return {"truth_identities": path}
+
+
+@dataclass(frozen=True)
+class RansomClue:
+    """The starting clue of a scenario's first kidnapping case, as an investigator gets it.
+
+    ``payments``: ids of the ransom payments (role ``ransom_split``), sorted; ``payer_account``:
+    the account that paid them (role ``ransom_payer``).
+    """
+
+    instance_id: str
+    payments: tuple[str, ...]
+    payer_account: str
+
+
+def ransom_clue(files: Mapping[str, Path]) -> RansomClue | None:
+    """The clue of the first ``kidnap_ransom`` instance (by id) of a scenario's truth files
+    (``truth_instances`` and ``truth_members`` of :attr:`SynthResult.files`); ``None`` when the
+    scenario has no kidnapping case."""
+    instances = pq.read_table(files["truth_instances"], columns=["instance_id", "typology"])
+    kidnappings = sorted(
+        str(row["instance_id"])
+        for row in instances.to_pylist()
+        if row["typology"] == "kidnap_ransom"
+    )
+    if not kidnappings:
+        return None
+    focal = kidnappings[0]
+    members = pq.read_table(
+        files["truth_members"], filters=[("instance_id", "=", focal)]
+    ).to_pylist()
+    payments = sorted(str(m["subject_id"]) for m in members if m["role"] == "ransom_split")
+    payers = sorted(
+        str(m["subject_id"])
+        for m in members
+        if m["role"] == "ransom_payer" and m["subject_kind"] == "account"
+    )
+    if not payments or not payers:
+        return None
+    return RansomClue(focal, tuple(payments), payers[0])

@@ -19,10 +19,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from moneytrail.ingest.canonical import AMOUNT, TRANSACTIONS
 from moneytrail.model.ids import SEPARATOR
+from moneytrail.model.tables import STAGING, ColumnType, arrow_type
 from moneytrail.synth.batch import TxBatch
 from moneytrail.synth.population import CURRENCY, Population
+
+AMOUNT = arrow_type(ColumnType.AMOUNT)
+TRANSACTIONS = STAGING["transactions"].arrow_schema()
+"""The canonical Parquet layout of transactions (declared in :mod:`moneytrail.model.tables`)."""
 
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",

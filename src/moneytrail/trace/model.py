@@ -12,10 +12,14 @@ Example::
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum, StrEnum
+
+from moneytrail.errors import UsageError
+from moneytrail.model.money import check_amount
 
 
 class Policy(StrEnum):
@@ -110,6 +114,19 @@ class TraceSettings:
     max_paths: int = 20
     max_endpoints: int = 200
 
+    def __post_init__(self) -> None:
+        """Refuse settings that would silently change the figures (NaN window, 0 hops)."""
+        window = self.window_days
+        if window is not None and not (math.isfinite(window) and window > 0):
+            raise UsageError("error.trace_bad_option", option="window_days", value=str(window))
+        if int(self.max_hops) < 0:  # 0 hops: the money stays where the seed put it
+            raise UsageError("error.trace_bad_option", option="max_hops", value=str(self.max_hops))
+        for name in ("max_paths", "max_endpoints"):
+            if int(getattr(self, name)) < 1:
+                raise UsageError(
+                    "error.trace_bad_option", option=name, value=str(getattr(self, name))
+                )
+
 
 @dataclass(frozen=True)
 class Seed:
@@ -125,6 +142,11 @@ class Seed:
     transactions: tuple[str, ...] = ()
     amount: Decimal | None = None
     at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        """An amount to trace is finite, above zero and fits the workspace's amounts."""
+        if self.amount is not None and not check_amount(Decimal(self.amount)):
+            raise UsageError("error.trace_bad_option", option="amount", value=str(self.amount))
 
 
 @dataclass

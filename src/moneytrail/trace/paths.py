@@ -18,13 +18,14 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
 
 from moneytrail.engine.base import Engine
+from moneytrail.model.display import exact
 from moneytrail.trace.index import TemporalIndex, load_index
 from moneytrail.trace.model import TraceSettings
 
@@ -53,7 +54,8 @@ class PathSearch:
 
 @dataclass
 class CommonCounterparty:
-    """An account that dealt with several subjects, with how much and how often."""
+    """An account that dealt with several subjects, with how much and how often (``total``
+    without the storage's trailing zeros: ``3000``, not ``3000.00000000``)."""
 
     account_id: str
     account_number: str | None
@@ -136,11 +138,14 @@ ORDER BY count(DISTINCT subject_name) DESC, sum(amount) DESC, other
 
 
 def common_counterparties(
-    engine: Engine, subjects: dict[str, Sequence[str]], min_subjects: int = 2
+    engine: Engine, subjects: Mapping[str, Sequence[str]], min_subjects: int = 2
 ) -> list[CommonCounterparty]:
     """Accounts that sent money to or received money from at least ``min_subjects`` of the
     ``subjects`` (name -> account ids); the subjects' own accounts are left out."""
     names = [name for name, accounts in subjects.items() for _ in accounts]
     accounts = [a for acc in subjects.values() for a in acc]
     rows = engine.fetchall(_COMMON_SQL, [names, accounts, min_subjects])
-    return [CommonCounterparty(str(r[0]), r[1], list(r[2]), int(r[3]), Decimal(r[4])) for r in rows]
+    return [
+        CommonCounterparty(str(r[0]), r[1], list(r[2]), int(r[3]), exact(Decimal(r[4])))
+        for r in rows
+    ]

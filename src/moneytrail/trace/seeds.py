@@ -12,21 +12,27 @@ Rules (docs/tracing.md, "Seeds"):
 - an amount on one account at a time ``at``: a virtual arrival of that amount on the account,
   before the transactions of the same instant (forward), after them (backward).
 
+What the analyst names is read by :mod:`moneytrail.subjects` (accounts in any written form,
+parties by name, transactions by the bank's reference), with the store's hashes as a fast path.
+
 Example::
 
-    ids = resolve_accounts(engine, ["+22376123456"])  # numbers or ids
+    ids = resolve_accounts(engine, ["+223 76 12 34 56"], store)  # numbers in any form, or ids
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
 import pyarrow as pa
 
+from moneytrail import subjects
 from moneytrail.engine.base import Engine
 from moneytrail.errors import UsageError
+from moneytrail.model.identifiers import DEFAULT_REGION
 from moneytrail.trace.index import I64, TemporalIndex, account_seed_positions
 from moneytrail.trace.model import Direction, Seed, TraceSettings
 from moneytrail.trace.store import TraceStore
@@ -35,41 +41,55 @@ from moneytrail.trace.store import TraceStore
 def resolve_accounts(
     engine: Engine, refs: Sequence[str], store: TraceStore | None = None
 ) -> list[str]:
-    """Account ids for ``refs`` given as ids or numbers (IBAN, MSISDN...); unknown -> error.
+    """Account ids for ``refs`` given as ids or numbers in any written form (IBAN with spaces,
+    national or ``00`` MSISDN...: :func:`moneytrail.subjects.account_forms`); unknown -> error.
 
-    With the workspace's trace store the lookup uses its hashes (no scan of the accounts)."""
-    if store is not None:
-        by_id = store.account_rows(engine, list(refs))
-        by_number = store.account_rows(engine, list(refs), numbers=True)
-        for ref in refs:
-            if ref not in by_id and ref not in by_number:
-                raise UsageError("error.trace_unknown_account", account=ref)
-        rowids = sorted({r for f in (by_id, by_number) for rows in f.values() for r in rows})
-        rows = engine.fetchall(
-            "SELECT id FROM accounts WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [rowids]
-        )
-        return sorted({str(r[0]) for r in rows})
-    found: list[str] = []
-    for ref in refs:
-        rows = engine.fetchall(
-            "SELECT id FROM accounts WHERE id = ? OR number = ? ORDER BY id", [ref, ref]
-        )
-        if not rows:
+    With the workspace's trace store the lookup uses its hashes (no scan of the accounts): the
+    ids first, then the forms of the references not found by id."""
+    if store is None:
+        return subjects.account_ids(engine, refs)
+    wanted = [ref.strip() for ref in refs]
+    by_id = store.account_rows(engine, wanted)
+    rest = [ref for ref in refs if ref.strip() not in by_id]
+    forms: dict[str, list[str]] = {}
+    if rest:
+        region = store_region(store)
+        forms = {ref: subjects.account_forms(ref, region) for ref in rest}
+    by_number = store.account_rows(
+        engine, sorted({f for fs in forms.values() for f in fs}), numbers=True
+    )
+    for ref in rest:
+        if not any(f in by_number for f in forms[ref]):
             raise UsageError("error.trace_unknown_account", account=ref)
-        found.extend(str(r[0]) for r in rows)
-    return sorted(set(found))
+    rowids = sorted({r for f in (by_id, by_number) for rows in f.values() for r in rows})
+    rows = engine.fetchall(
+        "SELECT id FROM accounts WHERE rowid IN (SELECT unnest(?::BIGINT[]))", [rowids]
+    )
+    return sorted({str(r[0]) for r in rows})
+
+
+def store_region(store: TraceStore) -> str:
+    """The home country of :func:`moneytrail.subjects.home_region`, read from the store's
+    arrays (the country most accounts are in, the first in alphabetical order on a tie)."""
+    codes = store.account_country[store.account_country > 0]
+    if not len(codes):
+        return DEFAULT_REGION
+    return store.countries[int(np.argmax(np.bincount(codes))) - 1]
 
 
 def resolve_party(engine: Engine, ref: str) -> list[str]:
-    """Ids of every account held by the party ``ref`` (its id, or its exact name)."""
-    rows = engine.fetchall(
-        "SELECT a.id FROM accounts a JOIN parties p ON p.id = a.holder_party_id"
-        " WHERE p.id = ? OR lower(p.name) = lower(?) ORDER BY a.id",
-        [ref, ref],
-    )
-    if not rows:
-        raise UsageError("error.trace_unknown_party", party=ref)
-    return [str(r[0]) for r in rows]
+    """Ids of every account held by the party ``ref`` (its id, or its name in any case, with
+    or without accents); see :func:`moneytrail.subjects.party_account_ids`."""
+    return subjects.party_account_ids(engine, ref)
+
+
+def resolve_seed(engine: Engine, seed: Seed) -> Seed:
+    """``seed`` with its transactions named by their internal ids: the analyst may give the
+    source's own reference (``OM2400300004``, :func:`moneytrail.subjects.transaction_ids`).
+    Accounts and party are resolved by :func:`seed_accounts` during the trace."""
+    if not seed.transactions:
+        return seed
+    return replace(seed, transactions=tuple(subjects.transaction_ids(engine, seed.transactions)))
 
 
 def resolve_transactions(index: TemporalIndex, refs: Sequence[str]) -> I64:

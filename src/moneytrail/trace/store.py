@@ -12,11 +12,13 @@ docs/tracing.md). Accounts are numbered by their DuckDB ``rowid``; transactions 
 ``rowid`` to fetch readable facts later.
 
 **Invalidation.** The cache is keyed on counts and maximum rowids of ``transactions`` and
-``accounts``, the number of ``sources`` and their latest ``ingested_at``, the amount scale and
-:data:`STORE_VERSION`. Assumption (named): transactions and accounts change only through the
-ingest commit, which always adds a ``sources`` row; an edit made behind moneytrail's back (a
-manual ``UPDATE``) is not detected: delete the ``.trace-index`` folder after one. A workspace
-without a file (in memory) or a folder that cannot be written gets an uncached store.
+``accounts``, the number of ``sources`` and their latest ``ingested_at``, the latest decision on
+conflicting versions (which may swap a transaction's facts), the amount scale, the engine's
+version (``engine.version``) and :data:`STORE_VERSION`. Assumption (named): transactions and
+accounts change only through the ingest commit, which always adds a ``sources`` row, and
+through conflict decisions; an edit made behind moneytrail's back (a manual ``UPDATE``) is not
+detected: delete the ``.trace-index`` folder after one. A workspace without a file (in memory)
+or a folder that cannot be written gets an uncached store.
 
 Example::
 
@@ -34,7 +36,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
@@ -63,7 +64,8 @@ FROM transactions WHERE currency NOT IN ('XOF', 'XAF')
 """
 _KEY_SQL = """
 SELECT (SELECT count(*) FROM transactions), (SELECT count(*) FROM accounts),
-       (SELECT count(*) FROM sources), (SELECT CAST(max(ingested_at) AS VARCHAR) FROM sources)
+       (SELECT count(*) FROM sources), (SELECT CAST(max(ingested_at) AS VARCHAR) FROM sources),
+       (SELECT CAST(max(decided_at) AS VARCHAR) FROM transaction_versions)
 """
 _COUNTRIES_SQL = """
 SELECT DISTINCT c FROM (SELECT country AS c FROM accounts UNION ALL SELECT src_country
@@ -180,14 +182,14 @@ def amount_scale(engine: Engine) -> int:
 
 def cache_folder(engine: Engine) -> Path | None:
     """Where the store of this workspace lives (``None``: in-memory workspace)."""
-    path = getattr(engine, "path", None)
+    path = engine.path
     return None if path is None else Path(str(path) + ".trace-index")
 
 
 def open_store(engine: Engine) -> TraceStore:
     """The workspace's store: the cached one when its key still matches, else built (and
     cached when the workspace has a folder that can be written)."""
-    key = json.dumps([STORE_VERSION, duckdb.__version__, *map(str, engine.fetchall(_KEY_SQL)[0])])
+    key = json.dumps([STORE_VERSION, engine.version, *map(str, engine.fetchall(_KEY_SQL)[0])])
     folder = cache_folder(engine)
     if folder is not None:
         cached = _read(folder, key)

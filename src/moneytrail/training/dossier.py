@@ -6,9 +6,7 @@ the starting clue of a kidnapping-for-ransom case: the wallet that paid the rans
 the date. The answer key (kept by the trainer, in a separate folder) is derived from the
 generator's ground truth of that case, so it is right by construction.
 
-Levels (assumptions, tunable in :data:`LEVELS`): a beginner gets a small population, one case
-and little noise; an intermediate trainee other typologies as decoys; an expert a large, long
-scenario with high difficulty and a sanctioned person to discover.
+Levels: see :mod:`moneytrail.training.levels`.
 
 What the key expects, from the ground truth of the focal ``kidnap_ransom`` instance:
 
@@ -28,31 +26,12 @@ import yaml
 
 from moneytrail.engine.duckdb_engine import DuckDBEngine
 from moneytrail.errors import UsageError
+from moneytrail.files.literal import literal_path
+from moneytrail.files.outputs import atomic_folder
 from moneytrail.i18n import translate
 from moneytrail.synth import INGEST_ORDER, generate
 from moneytrail.synth.config import SynthConfig
-
-
-@dataclass(frozen=True)
-class Level:
-    """Scenario settings of one level."""
-
-    scale: int
-    days: int
-    difficulty: float
-    typologies: tuple[str, ...]
-
-
-LEVELS: dict[str, Level] = {
-    "beginner": Level(150, 60, 0.2, ("kidnap_ransom",)),
-    "intermediate": Level(500, 120, 0.5, ("kidnap_ransom", "mule_chain", "structuring")),
-    "expert": Level(
-        1500,
-        180,
-        0.8,
-        ("kidnap_ransom", "mule_chain", "structuring", "hawala_netting", "sanctioned_proxy"),
-    ),
-}
+from moneytrail.training.levels import LEVELS
 
 
 @dataclass
@@ -72,7 +51,6 @@ def new_exercise(level: str, seed: int, out: Path) -> Dossier:
     if out.exists() and any(out.iterdir()):
         raise UsageError("error.exercise_out_not_empty", path=str(out))
     spec = LEVELS[level]
-    scenario = out / "corrige" / "scenario"
     config = SynthConfig(
         scale=spec.scale,
         seed=seed,
@@ -80,20 +58,26 @@ def new_exercise(level: str, seed: int, out: Path) -> Dossier:
         difficulty=spec.difficulty,
         typologies=spec.typologies,
     )
-    result = generate(config, scenario)
     exercise_id = f"EX-{level[:3].upper()}-{seed:04d}"
-    data = out / "dossier" / "donnees"
-    data.mkdir(parents=True)
-    for kind in INGEST_ORDER:
-        shutil.copy2(result.files[kind], data / f"{kind}.parquet")
-    key, clue = _answer_key(scenario, exercise_id, level)
-    key_path = out / "corrige" / "cle.yaml"
-    key_path.write_text(yaml.safe_dump(key, allow_unicode=True, sort_keys=False), "utf-8")
-    briefing = out / "dossier" / "note_de_saisine.md"
-    briefing.write_text(
-        translate("training.briefing", "fr", exercise=exercise_id, level=level, **clue), "utf-8"
+    # Dossier and key appear together or not at all (a kill leaves no half exercise).
+    with atomic_folder(out) as part:
+        scenario = part / "corrige" / "scenario"
+        result = generate(config, scenario)
+        data = part / "dossier" / "donnees"
+        data.mkdir(parents=True)
+        for kind in INGEST_ORDER:
+            shutil.copy2(result.files[kind], data / f"{kind}.parquet")
+        key, clue = _answer_key(scenario, exercise_id, level)
+        key_text = yaml.safe_dump(key, allow_unicode=True, sort_keys=False)
+        (part / "corrige" / "cle.yaml").write_text(key_text, "utf-8")
+        briefing = translate("training.briefing", "fr", exercise=exercise_id, level=level, **clue)
+        (part / "dossier" / "note_de_saisine.md").write_text(briefing, "utf-8")
+    return Dossier(
+        exercise_id,
+        out / "dossier",
+        out / "corrige" / "cle.yaml",
+        out / "dossier" / "note_de_saisine.md",
     )
-    return Dossier(exercise_id, out / "dossier", key_path, briefing)
 
 
 def _answer_key(
@@ -102,10 +86,11 @@ def _answer_key(
     engine = DuckDBEngine()
     try:
         for name in ("transactions", "accounts", "parties", "truth_members", "truth_instances"):
-            engine.execute(
-                f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)",  # noqa: S608 - fixed names
-                [str(scenario / f"{name}.parquet")],
-            )
+            with literal_path(scenario / f"{name}.parquet") as table_file:
+                engine.execute(
+                    f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)",  # noqa: S608 - fixed names
+                    [str(table_file)],
+                )
         focal = engine.fetchall(
             "SELECT instance_id FROM truth_instances WHERE typology = 'kidnap_ransom'"
             " ORDER BY instance_id LIMIT 1"

@@ -10,13 +10,14 @@ not a finding: the model was never trained to tell typologies apart.
 
 Re-scoring never duplicates an alert and never touches an analyst's decision: the alert id is
 ``natural_key('alert', model, version, 'transaction', tx id, window start, window end)`` and
-only new ids are inserted.
+only new ids are inserted. A scoring run is one transaction with its record in ``job_runs``
+(:mod:`moneytrail.engine.runs`): killed half-way, it keeps no alert and says so.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from moneytrail.detect.model.propagation import neighbourhood_sources
 from moneytrail.detect.model.stacking import OWN_SCORE, SECOND_STAGE_NAMES, score_all
 from moneytrail.detect.model.store import ModelCard, load_model
 from moneytrail.engine.base import Engine
+from moneytrail.engine.runs import JobRun, RunRecord, recorded
 from moneytrail.errors import UsageError
 from moneytrail.i18n import translate
 from moneytrail.model.ids import natural_key_sql
@@ -57,7 +59,8 @@ _STAGE = "mt_model_alerts"
 
 @dataclass
 class ScoreOutcome:
-    """What one scoring run did."""
+    """What one scoring run did, its run record id (``job_runs``) and the earlier scoring runs
+    it found interrupted (to warn about)."""
 
     model: str
     version: str
@@ -66,6 +69,8 @@ class ScoreOutcome:
     stored: int
     inserted: int
     threshold: float
+    job_run_id: str = ""
+    interrupted_runs: list[RunRecord] = field(default_factory=list)
 
 
 def family(feature: str) -> str | None:
@@ -174,12 +179,14 @@ def store_alerts(
     x: npt.NDArray[np.float32],
     scores: npt.NDArray[np.float64],
     first: tuple[EdgeArrays, npt.NDArray[np.float64]] | None = None,
+    run: JobRun | None = None,
 ) -> tuple[int, int, int]:
     """Store alerts for scores at or above the card's threshold (the highest ``MAX_ALERTS``).
 
     Returns (flagged, stored, inserted): how many crossed the threshold, how many were kept,
     how many were new. Contributions are computed only for the kept rows. ``first``: the edges
-    and first-stage scores of a two-stage model, for the explanation's neighbourhood.
+    and first-stage scores of a two-stage model, for the explanation's neighbourhood. ``run``:
+    the job's record, marked done in the same transaction as the alerts.
     """
     flagged_rows = np.flatnonzero(scores >= card.threshold)
     kept = flagged_rows[np.argsort(-scores[flagged_rows], kind="stable")][:MAX_ALERTS]
@@ -231,25 +238,36 @@ def store_alerts(
                     card.version,
                 ],
             )
-        after = int(engine.fetchall("SELECT count(*) FROM alerts")[0][0])
+            after = int(engine.fetchall("SELECT count(*) FROM alerts")[0][0])
+            if run is not None:
+                counts = {"flagged": len(flagged_rows), "stored": len(kept)}
+                run.done(engine, {**counts, "inserted": after - before})
     finally:
         engine.execute(f"DROP TABLE IF EXISTS {_STAGE}")
     return len(flagged_rows), len(kept), after - before
 
 
 def score_workspace(engine: Engine, workspace: Path, name: str) -> ScoreOutcome:
-    """Score every transaction of the workspace with model ``name`` and store its alerts."""
+    """Score every transaction of the workspace with model ``name`` and store its alerts.
+
+    The alerts are written in one transaction with the run's record (``job_runs``): a scoring
+    run killed in the middle keeps no alert and is reported as interrupted by the next one.
+    """
     boosters, card = load_model(workspace, name)
-    matrix = feature_matrix(engine, card.config())
-    expected = [*matrix.names, *(SECOND_STAGE_NAMES if card.stages == 2 else ())]
-    if expected != card.feature_names:
-        raise UsageError("problem.model_features_changed", name=name)
-    scored = score_all(boosters, matrix.values, matrix.edges)
-    scores = scored.scores
-    first = None if scored.first is None else (matrix.edges, scored.first)
-    flagged, stored, inserted = store_alerts(
-        engine, card, boosters[-1], matrix.ids, scored.x, scores, first
-    )
+    settings = {"model": name, "version": card.version, "threshold": card.threshold}
+    with recorded(engine, "score", settings) as run:
+        matrix = feature_matrix(engine, card.config())
+        expected = [*matrix.names, *(SECOND_STAGE_NAMES if card.stages == 2 else ())]
+        if expected != card.feature_names:
+            raise UsageError("problem.model_features_changed", name=name)
+        scored = score_all(boosters, matrix.values, matrix.edges)
+        scores = scored.scores
+        first = None if scored.first is None else (matrix.edges, scored.first)
+        flagged, stored, inserted = store_alerts(
+            engine, card, boosters[-1], matrix.ids, scored.x, scores, first, run
+        )
+        if not run.finished:  # nothing crossed the threshold: no transaction was needed
+            run.done(engine, {"flagged": flagged, "stored": stored, "inserted": inserted})
     return ScoreOutcome(
         model=name,
         version=card.version,
@@ -258,4 +276,6 @@ def score_workspace(engine: Engine, workspace: Path, name: str) -> ScoreOutcome:
         stored=stored,
         inserted=inserted,
         threshold=card.threshold,
+        job_run_id=run.id,
+        interrupted_runs=run.interrupted,
     )

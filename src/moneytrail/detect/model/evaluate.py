@@ -1,19 +1,19 @@
-"""``moneytrail evaluate``: train, threshold and judge the scoring model on labelled data, beside
-the peer (snapml's GraphFeaturePreprocessor) with the same booster on the same split.
+"""``moneytrail evaluate``: train, threshold and judge the scoring model on labelled data.
 
 Why the features are computed once on the whole time-ordered stream: every feature of row i
 uses only edges at or before it (:mod:`moneytrail.detect.features` never looks ahead), so the
 value a row gets from the whole stream is the value it would have had when it happened; the
 model still never sees a label of the validation or test periods.
 
-Two sides, one protocol: (a) raw edge attributes + moneytrail graph features, (b) the same raw
-attributes + snapml's graph features; both trained by :func:`.stacking.fit` with the same
-booster parameters and seed on the same temporal split, threshold chosen on validation, figures
-on test. Our side has two stages by default (neighbourhood scores, decision 0121), the peer one
-(``peer_stages=2`` gives it the same two, as an ablation).
+The protocol: raw edge attributes + moneytrail graph features, trained by
+:func:`.stacking.fit` on the temporal split (two stages by default: neighbourhood scores,
+decision 0121), threshold chosen on validation, figures on test (and per account when accounts
+are labelled). :func:`judge_side` and :func:`add_to_folds` apply the same protocol to any
+other feature set on the same split, so that a comparison (the benchmark's, with a peer's
+features) judges both sides alike.
 
->>> EvaluateSettings().peer
-'auto'
+>>> EvaluateSettings().stages
+2
 """
 
 from __future__ import annotations
@@ -38,16 +38,7 @@ from moneytrail.detect.model.data import (
     load_edges,
     raw_attributes,
 )
-from moneytrail.detect.model.folds import (
-    Fold,
-    FoldSide,
-    fold_ends,
-    fold_side,
-    gap_summary,
-    new_fold,
-)
-from moneytrail.detect.model.peer import BATCH as PEER_BATCH
-from moneytrail.detect.model.peer import find_peer_python, snapml_features
+from moneytrail.detect.model.folds import Fold, FoldSide, fold_ends, fold_side, new_fold
 from moneytrail.detect.model.stacking import Fitted, fit
 from moneytrail.detect.model.store import ModelCard, save_model
 from moneytrail.detect.model.training import (
@@ -64,31 +55,23 @@ from moneytrail.engine.base import Engine
 from moneytrail.errors import UsageError
 
 Step = Callable[[str], None]
-PEERS = ("auto", "snapml", "none")
-WARM_UP_EDGES = 2_000
+"""``step(key)``: a long step starts; ``key`` is the i18n key that names it."""
 
 
 @dataclass(frozen=True)
 class EvaluateSettings:
-    """``peer``: ``auto`` (snapml when its environment exists), ``snapml`` (required) or
-    ``none``; ``save_model``: name under which to keep our side's model, if any; ``threads``:
-    LightGBM threads (see :func:`booster_params`); ``peer_batch``: edges per snapml call (0: the
-    whole stream at once, which lets snapml look ahead; see :mod:`peer`); ``folds``: how many
-    rolling-origin folds to report (1: the standard split only; see :mod:`folds`);
-    ``stages``: 2 (default) gives our side the neighbourhood scores of :mod:`stacking`, 1 keeps
-    one booster; ``peer_stages``: the same for the peer's side, 1 by default because the peer
-    the project measures itself against is one booster on snapml's features (2 is an
-    ablation: how much of the gap the second stage alone explains)."""
+    """``dataset``: the data set's name in the report and the model card; ``save_model``: name
+    under which to keep the model, if any; ``threads``: LightGBM threads (see
+    :func:`booster_params`); ``folds``: how many rolling-origin folds to report (1: the
+    standard split only; see :mod:`folds`); ``stages``: 2 (default) adds the neighbourhood
+    scores of :mod:`stacking`, 1 keeps one booster."""
 
     dataset: str = "workspace"
-    peer: str = "auto"
     save_model: str | None = None
     threads: int = NUM_THREADS
-    peer_batch: int = PEER_BATCH
     features: FeatureConfig = field(default_factory=FeatureConfig)
     folds: int = 1
     stages: int = 2
-    peer_stages: int = 1
 
 
 @dataclass(frozen=True)
@@ -104,7 +87,8 @@ class FeatureRows:
 
 @dataclass
 class SideReport:
-    """One feature set's figures: throughput, validation and test metrics."""
+    """One feature set's figures: throughput, validation and test metrics. ``mode`` says how
+    its features were computed when that matters (empty for ours)."""
 
     name: str
     features: int
@@ -120,34 +104,34 @@ class SideReport:
 
 @dataclass
 class EvaluationReport:
-    """Everything ``moneytrail evaluate`` prints."""
+    """Everything ``moneytrail evaluate`` prints: the split, the model's figures (``sides``:
+    ours, then any feature set compared on the same protocol), the folds, the saved model."""
 
     dataset: str
     transactions: int
     target_kind: str
     split: dict[str, Any]
     sides: list[SideReport]
-    peer: str
-    f1_gap_points: float | None = None
     saved_model: str | None = None
     folds: list[Fold] = field(default_factory=list)
-    fold_gap: dict[str, Any] | None = None
 
 
-def _head(edges: EdgeArrays, n: int) -> EdgeArrays:
-    return EdgeArrays(edges.src[:n], edges.dst[:n], edges.ts[:n], edges.amount[:n], edges.n_nodes)
+@dataclass
+class Evaluation:
+    """A report with the labelled data and split it was computed on, for a caller that judges
+    another feature set on the same protocol (:func:`judge_side`, :func:`add_to_folds`)."""
+
+    report: EvaluationReport
+    data: LabelledEdges
+    split: TemporalSplit
 
 
 def with_graph_features(
     raw: npt.NDArray[np.float32], edges: EdgeArrays, config: FeatureConfig
 ) -> tuple[list[str], npt.NDArray[np.float32], float]:
-    """Raw attributes followed by moneytrail's graph features; and the seconds the latter took.
-
-    The first call of a compiled kernel compiles it (or loads it from numba's cache); a warm-up
-    on the first edges keeps that one-time cost out of the throughput figure, as snapml's
-    compiled library has none.
-    """
-    transaction_features(_head(edges, WARM_UP_EDGES), config)
+    """Raw attributes followed by moneytrail's graph features; and the seconds the latter took
+    (the first call of a compiled kernel in a process includes compiling it or loading it from
+    numba's cache)."""
     started = time.perf_counter()
     graph = transaction_features(edges, config)
     seconds = time.perf_counter() - started
@@ -168,7 +152,7 @@ def _codes(typology: pa.Array) -> tuple[npt.NDArray[np.int64], list[str]]:
     return codes, [str(v) for v in encoded.dictionary.to_pylist()]
 
 
-def _side(
+def judge_side(
     name: str,
     data: LabelledEdges,
     split: TemporalSplit,
@@ -178,7 +162,10 @@ def _side(
     threads: int,
     two_stage: bool,
 ) -> tuple[SideReport, Fitted, float]:
-    """Train, choose the threshold on validation, measure on test (and per account)."""
+    """Train on ``x``, choose the threshold on validation, measure on test (and per account).
+
+    Returns the side's figures, the fitted boosters and the threshold.
+    """
     fitted = fit(x, data.target, data.edges, split, names, threads, two_stage)
     scores = fitted.scores
     y = data.target
@@ -220,12 +207,13 @@ def _side(
     return report, fitted, threshold
 
 
-def _add_to_folds(
+def add_to_folds(
     folds: list[Fold], side: SideReport, data: LabelledEdges, names: list[str],
     x: npt.NDArray[np.float32], threads: int, two_stage: bool,
 ) -> None:  # fmt: skip
     """This side's figures in every fold: the main report's for the first, a new booster each
-    for the earlier ones (see :mod:`folds`)."""
+    for the earlier ones (see :mod:`folds`). A fold with two sides or more gets the F1 gap of
+    the first (ours) to the last, in points."""
     for fold in folds:
         if fold.end >= 1.0:
             fold.sides.append(FoldSide(side.name, side.rounds, side.test))
@@ -257,23 +245,19 @@ def split_summary(data: LabelledEdges, split: TemporalSplit) -> dict[str, Any]:
     return out
 
 
-def _peer_choice(setting: str) -> str:
-    if setting not in PEERS:
-        raise UsageError("problem.model_peer_unknown", peer=setting, known=", ".join(PEERS))
-    if setting == "auto":
-        return "snapml" if find_peer_python() is not None else "none"
-    return setting
+def check_stages(stages: int) -> None:
+    """A model has one stage or two; anything else is a usage error."""
+    if stages not in (1, 2):
+        raise UsageError("problem.model_stages", stages=stages)
 
 
-def evaluate_workspace(
+def run_evaluation(
     engine: Engine, workspace: Path, settings: EvaluateSettings, step: Step | None = None
-) -> EvaluationReport:
-    """Run both sides on the workspace's labelled transactions (see the module docstring)."""
+) -> Evaluation:
+    """Train and judge the model on the workspace's labelled transactions (see the module
+    docstring); save it when ``settings.save_model`` names it."""
     say = step or (lambda _key: None)
-    peer = _peer_choice(settings.peer)
-    for stages in (settings.stages, settings.peer_stages):
-        if stages not in (1, 2):
-            raise UsageError("problem.model_stages", stages=stages)
+    check_stages(settings.stages)
     ends = fold_ends(settings.folds)
     say("detect_model.step_load")
     data = labelled_edges(engine)
@@ -283,8 +267,9 @@ def evaluate_workspace(
     say("detect_model.step_features")
     names, x, seconds = with_graph_features(data.raw, data.edges, settings.features)
     say("detect_model.step_train")
-    ours, fitted, threshold = _side(
-        "moneytrail", data, split, names, x, seconds, settings.threads, settings.stages == 2
+    two_stage = settings.stages == 2
+    ours, fitted, threshold = judge_side(
+        "moneytrail", data, split, names, x, seconds, settings.threads, two_stage
     )
     report = EvaluationReport(
         dataset=settings.dataset,
@@ -292,33 +277,12 @@ def evaluate_workspace(
         target_kind=data.target_kind,
         split=split_summary(data, split),
         sides=[ours],
-        peer=peer,
         folds=[new_fold(data.edges.ts, data.target, end) for end in ends if len(ends) > 1],
     )
     if len(ends) > 1:
         say("detect_model.step_folds")
-        _add_to_folds(report.folds, ours, data, names, x, settings.threads, settings.stages == 2)
-    if peer == "snapml":
-        say("detect_model.step_peer_features")
-        found = snapml_features(data.edges, settings.features, settings.peer_batch)
-        say("detect_model.step_peer_train")
-        peer_names = [*RAW_ATTRIBUTES, *found.names]
-        peer_x = np.hstack([data.raw, found.values])
-        theirs, _, _ = _side(
-            "snapml", data, split, peer_names, peer_x, found.seconds, settings.threads,
-            settings.peer_stages == 2,
-        )  # fmt: skip
-        theirs.mode = f"batch={found.batch}" if found.batch > 0 else "whole stream (look-ahead)"
-        report.sides.append(theirs)
-        if len(ends) > 1:
-            say("detect_model.step_peer_folds")
-            _add_to_folds(
-                report.folds, theirs, data, peer_names, peer_x, settings.threads,
-                settings.peer_stages == 2,
-            )  # fmt: skip
-            report.fold_gap = gap_summary(report.folds)
-        del peer_x
-        report.f1_gap_points = round(100 * (ours.test.f1 - theirs.test.f1), 2)
+        add_to_folds(report.folds, ours, data, names, x, settings.threads, two_stage)
+    del x
     if settings.save_model:
         say("detect_model.step_save")
         y_train = data.target[split.train]
@@ -339,4 +303,11 @@ def evaluate_workspace(
         )
         save_model(workspace, fitted.boosters, card)
         report.saved_model = f"{card.name}@{card.version}"
-    return report
+    return Evaluation(report, data, split)
+
+
+def evaluate_workspace(
+    engine: Engine, workspace: Path, settings: EvaluateSettings, step: Step | None = None
+) -> EvaluationReport:
+    """The report of :func:`run_evaluation` (the labelled data it read is let go)."""
+    return run_evaluation(engine, workspace, settings, step).report

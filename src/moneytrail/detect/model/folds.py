@@ -107,7 +107,7 @@ def fold_side(
 
 
 def gap_summary(folds: list[Fold]) -> dict[str, Any] | None:
-    """Mean, lowest and highest F1 gap over the folds that have one (``None``: no peer)."""
+    """Mean, lowest and highest F1 gap over the folds that have one (``None``: one side only)."""
     gaps = [f.gap_points for f in folds if f.gap_points is not None]
     if not gaps:
         return None

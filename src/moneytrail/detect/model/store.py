@@ -24,12 +24,15 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lightgbm as lgb
-
-from moneytrail.detect.features import FeatureConfig
 from moneytrail.errors import UsageError
+from moneytrail.files.outputs import atomic_output
+
+if TYPE_CHECKING:
+    import lightgbm as lgb
+
+    from moneytrail.detect.features import FeatureConfig
 
 MODELS_DIR = "models"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -58,6 +61,8 @@ class ModelCard:
 
     def config(self) -> FeatureConfig:
         """The feature settings the model was trained with."""
+        from moneytrail.detect.features import FeatureConfig
+
         return FeatureConfig(**self.feature_config)
 
 
@@ -87,16 +92,22 @@ def save_model(workspace: Path, boosters: list[lgb.Booster], card: ModelCard) ->
     texts = [b.model_to_string() for b in boosters]
     card.stages = len(texts)
     card.version = hashlib.sha256("".join(texts).encode("utf-8")).hexdigest()[:12]
+    # Each file is written whole or not at all; the card last, since a model counts as saved
+    # once its card names it (a kill before leaves the previous card and boosters usable).
     if len(texts) == 2:
-        stage_path(text_path).write_text(texts[0], encoding="utf-8")
+        _write_whole(stage_path(text_path), texts[0])
     else:
         stage_path(text_path).unlink(missing_ok=True)
-    text_path.write_text(texts[-1], encoding="utf-8")
-    card_path.write_text(
-        json.dumps(asdict(card), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-        encoding="utf-8",
+    _write_whole(text_path, texts[-1])
+    _write_whole(
+        card_path, json.dumps(asdict(card), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     )
     return text_path
+
+
+def _write_whole(path: Path, text: str) -> None:
+    with atomic_output(path) as part:
+        part.write_text(text, encoding="utf-8")
 
 
 def known_models(workspace: Path) -> list[str]:
@@ -107,19 +118,31 @@ def known_models(workspace: Path) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.json") if (folder / f"{p.stem}.txt").exists())
 
 
-def load_model(workspace: Path, name: str) -> tuple[list[lgb.Booster], ModelCard]:
-    """The boosters (first stage first) and card of model ``name``; a clear error when it is
-    missing or damaged (a two-stage card whose first stage file is gone is damaged)."""
+def read_card(workspace: Path, name: str) -> ModelCard:
+    """The card of model ``name`` alone (no booster is read, LightGBM is not imported); a
+    clear error when the model is missing or its card damaged."""
     text_path, card_path = model_paths(workspace, name)
     if not (text_path.exists() and card_path.exists()):
         known = ", ".join(known_models(workspace)) or "-"
         raise UsageError("problem.model_unknown", name=name, known=known)
     try:
-        data = json.loads(card_path.read_text(encoding="utf-8"))
-        card = ModelCard(**data)
-        paths = [stage_path(text_path), text_path] if card.stages == 2 else [text_path]
+        card = ModelCard(**json.loads(card_path.read_text(encoding="utf-8")))
         if card.stages not in (1, 2):
             raise ValueError(f"stages = {card.stages}: a model has one or two stages")
+    except (OSError, ValueError, TypeError) as exc:
+        raise UsageError("problem.model_damaged", name=name, detail=str(exc)) from exc
+    return card
+
+
+def load_model(workspace: Path, name: str) -> tuple[list[lgb.Booster], ModelCard]:
+    """The boosters (first stage first) and card of model ``name``; a clear error when it is
+    missing or damaged (a two-stage card whose first stage file is gone is damaged)."""
+    import lightgbm as lgb
+
+    card = read_card(workspace, name)
+    text_path, _ = model_paths(workspace, name)
+    paths = [stage_path(text_path), text_path] if card.stages == 2 else [text_path]
+    try:
         boosters = [lgb.Booster(model_str=p.read_text(encoding="utf-8")) for p in paths]
     except (OSError, ValueError, TypeError, lgb.basic.LightGBMError) as exc:
         raise UsageError("problem.model_damaged", name=name, detail=str(exc)) from exc

@@ -12,6 +12,12 @@ same rule on the same data finds the same ids:
 * an alert whose hit disappeared (data removed, parameters raised) is left as it is: an analyst
   may already have acted on it.
 
+One run is one transaction: the alerts of every rule commit together, with the run's record
+(``job_runs``), or not at all; a run killed half-way keeps nothing and the next run (and
+``moneytrail alerts list``) says it was interrupted. The rules run on a locked-down engine
+(:mod:`moneytrail.engine.sandbox`), the runtime wall behind the load-time check of
+:mod:`.guard`: even a rule that slipped past the check cannot read a file or open a socket.
+
 >>> from moneytrail.engine import DuckDBEngine
 >>> from moneytrail.engine.schema import migrate
 >>> engine = DuckDBEngine(); _ = migrate(engine)
@@ -37,6 +43,8 @@ from moneytrail.detect.rules.library import (
 )
 from moneytrail.detect.rules.spec import Rule
 from moneytrail.engine.base import Engine
+from moneytrail.engine.runs import RunRecord, recorded
+from moneytrail.engine.sandbox import locked_down
 from moneytrail.errors import BadInputError, Problem
 from moneytrail.model.ids import natural_key_sql
 
@@ -103,9 +111,12 @@ class RuleOutcome:
 
 @dataclass
 class RuleRunResult:
-    """One run of the rule library over a workspace."""
+    """One run of the rule library over a workspace: per rule outcomes, the run's record id
+    (``job_runs``) and the earlier runs it found interrupted (to warn about)."""
 
     rules: list[RuleOutcome] = field(default_factory=list)
+    job_run_id: str = ""
+    interrupted_runs: list[RunRecord] = field(default_factory=list)
 
     @property
     def hits(self) -> int:
@@ -129,20 +140,42 @@ def run_rules(
     params: Overrides | None = None,
     progress: RuleProgress | None = None,
 ) -> RuleRunResult:
-    """Run ``rules`` (with parameter ``params`` overrides) and store their hits as alerts."""
+    """Run ``rules`` (with parameter ``params`` overrides) and store their hits as alerts.
+
+    All rules' alerts commit together or not at all (one transaction), on an engine locked
+    down for the run (:func:`~moneytrail.engine.sandbox.locked_down`: no file, no network), and
+    the run leaves a record in ``job_runs`` (:mod:`moneytrail.engine.runs`): a run killed in the
+    middle keeps no alert and is reported as interrupted by the next one
+    (``result.interrupted_runs``).
+    """
+    params = params or {}
     result = RuleRunResult()
-    if engine.dialect == "duckdb":
-        # DuckDB prints its own bar on stdout for long queries; --json promises nothing else on
-        # stdout, and our caller draws progress itself (query_progress keeps working).
-        engine.execute("SET enable_progress_bar_print = false")
-    for rule in rules:
-        began = time.perf_counter()
-        report = progress(rule.id) if progress else None
-        outcome = _run_one(engine, rule, params or {}, report)
-        outcome.seconds = round(time.perf_counter() - began, 3)
-        if report:
-            report(100, 100)
-        result.rules.append(outcome)
+    settings = {
+        "rules": [
+            {
+                "id": rule.id,
+                "version": rule.version,
+                "source": rule.source,
+                "parameters": _plain(effective_parameters(rule, params)),
+            }
+            for rule in rules
+        ]
+    }
+    # The engine never prints its own progress bar (--json promises a clean stdout); our
+    # caller draws progress itself from the engine's progress().
+    with recorded(engine, "detect", settings) as run:
+        result.job_run_id, result.interrupted_runs = run.id, run.interrupted
+        with locked_down(engine) as locked, locked.transaction():
+            for rule in rules:
+                began = time.perf_counter()
+                report = progress(rule.id) if progress else None
+                outcome = _run_one(locked, rule, params, report)
+                outcome.seconds = round(time.perf_counter() - began, 3)
+                if report:
+                    report(100, 100)
+                result.rules.append(outcome)
+            counts = {"rules": len(result.rules), "hits": result.hits}
+            run.done(locked, {**counts, "alerts_new": result.alerts_new})
     return result
 
 
@@ -152,6 +185,7 @@ def _run_one(
     params: Overrides,
     report: Callable[[float, float], None] | None,
 ) -> RuleOutcome:
+    """One rule's hits merged into ``alerts``, inside the caller's transaction."""
     query, rule_args = compile_query(rule, params)
     values = effective_parameters(rule, params)
     version = str(rule.version)
@@ -160,27 +194,25 @@ def _run_one(
     args += rule_args
     now = datetime.now(UTC).replace(tzinfo=None)
     before = _count(engine, rule)
-    with engine.transaction():
-        watched = getattr(engine, "execute_watched", None)
-        hits_sql = _HITS.replace("{rule}", query)
-        try:
-            if report is not None and callable(watched):
-                watched(hits_sql, args, lambda pct: report(max(pct, 0.0), 100.0))
-            else:
-                engine.execute(hits_sql, args)
-        except Exception as exc:  # the rule's own SQL failed: a user error, not ours
-            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            problem = Problem(
-                rule.source or rule.id,
-                "detect_rule_failed",
-                line=rule.query_line or None,
-                field="query",
-                params={"detail": detail},
-            )
-            raise BadInputError("error.detect_rule_refused", [problem], file=rule.source) from exc
-        hits = int(engine.fetchall("SELECT count(*) FROM mt_rule_hits")[0][0])
-        engine.execute(_MERGE, [rule.id, version, rule.typology, rule.subject, now])
-        engine.execute("DROP TABLE mt_rule_hits")
+    hits_sql = _HITS.replace("{rule}", query)
+    try:
+        if report is not None:
+            engine.execute_watched(hits_sql, args, lambda pct: report(max(pct, 0.0), 100.0))
+        else:
+            engine.execute(hits_sql, args)
+    except Exception as exc:  # the rule's own SQL failed: a user error, not ours
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        problem = Problem(
+            rule.source or rule.id,
+            "detect_rule_failed",
+            line=rule.query_line or None,
+            field="query",
+            params={"detail": detail},
+        )
+        raise BadInputError("error.detect_rule_refused", [problem], file=rule.source) from exc
+    hits = int(engine.fetchall("SELECT count(*) FROM mt_rule_hits")[0][0])
+    engine.execute(_MERGE, [rule.id, version, rule.typology, rule.subject, now])
+    engine.execute("DROP TABLE mt_rule_hits")
     return RuleOutcome(
         rule=rule.id,
         version=rule.version,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,13 +24,19 @@ import sqlglot.expressions as sx
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from moneytrail.detect.rules.guard import (
+    ALLOWED_TABLES,
+    query_refusals,
+    statement_line,
+    statement_name,
+)
 from moneytrail.errors import BadInputError, Problem
+from moneytrail.model.durations import parse_duration
+from moneytrail.model.money import AmountError, DecimalConvention, parse_amount
 
 ParamType = Literal["money", "integer", "number", "duration", "list"]
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\$([a-z_][a-z0-9_]*)")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(w|d|h|m|min|s)\s*$")
-_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "min": "minutes", "s": "seconds"}
 
 
 class Texts(BaseModel):
@@ -129,24 +134,18 @@ def parse_value(kind: ParamType, raw: Any) -> Any:
             raise ValueError("a list of words expected")
         return [str(i).strip().lower() for i in items if str(i).strip()]
     if kind == "duration":
-        if isinstance(raw, timedelta):
-            return raw
-        match = _DURATION.match(str(raw).lower())
-        if not match or isinstance(raw, bool):
-            raise ValueError(f"duration like 7d, 36h or 30m expected, got {raw!r}")
-        return timedelta(**{_UNITS[match.group(2)]: float(match.group(1))})
+        return raw if isinstance(raw, timedelta) else parse_duration(str(raw))
     if isinstance(raw, bool):
         raise ValueError(f"number expected, got {raw!r}")
     if isinstance(raw, float):
         if kind != "number" or raw < 0 or raw != raw:
             raise ValueError(f"write {raw!r} as a whole number or a quoted text (money is exact)")
         return raw
-    text = str(raw).replace(" ", "").replace("\u202f", "").replace("_", "")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        number = parse_amount(str(raw), DecimalConvention.POINT)
+    except AmountError:
         raise ValueError(f"number expected, got {raw!r}") from None
-    if not number.is_finite() or number < 0:
+    if number < 0:
         raise ValueError(f"a non-negative number expected, got {raw!r}")
     if kind == "integer":
         if number != number.to_integral_value():
@@ -208,36 +207,56 @@ def load_rule_text(text: str, where: str) -> Rule:
         )
         raise BadInputError("error.detect_rule_refused", [problem], file=where)
     rule.query_line = _line_of(node, ("query",))
-    reason = _not_a_select(rule)
-    if reason:
-        problem = Problem(
-            where,
-            "detect_rule_not_select",
-            line=_line_of(node, ("query",)),
-            field="query",
-            params={"detail": reason},
-        )
-        raise BadInputError("error.detect_rule_refused", [problem], file=where)
+    problems = _query_problems(rule, node, where)
+    if problems:
+        raise BadInputError("error.detect_rule_refused", problems, file=where)
     return rule
 
 
-_WRITES = (sx.Insert, sx.Update, sx.Delete, sx.Drop, sx.Create, sx.Alter, sx.Command, sx.Merge)
+_WRITES = (sx.Insert, sx.Update, sx.Delete, sx.Drop, sx.Create, sx.Alter, sx.Merge)
 
 
-def _not_a_select(rule: Rule) -> str | None:
-    """Why the query is not one read-only SELECT (``None`` when it is).
+def _query_problems(rule: Rule, node: yaml.Node, where: str) -> list[Problem]:
+    """Why the query is not one read-only SELECT over the workspace (empty when it is).
 
-    Why: a rule folder may come from elsewhere; running it must never change the workspace.
+    Why: a rule folder may come from elsewhere; running it must never change the workspace,
+    nor read or send anything outside it (:mod:`.guard` says what a rule may read and call).
     """
     sql = PLACEHOLDER.sub(lambda m: "?" if m.group(1) else m.group(0), rule.query)
+    first = _query_first_line(node)
+
+    def problem(code: str, line: int | None, **params: Any) -> Problem:
+        at = rule.query_line if line is None or first is None else first + line - 1
+        return Problem(where, code, line=at, field="query", params=params)
+
     try:
         statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
     except sqlglot.errors.SqlglotError as exc:
-        return str(exc).splitlines()[0]
+        return [problem("detect_rule_not_select", None, detail=str(exc).splitlines()[0])]
+    named = [
+        problem("detect_rule_statement", statement_line(s), name=statement_name(s))
+        for s in statements
+        if not isinstance(s, (sx.Query, *_WRITES))
+    ]
+    if named:
+        return named
     if len(statements) != 1 or not isinstance(statements[0], sx.Query):
-        return "one SELECT statement expected"
-    if any(statements[0].find_all(*_WRITES)):
-        return "the query must only read"
+        return [problem("detect_rule_not_select", None, detail="one SELECT statement expected")]
+    if any(statements[0].find_all(*_WRITES, sx.Command)):
+        return [problem("detect_rule_not_select", None, detail="the query must only read")]
+    return [
+        problem(r.code, r.line, name=r.name, allowed=", ".join(sorted(ALLOWED_TABLES)))
+        for r in query_refusals(statements[0])
+    ]
+
+
+def _query_first_line(node: yaml.Node) -> int | None:
+    """File line (1-based) of the query's first line when the query is a literal block
+    (``query: |``, whose lines are the file's lines), else ``None``."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if key.value == "query" and isinstance(value, yaml.ScalarNode) and value.style == "|":
+                return int(value.start_mark.line) + 2
     return None
 
 

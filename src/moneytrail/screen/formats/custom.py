@@ -10,6 +10,11 @@ or ``;`` (``,`` for the CSV with ``;`` delimiter is not special). ``identifiers`
 ``scheme:value`` (e.g. ``passport:A1037434|nina:012546``). ``schema`` is Person or
 Organization (``personne``/``organisation`` also accepted), Person when empty.
 
+A CSV typed by hand breaks in known ways, each refused at its line rather than loaded shifted: a
+header naming one column twice (``nom`` and ``name``), a row with more cells than the header (an
+unquoted comma in ``Ag Ghali, Iyad``), a line break inside an id or a name (a quote left open
+swallowing the next rows).
+
 Example row::
 
     QDi.316,Iyad Ag Ghali,Person,Sidi Mohamed Arhali,1958,ML,ML,passport:A1037434,Al-Qaida,,
@@ -23,7 +28,7 @@ import re
 from pathlib import Path
 
 from moneytrail.screen.entry import ListEntry, SanctionsList, country_codes, iso_partial, unique
-from moneytrail.screen.formats.common import read_text, refuse
+from moneytrail.screen.formats.common import check_unique_header, csv_rows, read_text, refuse
 
 COLUMNS = (
     "id",
@@ -69,24 +74,26 @@ def _cells(path: Path) -> list[tuple[int, list[str]]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
-        book = load_workbook(path, read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = [
-            (n, ["" if v is None else str(v).strip() for v in row])
-            for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-        book.close()
+        from moneytrail.files.xlsx_guard import UNREADABLE, check_xlsx, unreadable_reason
+
+        check_xlsx(path)  # XXE and zip bombs are refused before openpyxl parses anything
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+            if not book.worksheets:
+                refuse(path, "xlsx_unreadable", detail="no worksheet")
+            rows = [
+                (n, ["" if v is None else str(v).strip() for v in row])
+                for n, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+            ]
+            book.close()
+        except UNREADABLE as exc:
+            refuse(path, "xlsx_unreadable", detail=unreadable_reason(exc))
         return rows
     text = read_text(path)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    out: list[tuple[int, list[str]]] = []
-    line = 1
-    for row in reader:
-        out.append((line, [c.strip() for c in row]))
-        line = reader.line_num + 1
-    return out
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    return [(line, [c.strip() for c in row]) for line, row in csv_rows(path, reader)]
 
 
 def header_columns(cells: list[str]) -> list[str]:
@@ -108,23 +115,33 @@ def load_custom(path: Path) -> SanctionsList:
     missing = [c for c in ("id", "name") if c not in header]
     if missing:
         refuse(path, "column_missing", line=rows[0][0], detail=", ".join(missing))
+    check_unique_header(path, rows[0][0], header)  # "nom" and "name" are one column twice
     entries: list[ListEntry] = []
+    lines: dict[str, int] = {}
     seen: set[str] = set()
+    is_csv = path.suffix.lower() not in (".xlsx", ".xlsm")
     for line, cells in rows[1:]:
+        if is_csv and any(cells[len(header) :]):  # "Ag Ghali, Iyad" unquoted: name cut
+            refuse(path, "row_width", line=line, detail=f"{len(cells)} > {len(header)}")
         rec = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)}
-        entries.append(_entry(path, line, rec, seen))
-    return SanctionsList(source="custom", entries=entries)
+        entries.append(_entry(path, line, rec, seen, is_csv))
+        lines[entries[-1].entry_id] = line
+    return SanctionsList(source="custom", entries=entries, lines=lines)
 
 
 def _multi(value: str) -> list[str]:
     return [v for v in _SPLIT.split(value) if v]
 
 
-def _entry(path: Path, line: int, rec: dict[str, str], seen: set[str]) -> ListEntry:
+def _entry(
+    path: Path, line: int, rec: dict[str, str], seen: set[str], is_csv: bool = True
+) -> ListEntry:
     entry_id, name = rec.get("id", ""), rec.get("name", "")
     for column, value in (("id", entry_id), ("name", name)):
         if not value:
             refuse(path, "field_missing", line=line, field=column)
+        if is_csv and ("\n" in value or "\r" in value):  # an open quote swallows the next rows
+            refuse(path, "list_line_break", line=line, field=column, value=value.splitlines()[0])
     if entry_id in seen:
         refuse(path, "screen_duplicate_entry", line=line, field="id", value=entry_id)
     seen.add(entry_id)

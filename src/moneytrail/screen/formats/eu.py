@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from moneytrail.screen.entry import ListEntry, SanctionsList, country_codes, iso_partial, unique
-from moneytrail.screen.formats.common import children, local, parse_xml, read_text, refuse
+from moneytrail.screen.formats.common import (
+    children,
+    csv_rows,
+    local,
+    parse_xml,
+    read_text,
+    refuse,
+)
 
 _SUBJECT = {"person": "Person", "enterprise": "Organization", "p": "Person", "e": "Organization"}
 
@@ -73,12 +80,24 @@ def load_eu_xml(path: Path) -> SanctionsList:
     published = (
         date.fromisoformat(stamp) if iso_partial(stamp) == stamp and len(stamp) == 10 else None
     )
+    entries: list[ListEntry] = []
+    lines: dict[str, int] = {}
+    for element in children(root, "sanctionEntity"):
+        entries.append(_xml_entry(element, path))
+        lines.setdefault(entries[-1].entry_id, element.sourceline)
     return SanctionsList(
         source="eu",
-        entries=[_xml_entry(e, path) for e in children(root, "sanctionEntity")],
+        entries=entries,
         version=published.isoformat() if published else None,
         published=published,
+        lines=lines,
     )
+
+
+def _fields(path: Path, number: int, text: str, delimiter: str) -> list[str]:
+    """Fields of the first CSV record in ``text`` (line ``number`` of ``path``), [] if none."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    return next((row for _, row in csv_rows(path, reader, number)), [])
 
 
 def _records(path: Path) -> list[tuple[int, list[str]]]:
@@ -87,9 +106,26 @@ def _records(path: Path) -> list[tuple[int, list[str]]]:
         line = raw.strip()
         if not line:
             continue
-        inner = next(csv.reader([line], delimiter="\t"), [""])[0]
-        out.append((number, next(csv.reader(io.StringIO(inner), delimiter=";"), [])))
+        inner = (_fields(path, number, line, "\t") or [""])[0]
+        out.append((number, _fields(path, number, inner, ";")))
     return out
+
+
+# Columns read by name (``Date_filexxxx``, ``Entity_logical_id`` and ``Subject_type`` are the
+# first three; the header repeats ``Entity_logical_id`` in each fact block).
+_EU_COLUMNS = (
+    "Date_filexxxx",
+    "Entity_logical_id",
+    "Subject_type",
+    "Naal_wholename",
+    "Birt_date",
+    "Citi_country",
+    "Addr_country",
+    "Iden_number",
+    "Programme",
+    "Leba_publication_date",
+    "Entity_remark",
+)
 
 
 def load_eu_csv(path: Path) -> SanctionsList:
@@ -98,13 +134,22 @@ def load_eu_csv(path: Path) -> SanctionsList:
     if not records or records[0][1][:1] != ["Date_filexxxx"]:
         refuse(path, "format_not_recognised", line=1)
     header = records[0][1]
+    missing = [c for c in _EU_COLUMNS if c not in header]
+    if missing or header[:3] != list(_EU_COLUMNS[:3]):
+        refuse(
+            path, "column_missing", line=records[0][0], detail=", ".join(missing or _EU_COLUMNS[:3])
+        )
     col = {name: header.index(name) for name in header}  # first occurrence of each name
     facts: dict[str, list[list[str]]] = defaultdict(list)
+    lines: dict[str, int] = {}
     published: date | None = None
     for line, row in records[1:]:
         if len(row) != len(header):
             refuse(path, "row_width", line=line, detail=f"{len(row)} != {len(header)}")
+        if not row[1].strip():
+            refuse(path, "field_missing", line=line, field="Entity_logical_id")
         facts[row[1]].append(row)
+        lines.setdefault(row[1], line)
         iso = iso_partial(row[0])
         published = date.fromisoformat(iso) if iso and len(iso) == 10 else published
 
@@ -131,4 +176,5 @@ def load_eu_csv(path: Path) -> SanctionsList:
         entries=[e for e in entries if e.names],
         version=published.isoformat() if published else None,
         published=published,
+        lines=lines,
     )

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 from followthemoney import model, registry
+from followthemoney.exc import FollowTheMoneyException
 
 from moneytrail.screen.entry import ListEntry, SanctionsList, iso_partial, unique
 from moneytrail.screen.formats.common import read_text, refuse
@@ -34,14 +35,24 @@ _KEEP = {
 def load_ftm(path: Path) -> SanctionsList:
     """Read FtM JSON lines; a line that is not a valid FtM entity refuses the file."""
     entries: list[ListEntry] = []
+    lines: dict[str, int] = {}
     for line, raw in enumerate(read_text(path).splitlines(), start=1):
         if not raw.strip():
             continue
         try:
             data = json.loads(raw)
-            proxy = model.get_proxy(data, cleaned=False)
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: "[[[[..." nested too deep
             refuse(path, "value_invalid", line=line, field="json", detail=str(exc)[:120])
+        if not isinstance(data, dict):
+            refuse(path, "value_invalid", line=line, field="json", detail=type(data).__name__)
+        if not isinstance(data.get("id"), str) or not data["id"].strip():
+            refuse(path, "field_missing", line=line, field="id")
+        if not isinstance(data.get("schema"), str):
+            refuse(path, "value_invalid", line=line, field="schema", detail="not a text")
+        try:
+            proxy = model.get_proxy(data, cleaned=False)
+        except (FollowTheMoneyException, ValueError, TypeError, KeyError, AttributeError) as exc:
+            refuse(path, "value_invalid", line=line, field="schema", detail=str(exc)[:120])
         if proxy.id is None:
             refuse(path, "field_missing", line=line, field="id")
         if proxy.schema.name not in _KEEP:
@@ -65,4 +76,5 @@ def load_ftm(path: Path) -> SanctionsList:
                 remarks=" ".join(proxy.get("notes", quiet=True)) or None,
             )
         )
-    return SanctionsList(source="ftm", entries=entries)
+        lines.setdefault(proxy.id, line)
+    return SanctionsList(source="ftm", entries=entries, lines=lines)

@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from moneytrail.screen.entry import ListEntry, SanctionsList, country_codes, iso_partial, unique
-from moneytrail.screen.formats.common import read_text, refuse
+from moneytrail.screen.formats.common import csv_rows, read_text, refuse
 
 EMPTY = "-0-"
 SDN_COLUMNS = 12
@@ -49,14 +49,8 @@ def _clean(value: str) -> str:
 def _rows(path: Path) -> list[tuple[int, list[str]]]:
     """(1-based physical line, fields) of every record; the 0x1A end marker is skipped."""
     text = read_text(path).replace("\x1a", "")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    out: list[tuple[int, list[str]]] = []
-    line = 1
-    for row in reader:
-        if any(f.strip() for f in row):
-            out.append((line, row))
-        line = reader.line_num + 1
-    return out
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    return [(line, row) for line, row in csv_rows(path, reader) if any(f.strip() for f in row)]
 
 
 def _parse_remarks(remarks: str) -> tuple[list[str], list[str], list[str], list[tuple[str, str]]]:
@@ -105,6 +99,7 @@ def load_ofac_csv(path: Path) -> SanctionsList:
     addresses = _side_table(add_path, 4)
     alt_names = _side_table(alt_path, 3)
     entries: list[ListEntry] = []
+    lines: dict[str, int] = {}
     for line, row in _rows(path):
         if len(row) != SDN_COLUMNS:
             refuse(path, "row_width", line=line, detail=f"{len(row)} != {SDN_COLUMNS}")
@@ -119,6 +114,7 @@ def load_ofac_csv(path: Path) -> SanctionsList:
         remarks = _clean(row[11])
         dobs, nationalities, aka, ids = _parse_remarks(remarks)
         programs = [p.strip(" []") for p in _clean(row[3]).split("] [")]
+        lines.setdefault(ent_num, line)
         entries.append(
             ListEntry(
                 entry_id=ent_num,
@@ -140,4 +136,5 @@ def load_ofac_csv(path: Path) -> SanctionsList:
         entries=entries,
         version=published.isoformat() if published else None,
         published=published,
+        lines=lines,
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from moneytrail.screen.entry import ListEntry, SanctionsList, country_codes, iso_partial, unique
-from moneytrail.screen.formats.common import child_text, children, parse_xml, refuse
+from moneytrail.screen.formats.common import child_text, children, local, parse_xml, refuse
 
 _SCHEMA = {
     "individual": "Person",
@@ -74,7 +74,9 @@ def _entry(element: Any, path: Path) -> ListEntry:
         nationalities=country_codes(nationality),
         countries=country_codes(_items(element, "addressList", "address", "country")),
         identifiers=tuple(dict.fromkeys(_identifiers(element))),
-        programs=unique(p.text for g in children(element, "programList") for p in g),
+        programs=unique(
+            p.text for g in children(element, "programList") for p in children(g, "program")
+        ),
         remarks=child_text(element, "remarks"),
     )
 
@@ -82,6 +84,8 @@ def _entry(element: Any, path: Path) -> ListEntry:
 def load_ofac_xml(path: Path) -> SanctionsList:
     """Read an OFAC SDN-schema XML file (SDN or consolidated non-SDN list)."""
     root = parse_xml(path)
+    if local(root.tag) != "sdnList":
+        refuse(path, "format_not_recognised", line=root.sourceline)
     published: date | None = None
     for info in children(root, "publshInformation"):
         raw = child_text(info, "Publish_Date") or ""
@@ -89,10 +93,15 @@ def load_ofac_xml(path: Path) -> SanctionsList:
         day, _, year = rest.partition("/")
         iso = iso_partial(f"{day}/{month}/{year}")
         published = date.fromisoformat(iso) if iso and len(iso) == 10 else None
-    entries = [_entry(e, path) for e in children(root, "sdnEntry")]
+    entries: list[ListEntry] = []
+    lines: dict[str, int] = {}
+    for element in children(root, "sdnEntry"):
+        entries.append(_entry(element, path))
+        lines.setdefault(entries[-1].entry_id, element.sourceline)
     return SanctionsList(
         source="ofac_sdn",
         entries=entries,
         version=published.isoformat() if published else None,
         published=published,
+        lines=lines,
     )

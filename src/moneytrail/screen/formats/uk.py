@@ -7,7 +7,9 @@ group, the first row does. Line 1 is ``Last Updated,DD/MM/YYYY`` (the version da
 header; columns are found by header name, so both layouts share this loader.
 
 Assumptions: ``Name 6`` is the surname (or the whole name of an entity) and ``Name 1``..``Name 5``
-the given names, written "given surname"; nationalities are split on ``1) … 2) …``.
+the given names, written "given surname"; nationalities are split on ``1) … 2) …``. Every row
+has the header's number of columns (a row that has not was shifted by a stray comma or quote and
+refuses the file), and the header names each column once.
 
 Example: ``load_uk(Path("ConList.csv")).published == date(2018, 4, 13)`` for the 2018 file.
 """
@@ -22,7 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from moneytrail.screen.entry import ListEntry, SanctionsList, country_codes, iso_partial, unique
-from moneytrail.screen.formats.common import read_text, refuse
+from moneytrail.screen.formats.common import check_unique_header, csv_rows, read_text, refuse
 
 _SCHEMA = {"individual": "Person", "entity": "Organization", "ship": "Vessel"}
 _REQUIRED = ("Name 6", "Group ID", "Group Type")
@@ -41,32 +43,39 @@ def _split_numbered(value: str) -> list[str]:
 def load_uk(path: Path) -> SanctionsList:
     """Read a UK HMT ConList CSV; each ``Group ID`` becomes one entry."""
     lines = read_text(path).splitlines(keepends=True)
-    first = next(csv.reader(io.StringIO(lines[0] if lines else "")), [])
+    first = next((row for _, row in csv_rows(path, csv.reader(lines[:1], strict=True))), [])
     if len(first) < 2 or first[0].strip() != "Last Updated":
         refuse(path, "format_not_recognised", line=1)
     version_iso = iso_partial(first[1])
     published = date.fromisoformat(version_iso) if version_iso and len(version_iso) == 10 else None
-    reader = csv.DictReader(io.StringIO("".join(lines[1:]), newline=""))
-    missing = [c for c in _REQUIRED if c not in (reader.fieldnames or [])]
+    reader = csv.reader(io.StringIO("".join(lines[1:]), newline=""), strict=True)
+    rows = csv_rows(path, reader, first_line=2)
+    header = [c.strip() for c in next((row for _, row in rows), [])]
+    missing = [c for c in _REQUIRED if c not in header]
     if missing:
         refuse(path, "column_missing", line=2, detail=", ".join(missing))
+    check_unique_header(path, 2, header)
     groups: dict[str, list[dict[str, str]]] = defaultdict(list)
-    line = 3
-    for row in reader:
-        group = (row.get("Group ID") or "").strip()
+    starts: dict[str, int] = {}
+    for line, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):  # an unclosed quote or a stray comma shifts every column
+            refuse(path, "row_width", line=line, detail=f"{len(cells)} != {len(header)}")
+        row = dict(zip(header, cells, strict=True))
+        group = row["Group ID"].strip()
         if not group:
             refuse(path, "field_missing", line=line, field="Group ID")
-        if (row.get("Group Type") or "").strip().lower() not in _SCHEMA:
-            refuse(
-                path, "value_invalid", line=line, field="Group Type", value=row.get("Group Type")
-            )
-        groups[group].append({k: (v or "") for k, v in row.items() if k is not None})
-        line = reader.line_num + 2
+        if row["Group Type"].strip().lower() not in _SCHEMA:
+            refuse(path, "value_invalid", line=line, field="Group Type", value=row["Group Type"])
+        groups[group].append(row)
+        starts.setdefault(group, line)
     return SanctionsList(
         source="uk_hmt",
         entries=[_entry(group, rows) for group, rows in groups.items()],
         version=published.isoformat() if published else None,
         published=published,
+        lines=starts,
     )
 
 

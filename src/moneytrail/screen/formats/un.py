@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from moneytrail.screen.entry import ListEntry, SanctionsList, country_codes, iso_partial, unique
-from moneytrail.screen.formats.common import child_text, children, parse_xml, refuse
+from moneytrail.screen.formats.common import child_text, children, local, parse_xml, refuse
 
 
 def _dobs(element: Any) -> list[str]:
@@ -72,16 +72,22 @@ def _entry(element: Any, person: bool, path: Path) -> ListEntry:
 def load_un(path: Path) -> SanctionsList:
     """Read a UN consolidated XML list; every individual and entity becomes one entry."""
     root = parse_xml(path)
+    if local(root.tag) != "CONSOLIDATED_LIST":
+        refuse(path, "format_not_recognised", line=root.sourceline)
     generated = (root.get("dateGenerated") or "")[:10]
     published = date.fromisoformat(generated) if iso_partial(generated) == generated else None
     entries: list[ListEntry] = []
+    lines: dict[str, int] = {}
     for group, person in (("INDIVIDUALS", True), ("ENTITIES", False)):
         for container in children(root, group):
             tag = "INDIVIDUAL" if person else "ENTITY"
-            entries.extend(_entry(e, person, path) for e in children(container, tag))
+            for element in children(container, tag):
+                entries.append(_entry(element, person, path))
+                lines.setdefault(entries[-1].entry_id, element.sourceline)
     return SanctionsList(
         source="un",
         entries=entries,
         version=published.isoformat() if published else None,
         published=published,
+        lines=lines,
     )

@@ -1,0 +1,128 @@
+"""``ws.model``: the scoring model: train and save it, judge it, score a workspace with it.
+
+The model is LightGBM on the transactions' own attributes and graph-pattern features (see
+docs/detection-model.md). It learns from the workspace's labels with the temporal 60/20/20
+protocol (train on the first 60 % of the stream, choose the threshold on the next 20 %, measure
+on the last 20 %); a saved model scores any workspace and stores explained alerts. Example::
+
+    with Workspace.open("enquete") as ws:
+        report = ws.model.evaluate(dataset="amlsim-20k", folds=3)
+        report.sides[0].test.f1
+        saved = ws.model.train("fiu-2026")
+        outcome = ws.model.score("fiu-2026")
+        outcome.inserted, outcome.interrupted_runs
+        [m.name for m in ws.model.list()]
+
+The comparison with a peer's features is the benchmark's (``python -m benchmarks.run
+detect``), not the product's: ``evaluate`` judges this model alone.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # Workspace, and the result types a face names in its annotations
+    from moneytrail.api.workspace import Workspace
+    from moneytrail.detect.model.alerts import ScoreOutcome as ScoreOutcome
+    from moneytrail.detect.model.evaluate import EvaluationReport as EvaluationReport
+    from moneytrail.detect.model.evaluate import SideReport as SideReport
+    from moneytrail.detect.model.folds import Fold as Fold
+    from moneytrail.detect.model.store import ModelCard
+    from moneytrail.detect.model.training import Metrics as Metrics
+
+__all__ = ["NUM_THREADS", "ModelPart", "SavedModel", "Step"]
+
+NUM_THREADS = 2
+"""LightGBM threads by default (``moneytrail.detect.model.training.NUM_THREADS``; kept here so
+that a face can show it without importing LightGBM)."""
+
+Step = Callable[[str], None]
+"""``step(key)``: a long step starts; ``key`` is the i18n key that names it."""
+
+
+@dataclass
+class SavedModel:
+    """A model saved in the workspace: its version (a hash of its trees), its stages, the data
+    it learnt from, the threshold chosen on validation and what it measured on test."""
+
+    name: str
+    version: str
+    stages: int
+    threshold: float
+    dataset: str
+    target_kind: str
+    features: int
+    metrics: dict[str, Any]
+
+
+class ModelPart:
+    """The scoring model over one workspace (models live in ``<workspace>/models``)."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self._ws = ws
+
+    def train(
+        self,
+        name: str,
+        *,
+        dataset: str = "workspace",
+        threads: int = NUM_THREADS,
+        stages: int = 2,
+        step: Step | None = None,
+    ) -> SavedModel:
+        """Learn from the workspace's labels and save the model as ``name`` (replacing one of
+        that name: a new version). The same protocol as :meth:`evaluate`, standard split only."""
+        self.evaluate(dataset=dataset, save_model=name, threads=threads, stages=stages, step=step)
+        from moneytrail.detect.model.store import read_card
+
+        return _saved(read_card(self._ws.path, name))
+
+    def evaluate(
+        self,
+        *,
+        dataset: str = "workspace",
+        save_model: str | None = None,
+        threads: int = NUM_THREADS,
+        folds: int = 1,
+        stages: int = 2,
+        step: Step | None = None,
+    ) -> EvaluationReport:
+        """Train and judge the model on the workspace's labelled transactions: split, P/R/F1
+        on test (per account when accounts are labelled), recall per typology, ``folds``
+        rolling-origin folds (1 to 4), ``stages`` 1 or 2; saved as ``save_model`` if named."""
+        from moneytrail.detect.model.evaluate import EvaluateSettings, evaluate_workspace
+
+        settings = EvaluateSettings(
+            dataset=dataset, save_model=save_model, threads=threads, folds=folds, stages=stages
+        )
+        return evaluate_workspace(self._ws.engine, self._ws.path, settings, step)
+
+    def score(self, name: str) -> ScoreOutcome:
+        """Score every transaction with saved model ``name`` and store its explained alerts
+        (one transaction with the run's record: a run killed half-way keeps none)."""
+        from moneytrail.detect.model.alerts import score_workspace
+
+        return score_workspace(self._ws.engine, self._ws.path, name)
+
+    def list(self) -> builtins.list[SavedModel]:
+        """The models saved in the workspace, by name."""
+        from moneytrail.detect.model.store import known_models, read_card
+
+        return [_saved(read_card(self._ws.path, n)) for n in known_models(self._ws.path)]
+
+
+def _saved(card: ModelCard) -> SavedModel:
+    return SavedModel(
+        name=card.name,
+        version=card.version,
+        stages=card.stages,
+        threshold=card.threshold,
+        dataset=card.dataset,
+        target_kind=card.target_kind,
+        features=len(card.feature_names),
+        metrics=card.metrics,
+    )
