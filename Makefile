@@ -1,7 +1,8 @@
 # Two commands for a fresh machine (see README.md):
 #   make demo   - build a workspace from the shipped sample and print its summary
 #   make test   - lint (ruff), type-check (mypy --strict) and run the whole test suite
-# Each creates or updates the virtual environment .venv from the pinned lock files.
+# Each creates or updates the virtual environment .venv from the pinned lock files; `make test`
+# also installs the PostgreSQL server package when it is missing (see `postgres` below).
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ STAMP := $(VENV)/.stamp-runtime
 DEVSTAMP := $(VENV)/.stamp-dev
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo test explore fuzz lint typecheck pytest bench clean-venv
+.PHONY: demo test explore fuzz lint typecheck pytest postgres bench clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,8 +33,38 @@ lint: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	$(VENV)/bin/mypy
 
-pytest: $(DEVSTAMP)
+pytest: $(DEVSTAMP) postgres
 	$(PY) -m pytest -n 2 -q
+
+# The case-store tests run on SQLite and on a real PostgreSQL server, a throwaway cluster that
+# tests/support/postgres.py starts from initdb/pg_ctl (on PATH or in /usr/lib/postgresql/*/bin).
+# When they are missing this installs Debian's postgresql package (as root, or through
+# `sudo -n`), without the cluster the package would otherwise create and start; `apt-get
+# update` runs only if the first install fails. As root the server runs as the `postgres`
+# account, created here if absent. No stamp: looking for the binaries is one `ls`, and a
+# stamp would lie once the package is removed.
+PG_BINDIRS ?= /usr/lib/postgresql/*/bin
+PG_APT := env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql
+
+postgres:
+	@if { command -v initdb && command -v pg_ctl; } >/dev/null 2>&1 \
+	    || ls $(PG_BINDIRS)/initdb $(PG_BINDIRS)/pg_ctl >/dev/null 2>&1; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "make postgres: PostgreSQL server binaries (initdb, pg_ctl) not found and no apt-get:" \
+	    "install your system's PostgreSQL server package" >&2; exit 1; \
+	else \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	  else echo "make postgres: PostgreSQL server binaries (initdb, pg_ctl) not found;" \
+	    "installing them needs root: run 'sudo make postgres'" >&2; exit 1; fi; \
+	  echo "make postgres: installing the PostgreSQL server package (apt-get)"; \
+	  $$sudo mkdir -p /etc/postgresql-common/createcluster.d; \
+	  echo "create_main_cluster = false" \
+	    | $$sudo tee /etc/postgresql-common/createcluster.d/moneytrail-no-main-cluster >/dev/null; \
+	  $$sudo $(PG_APT) || { $$sudo apt-get update && $$sudo $(PG_APT); } || exit 1; \
+	fi
+	@if [ "$$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then \
+	  useradd --system --user-group --no-create-home --shell /usr/sbin/nologin postgres; fi
 
 test: lint typecheck pytest
 

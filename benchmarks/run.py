@@ -9,6 +9,8 @@
 ``resolve``: entity resolution vs naive name matching (prints JSON; figures in evaluation.md).
 ``startup``: ``moneytrail --help`` and ``info`` in fresh processes vs the bare interpreter
 (``--startup-baseline REF`` also measures the code of a git commit).
+``audit``: 100,000 audit entries appended and verified on SQLite and PostgreSQL vs a plain
+unchained table (a yardstick), and the tamper-detection table.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import json
 
 from benchmarks import (
+    bench_audit,
     bench_detect_features,
     bench_detect_model,
     bench_detect_rules,
@@ -27,7 +30,17 @@ from benchmarks import (
     bench_trace,
 )
 
-NAMES = ("ingest", "trace", "screen", "detect", "rules", "resolve", "features", "startup")
+NAMES = (
+    "ingest",
+    "trace",
+    "screen",
+    "detect",
+    "rules",
+    "resolve",
+    "features",
+    "startup",
+    "audit",
+)
 
 
 def main() -> None:
@@ -49,6 +62,15 @@ def main() -> None:
     parser.add_argument(
         "--startup-baseline", default=None, help="git commit whose start-up is measured too"
     )
+    parser.add_argument(
+        "--audit-entries", type=int, default=bench_audit.ENTRIES, help="entries (audit)"
+    )
+    parser.add_argument(
+        "--audit-positions",
+        type=int,
+        default=bench_audit.DETECTION_POSITIONS,
+        help="positions per tampering (audit)",
+    )
     args = parser.parse_args()
     unknown = set(args.names) - set(NAMES)
     if unknown:
@@ -66,6 +88,8 @@ def main() -> None:
             print(bench_detect_features.run(args.feature_rows))
         elif name == "startup":
             print(bench_startup.run(args.startup_baseline))
+        elif name == "audit":
+            print(bench_audit.run(args.audit_entries, args.audit_positions))
         elif name == "detect":
             print(bench_detect_model.run(args.detect_scale, args.detect_days, args.detect_threads))
         else:

@@ -159,7 +159,9 @@ class Workspace:
     def protected_paths(self) -> ProtectedPaths:
         """What no output of a command may overwrite: see :mod:`moneytrail.files.outputs`."""
         db = self.path / DB_NAME
-        companions = [Path(f"{db}.wal")]
+        cases = self.path / "cases.sqlite"  # the case store beside it (decision 0128)
+        companions = [Path(f"{db}.wal"), cases, Path(f"{cases}-wal"), Path(f"{cases}-shm")]
+        companions.append(Path(f"{cases}.audit-key"))
         folders = [Path(f"{db}.tmp"), Path(f"{db}.trace-index"), self.path / "models"]
         sources = self.engine.fetchall("SELECT sha256, size_bytes FROM sources")
         return protected_from([db, *companions], folders, [(str(s), int(n)) for s, n in sources])

@@ -1,7 +1,8 @@
 """``moneytrail`` command: the root app and the error -> exit-code map.
 
-Exit codes: 0 success, 2 usage error, 3 bad input data, 1 internal error. A user error never
-shows a traceback; an internal error writes its traceback to a file and says where.
+Exit codes: 0 success, 2 usage error, 3 bad input data, 4 not allowed (roles, need to know),
+1 internal error. A user error never shows a traceback; an internal error writes its traceback
+to a file and says where.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ COMMAND_MODULES = (
     "moneytrail.cli.evaluate_cmd",
     "moneytrail.cli.detect_cmd",
     "moneytrail.cli.conflicts_cmd",
+    "moneytrail.cli.users_cmd",
+    "moneytrail.cli.cases_cmd",
+    "moneytrail.cli.audit_cmd",
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
