@@ -11,7 +11,7 @@ STAMP := $(VENV)/.stamp-runtime
 DEVSTAMP := $(VENV)/.stamp-dev
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo test explore fuzz lint typecheck pytest postgres bench clean-venv
+.PHONY: demo test explore fuzz lint typecheck pytest postgres system-libs bench clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ lint: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	$(VENV)/bin/mypy
 
-pytest: $(DEVSTAMP) postgres
+pytest: $(DEVSTAMP) postgres system-libs
 	$(PY) -m pytest -n 2 -q
 
 # The case-store tests run on SQLite and on a real PostgreSQL server, a throwaway cluster that
@@ -65,6 +65,26 @@ postgres:
 	fi
 	@if [ "$$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then \
 	  useradd --system --user-group --no-create-home --shell /usr/sbin/nologin postgres; fi
+
+# The investigation report's PDF is drawn by WeasyPrint, which needs the Pango libraries and a
+# font with Latin and Arabic glyphs (DejaVu); installed with apt-get when missing, like postgres.
+SYS_APT := env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
+system-libs:
+	@if ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' \
+	    && ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >/dev/null 2>&1; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "make system-libs: Pango or the DejaVu fonts are missing and there is no apt-get:" \
+	    "install your system's pango and dejavu packages" >&2; exit 1; \
+	else \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	  else echo "make system-libs: installing Pango needs root: run 'sudo make system-libs'" >&2; \
+	    exit 1; fi; \
+	  echo "make system-libs: installing Pango and the DejaVu fonts (apt-get)"; \
+	  $$sudo $(SYS_APT) || { $$sudo apt-get update && $$sudo $(SYS_APT); } || exit 1; \
+	fi
 
 test: lint typecheck pytest
 

@@ -9,8 +9,11 @@
 ``resolve``: entity resolution vs naive name matching (prints JSON; figures in evaluation.md).
 ``startup``: ``moneytrail --help`` and ``info`` in fresh processes vs the bare interpreter
 (``--startup-baseline REF`` also measures the code of a git commit).
+``goaml-validate``: a generated 5,000-transaction goAML STR validated (XSD + business rules)
+vs plain lxml ``XMLSchema.validate``.
 ``audit``: 100,000 audit entries appended and verified on SQLite and PostgreSQL vs a plain
 unchained table (a yardstick), and the tamper-detection table.
+``goaml-read``: 100,000 transactions ingested as goAML XML vs the same rows as CSV (goal <= 3x).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from benchmarks import (
     bench_detect_features,
     bench_detect_model,
     bench_detect_rules,
+    bench_goaml_read,
+    bench_goaml_validate,
     bench_ingest,
     bench_resolve,
     bench_screen,
@@ -40,6 +45,8 @@ NAMES = (
     "features",
     "startup",
     "audit",
+    "goaml-validate",
+    "goaml-read",
 )
 
 
@@ -90,6 +97,10 @@ def main() -> None:
             print(bench_startup.run(args.startup_baseline))
         elif name == "audit":
             print(bench_audit.run(args.audit_entries, args.audit_positions))
+        elif name == "goaml-read":
+            print(bench_goaml_read.run())
+        elif name == "goaml-validate":
+            print(bench_goaml_validate.run())
         elif name == "detect":
             print(bench_detect_model.run(args.detect_scale, args.detect_days, args.detect_threads))
         else:

@@ -35,8 +35,9 @@ EXPECTED = Path(__file__).with_name("expected_access.csv")
 MEMBERSHIPS = ("member", "non-member")
 NO_CASE = "-"
 SETTLED = ("disseminated", "closed")
-# Decision 0128: "only case.read, audit.read and case.reopen remain possible" on a settled case.
-STILL_POSSIBLE_WHEN_SETTLED = frozenset({"case.read", "audit.read", "case.reopen"})
+# Decision 0128: "only case.read, case.export, audit.read and case.reopen remain possible" on a
+# settled case (a disseminated case is reported on after its dissemination).
+STILL_POSSIBLE_WHEN_SETTLED = frozenset({"case.read", "case.export", "audit.read", "case.reopen"})
 
 LOGIN = "awa"
 OTHER = "moussa"

@@ -253,6 +253,7 @@ TARGETS: dict[str, Target] = {
         _iso("pacs.009", "iso20022/samples_prowide/pacs.009.001.09.xml"),
         Target("mt940", "ingest", "mt940", "releve.sta", _shared(JEJIK + "abnamro.txt", JEJIK + "sparkasse.txt", JEJIK + "knab.txt", JEJIK + "rabobank-iban.txt", JEJIK + "triodos.txt", JEJIK + "ing-dos.txt", MT940 + "betterplace/sepa_snippet.sta", MT940 + "self-provided/gv_codes.sta", MT940 + "citi/mt940.txt"), MT940_RECORDS),
         Target("mt942", "ingest", "mt942", "interim.sta", _shared(MT940 + "mBank/mt942.sta", MT940 + "self-provided/mt942.sta"), MT940_RECORDS),
+        Target("goaml", "ingest", "goaml", "str.xml", lambda: [Seed("str.xml", (REPO / "tests" / "goaml" / "samples" / "uae_str_valid.xml").read_bytes()), Seed("lk.xml", (REPO / "tests" / "goaml" / "samples" / "lk_str_valid.xml").read_bytes())], rb"<transaction>"),
         Target("ftm", "ingest", "ftm", "dossier.ftm.jsonl", _jsonl("dossier.ftm.jsonl", FTM_STORY), rb"\S"),
         Target("amlworld", "ingest", "amlworld", "Fuzz_Trans.csv", lambda: [Seed("Fuzz_Trans.csv", AMLWORLD.encode()), Seed("Fuzz_accounts.csv", AMLWORLD_ACCOUNTS.encode())]),
         Target("amlsim", "ingest", "amlsim", "tx.csv", _shared("other/amlsim/sample_outputs/tx.csv", "other/amlsim/sample_outputs/accounts.csv", "other/amlsim/sample_outputs/cash_tx.csv", "other/amlsim/sample_outputs/alerts.csv", "other/amlsim/20K_fanin200cycle200/nodes.csv", "other/amlsim/20K_fanin200cycle200/transactions.csv", lines=25)),

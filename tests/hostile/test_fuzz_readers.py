@@ -107,6 +107,12 @@ def test_mt940_readers(harness: Harness, case: tuple[str, bytes]) -> None:
     keeps_promise(harness, *case)
 
 
+@examples(12)
+@given(hostile_inputs(("goaml",)))
+def test_goaml_reader(harness: Harness, case: tuple[str, bytes]) -> None:
+    keeps_promise(harness, *case)
+
+
 @examples(8)
 @given(hostile_inputs(("ftm",)))
 def test_ftm_reader(harness: Harness, case: tuple[str, bytes]) -> None:
@@ -152,7 +158,7 @@ def test_every_reader_has_a_property() -> None:
     from moneytrail.screen.lists import FORMATS
 
     expected = set(format_names()) | {f"list-{name}" for name in FORMATS}
-    covered = {*ISO, "mt940", "mt942", "ftm", "amlworld", "amlsim", "csv", "tsv"}
+    covered = {*ISO, "mt940", "mt942", "goaml", "ftm", "amlworld", "amlsim", "csv", "tsv"}
     covered |= {"mobile_money", "xlsx", "parquet", "moneytrail", *LISTS}
     assert expected == set(TARGETS) == covered
 

@@ -199,6 +199,21 @@ class CaseDesk:
         """One step of the workflow (see :data:`moneytrail.cases.service.TRANSITIONS`)."""
         return self._cases.change_status(by.login, ref, to, reason)
 
+    def for_export(self, by: Actor, ref: str, purpose: str) -> CaseDetail:
+        """The whole case, read to produce a document from it (``purpose``: ``goaml`` or
+        ``report``); needs the ``case.export`` permission; audited."""
+        return self._cases.for_export(by.login, ref, purpose)
+
+    def record_export(
+        self, by: Actor, ref: str, purpose: str, path: str, sha256: str, **details: Any
+    ) -> None:
+        """Write to the case's trail that a document was produced: its path and SHA-256."""
+        self._cases.record_export(by.login, ref, purpose, path, sha256, details)
+
+    def attachment(self, by: Actor, ref: str, evidence_id: int) -> tuple[bytes, str]:
+        """The bytes and media type of a piece of evidence's attachment (a network picture)."""
+        return self._cases.attachment(by.login, ref, evidence_id)
+
     def trail(self, by: Actor, ref: str) -> AuditTrail:
         """Who did what on the case (reading it is audited too)."""
         lines = self._cases.trail(by.login, ref)

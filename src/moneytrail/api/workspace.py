@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from moneytrail.api.conflicts import ConflictsPart
     from moneytrail.api.export import ExportPart
     from moneytrail.api.flows import FlowsPart
+    from moneytrail.api.goaml_reports import GoamlPart
     from moneytrail.api.lists import ListsPart
     from moneytrail.api.model import ModelPart
     from moneytrail.api.network import NetworkPart
@@ -282,6 +283,13 @@ class Workspace:
         from moneytrail.api.conflicts import ConflictsPart
 
         return ConflictsPart(self)
+
+    @cached_property
+    def goaml(self) -> GoamlPart:
+        """goAML reports read into the workspace: ``ws.goaml.reports(indicator="SPT")``."""
+        from moneytrail.api.goaml_reports import GoamlPart
+
+        return GoamlPart(self)
 
     def info(self) -> WorkspaceInfo:
         """Counts, date range, currencies, channels and sources of the workspace."""

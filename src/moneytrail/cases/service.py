@@ -181,6 +181,22 @@ class CaseService:
             act.audit()
             return detail_of(act.session, act.case)
 
+    def for_export(self, login: str, ref: str, purpose: str) -> CaseDetail:
+        """The whole case, read in order to produce ``purpose`` (``goaml`` or ``report``) from
+        it: needs ``case.export``, and the read is audited as such."""
+        with acting(self._store, login, "case.export", case_ref=ref, target=purpose) as act:
+            assert act.case is not None
+            act.audit(purpose, action="case.export_read")
+            return detail_of(act.session, act.case)
+
+    def record_export(
+        self, login: str, ref: str, purpose: str, path: str, sha256: str, details: Mapping[str, Any]
+    ) -> None:
+        """Write to the trail that ``purpose`` was produced from the case: the file and its
+        SHA-256 (so the document handed over can be matched to the case later)."""
+        with acting(self._store, login, "case.export", case_ref=ref, target=purpose) as act:
+            act.audit(path, {"purpose": purpose, "sha256": sha256, **details}, action="case.export")
+
     # -- members -----------------------------------------------------------------------
     def assign(
         self, login: str, ref: str, member: str, *, lead: bool = False, remove: bool = False
@@ -382,6 +398,20 @@ class CaseService:
             act.audit(to, {"from": before, "reason": reason.strip()})
             session.flush()
             return detail_of(session, case)
+
+    def attachment(self, login: str, ref: str, evidence_id: int) -> tuple[bytes, str]:
+        """The bytes and media type of an evidence item's attachment (a picture); a read."""
+        from sqlalchemy import select
+
+        with acting(self._store, login, "case.read", case_ref=ref) as act:
+            assert act.case is not None
+            row = act.session.scalars(
+                select(Evidence).where(Evidence.case_id == act.case.id, Evidence.id == evidence_id)
+            ).one_or_none()
+            if row is None or row.attachment is None:
+                raise UsageError("cases.error.no_attachment", case=act.case.ref, item=evidence_id)
+            act.audit(f"evidence:{evidence_id}", action="case.read_attachment")
+            return row.attachment, row.media_type or "application/octet-stream"
 
     # -- the trail ---------------------------------------------------------------------
     def trail(self, login: str, ref: str) -> list[AuditLine]:

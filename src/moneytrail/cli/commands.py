@@ -121,6 +121,13 @@ def ingest(
     namespace: Annotated[
         str | None, typer.Option("--namespace", help="Id scope of a benchmark data set")
     ] = None,
+    goaml_profile: Annotated[
+        str | None,
+        typer.Option(
+            "--goaml-profile",
+            help="goAML country profile (default: the first shipped profile the report fits)",
+        ),
+    ] = None,
     retry_rejected: Annotated[
         bool,
         typer.Option(
@@ -144,6 +151,7 @@ def ingest(
         currency=currency,
         namespace=namespace,
         retry_rejected=retry_rejected,
+        extra={"goaml_profile": goaml_profile} if goaml_profile else {},
     )
     if fmt is not None and fmt not in format_names():
         raise typer.BadParameter(

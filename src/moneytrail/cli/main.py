@@ -62,6 +62,11 @@ COMMAND_MODULES = (
     "moneytrail.cli.users_cmd",
     "moneytrail.cli.cases_cmd",
     "moneytrail.cli.audit_cmd",
+    "moneytrail.cli.goaml_cmd",
+    "moneytrail.cli.goaml_validate_cmd",
+    "moneytrail.cli.goaml_reports_cmd",
+    "moneytrail.cli.goaml_write_cmd",
+    "moneytrail.cli.report_cmd",
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)

@@ -39,6 +39,19 @@ class ReaderEntry:
     name: str
     target: str
     wide_text: bool = True
+    starts: bytes = b""
+    """When set, the reader is loaded and asked only if the first non-blank line of the head
+    (after a UTF-8 byte-order mark and blanks) starts with these bytes: the FtM reader (which
+    imports followthemoney, seconds) is not loaded to look at an XML or CSV file."""
+
+    def may_read(self, head: bytes) -> bool:
+        """False when the head plainly cannot be this format (see :attr:`starts`)."""
+        if not self.starts:
+            return True
+        for line in head.splitlines():
+            if line.strip():
+                return line.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(self.starts)
+        return False
 
     def load(self) -> Reader:
         """Instantiate the reader (imports its module on first use)."""
@@ -58,7 +71,8 @@ REGISTRY: tuple[ReaderEntry, ...] = (
     ReaderEntry("pacs.009", "moneytrail.ingest.iso20022:Iso20022Reader"),
     ReaderEntry("mt940", "moneytrail.ingest.mt940:Mt940Reader"),
     ReaderEntry("mt942", "moneytrail.ingest.mt940:Mt940Reader"),
-    ReaderEntry("ftm", "moneytrail.ingest.ftm:FtmReader"),
+    ReaderEntry("ftm", "moneytrail.ingest.ftm:FtmReader", starts=b"{"),
+    ReaderEntry("goaml", "moneytrail.ingest.goaml:GoamlReader"),
     ReaderEntry("amlworld", "moneytrail.ingest.aml_benchmarks:AmlWorldReader", wide_text=False),
     ReaderEntry("amlsim", "moneytrail.ingest.aml_benchmarks:AmlSimReader", wide_text=False),
     ReaderEntry("mobile_money", "moneytrail.ingest.mobile_money:MobileMoneyReader"),
@@ -104,6 +118,8 @@ def detect_reader(path: Path) -> Reader:
         )
     best: tuple[int, ReaderEntry, Reader] | None = None
     for entry in REGISTRY:
+        if not entry.may_read(head):
+            continue
         reader = entry.load()
         score = reader.sniff(path, head)
         if score > 0 and (best is None or score > best[0]):

@@ -417,6 +417,29 @@ JOB_RUNS = _table(
     key=("id",),
 )
 
+# -- goAML reports (migration 0008) -----------------------------------------------------------
+GOAML_REPORTS = _table(
+    "goaml_reports",
+    ("id", TEXT, NN),
+    ("source_id", TEXT, NN),
+    ("source_row", INT64),
+    ("member", TEXT),
+    ("profile", TEXT, NN),
+    ("report_code", TEXT, NN),
+    ("submission_code", TEXT),
+    ("rentity_id", TEXT, NN),
+    ("rentity_branch", TEXT),
+    ("entity_reference", TEXT, NN),
+    ("fiu_ref_number", TEXT),
+    ("submission_date", TIMESTAMP),
+    ("currency_local", TEXT),
+    ("reason", TEXT),
+    ("action", TEXT),
+    ("indicators", TEXT_LIST, NN),
+    ("transaction_ids", TEXT_LIST, NN),
+    key=("id",),
+)
+
 SCHEMA_MIGRATIONS = _table(
     "schema_migrations",
     ("version", INT32, NN),
@@ -447,6 +470,7 @@ WORKSPACE: dict[str, Table] = {
         RESOLUTION_DECISIONS,
         TRANSACTION_VERSIONS,
         JOB_RUNS,
+        GOAML_REPORTS,
         SCHEMA_MIGRATIONS,
     )
 }
