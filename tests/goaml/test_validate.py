@@ -9,20 +9,17 @@ import pytest
 from moneytrail.api.goaml_validate import validate_file
 from moneytrail.errors import Problem
 from moneytrail.model.goaml import check_report, load_profile, validate_report
-
-SAMPLES = Path(__file__).parent / "samples"
-UAE = SAMPLES / "uae_str_valid.xml"
-LK = SAMPLES / "lk_str_valid.xml"
-
-
-def broken(source: Path, old: str, new: str, nth: int = 1) -> tuple[bytes, int]:
-    """``source`` with the ``nth`` ``old`` replaced by ``new``, and the line of the change."""
-    text = source.read_text(encoding="utf-8")
-    at = -1
-    for _ in range(nth):
-        at = text.index(old, at + 1)
-    changed = text[:at] + new + text[at + len(old) :]
-    return changed.encode("utf-8"), text.count("\n", 0, at) + 1
+from tests.goaml.variants import (
+    BROKEN,
+    LK,
+    LK_HYPHEN,
+    SAMPLES,
+    UAE,
+    broken,
+    empty_indicators,
+    out_of_order,
+    without_indicators,
+)
 
 
 @pytest.mark.parametrize(("sample", "profile_id"), [(UAE, "uae-5.0.2"), (LK, "lk-2.0")])
@@ -30,83 +27,6 @@ def test_the_hand_written_samples_are_valid(sample: Path, profile_id: str) -> No
     checked = check_report(sample, load_profile(profile_id))
     assert checked.problems == []
     assert (checked.reports, checked.transactions) == (1, 3 if profile_id == "uae-5.0.2" else 2)
-
-
-# (story, old, new, nth occurrence, problem code, element path)
-BROKEN = [
-    (
-        "wrong_report_code",
-        "<report_code>STR<",
-        "<report_code>XYZ<",
-        1,
-        "goaml_xsd_code",
-        "report/report_code",
-    ),
-    (
-        "unknown_indicator",
-        ">SVACC<",
-        ">ZZZZZ<",
-        1,
-        "goaml_xsd_code",
-        "report/report_indicators/indicator[1]",
-    ),
-    (
-        "bad_date",
-        "2024-03-13T16:42:10",
-        "2024-02-30T16:42:10",
-        1,
-        "goaml_xsd_value",
-        "report/transaction[2]/date_transaction",
-    ),
-    (
-        "date_with_offset",
-        "2024-03-13T16:42:10",
-        "2024-03-13T16:42:10+04:00",
-        1,
-        "goaml_rule_date_format",
-        "report/transaction[2]/date_transaction",
-    ),
-    (
-        "too_many_decimals",
-        "55000.00",
-        "55000.125",
-        1,
-        "goaml_rule_decimals",
-        "report/transaction[3]/amount_local",
-    ),
-    (
-        "unknown_country",
-        "<to_country>ML<",
-        "<to_country>QQ<",
-        1,
-        "goaml_xsd_code",
-        "report/transaction[1]/t_to/to_country",
-    ),
-    (
-        "non_ascii_name",
-        "<first_name>Aissata<",
-        "<first_name>Aïssata<",
-        1,
-        "goaml_xsd_pattern",
-        "report/transaction[1]/t_to/to_person/first_name",
-    ),
-    (
-        "unknown_transmode",
-        "<transmode_code>BO<",
-        "<transmode_code>ZZ<",
-        2,
-        "goaml_xsd_code",
-        "report/transaction[2]/transmode_code",
-    ),
-    (
-        "amount_not_a_number",
-        "54800.00",
-        "54 800,00",
-        1,
-        "goaml_xsd_value",
-        "report/transaction[2]/amount_local",
-    ),
-]
 
 
 @pytest.mark.parametrize(
@@ -127,12 +47,8 @@ def test_a_broken_uae_report_is_refused_at_the_element(
 
 
 def test_elements_out_of_order_are_refused_with_what_was_expected() -> None:
-    text = UAE.read_text(encoding="utf-8")
-    description = "    <transaction_description>Cash deposit by the account holder</transaction_description>\n"
-    date = "    <date_transaction>2024-03-15T11:05:00</date_transaction>\n"
-    swapped = text.replace(description + date, date + description)
-    line = swapped[: swapped.index(date)].count("\n") + 1
-    problems = validate_report(swapped.encode(), load_profile("uae-5.0.2"), "str.xml")
+    swapped, line = out_of_order()
+    problems = validate_report(swapped, load_profile("uae-5.0.2"), "str.xml")
     assert [(p.code, p.field, p.line) for p in problems] == [
         ("goaml_xsd_unexpected", "report/transaction[3]/date_transaction", line)
     ]
@@ -142,19 +58,13 @@ def test_elements_out_of_order_are_refused_with_what_was_expected() -> None:
 
 
 def test_a_report_without_indicators_is_refused_at_the_report() -> None:
-    text = UAE.read_text(encoding="utf-8")
-    start, end = text.index("  <report_indicators>"), text.index("</report_indicators>\n") + 21
-    problems = validate_report(
-        (text[:start] + text[end:]).encode(), load_profile("uae-5.0.2"), "str.xml"
-    )
+    problems = validate_report(without_indicators(), load_profile("uae-5.0.2"), "str.xml")
     assert [(p.code, p.field) for p in problems] == [("goaml_xsd_missing", "report")]
     assert "report_indicators" in problems[0].render("en")
 
 
 def test_an_empty_indicator_list_is_refused_at_the_list() -> None:
-    text = UAE.read_text(encoding="utf-8")
-    start, end = text.index("<report_indicators>"), text.index("</report_indicators>") + 20
-    data = (text[:start] + "<report_indicators/>" + text[end:]).encode()
+    data = empty_indicators()
     problems = validate_report(data, load_profile("uae-5.0.2"), "str.xml")
     assert [(p.code, p.field) for p in problems] == [
         ("goaml_xsd_missing", "report/report_indicators")
@@ -169,7 +79,7 @@ def test_every_problem_is_listed_not_only_the_first() -> None:
 
 
 def test_the_sri_lanka_profile_refuses_a_name_with_a_hyphen() -> None:
-    data, line = broken(LK, "<first_name>Moussa<", "<first_name>Jean-Moussa<")
+    data, line = broken(LK, *LK_HYPHEN)
     problems = validate_report(data, load_profile("lk-2.0"), "lk.xml")
     assert [(p.code, p.field, p.line) for p in problems] == [
         ("goaml_xsd_pattern", "report/transaction[2]/t_to/to_person/first_name", line)
