@@ -34,6 +34,7 @@ from moneytrail.ingest.base import StageContext
 from moneytrail.ingest.goaml_map import channel_of, report_row, stage_report_rows
 from moneytrail.ingest.goaml_parties import Ledger
 from moneytrail.ingest.goaml_validate import choose_profile
+from moneytrail.model.xml import safe_xml_parser
 
 DETECT_ORDER = ("uae-5.0.2", "lk-2.0")
 """Shipped profiles tried, in this order, when no profile is named."""
@@ -246,14 +247,7 @@ def _check_text(document: Document) -> None:
 
 
 def _parse_whole(ctx: StageContext, document: Document) -> etree._Element:
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=True,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser = safe_xml_parser(huge_tree=True)
     try:
         root = etree.fromstring(document.data, parser)
     except etree.XMLSyntaxError as exc:

@@ -30,6 +30,7 @@ from moneytrail.files.text import is_binary
 from moneytrail.ingest.base import StageContext
 from moneytrail.model.dates import DateError, parse_timestamp
 from moneytrail.model.ids import natural_key
+from moneytrail.model.xml import safe_xml_parser
 
 Element = etree._Element
 
@@ -77,15 +78,7 @@ def parse_document(ctx: StageContext) -> Element:
         raise refuse(ctx, "file_empty")
     if is_binary(data):
         raise refuse(ctx, "file_binary")
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser = safe_xml_parser()
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:

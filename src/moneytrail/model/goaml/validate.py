@@ -27,6 +27,7 @@ from lxml import etree
 from moneytrail.errors import Problem, problem_for
 from moneytrail.files.text import is_binary
 from moneytrail.model.goaml.profile import Profile
+from moneytrail.model.xml import safe_xml_parser
 
 _VALUE = re.compile(r"The value '(.*?)' is not|'(.*?)' is not a valid value", re.S)
 _EXPECTED = re.compile(r"Expected is(?: one of)? \( ?(.*?) ?\)")
@@ -76,14 +77,7 @@ def check_report(
         return _refused(problem_for(name, "file_empty"))
     if is_binary(data):
         return _refused(problem_for(name, "file_binary"))
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_pis=True,
-    )
+    parser = safe_xml_parser(remove_comments=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
