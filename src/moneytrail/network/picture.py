@@ -11,7 +11,8 @@ Assumptions:
   ``moneytrail.model.display.shape_label`` pre-shapes them);
 - edge width grows with the logarithm of the amount; colour says the account kind; parties
   are squares, accounts circles; shared identifiers are dashed red lines;
-- labels are drawn up to :data:`MAX_LABELS` nodes only; beyond, they would overlap anyway.
+- labels are drawn up to :data:`MAX_LABELS` nodes only; beyond, they would overlap anyway;
+  amounts only on the :data:`MAX_AMOUNT_LABELS` largest transfers.
 
 Example::
 
@@ -35,6 +36,9 @@ from moneytrail.model.display import shape_label
 from moneytrail.network.graph import MoneyNetwork
 
 MAX_LABELS = 80
+# Amounts are written on the largest transfers only: beyond a dozen they cover each other and
+# the names (a 20-account ego network of a mobile-money hub has ~60 transfers).
+MAX_AMOUNT_LABELS = 12
 FONT = "DejaVu Sans"
 KIND_COLOURS = {
     "bank": "#1f77b4",
@@ -87,7 +91,11 @@ def draw_ego(
 
 
 def _draw_edges(net: MoneyNetwork, pos: dict[int, Any], ax: Axes) -> None:
-    biggest = max((float(e.amount) for e in net.graph.edges() if e.type == "transfer"), default=1.0)
+    amounts = sorted(
+        (float(e.amount) for e in net.graph.edges() if e.type == "transfer"), reverse=True
+    )
+    biggest = amounts[0] if amounts else 1.0
+    labelled = amounts[min(MAX_AMOUNT_LABELS, len(amounts)) - 1] if amounts else 0.0
     for a, b, e in net.graph.weighted_edge_list():
         if a == b:
             continue
@@ -95,7 +103,7 @@ def _draw_edges(net: MoneyNetwork, pos: dict[int, Any], ax: Axes) -> None:
         width = 1.0
         if e.type == "transfer" and biggest > 0:
             width = 0.8 + 5.0 * math.sqrt(float(e.amount) / biggest)
-            if net.graph.num_nodes() <= MAX_LABELS:
+            if net.graph.num_nodes() <= MAX_LABELS and float(e.amount) >= labelled:
                 ax.annotate(
                     f"{e.amount:,.0f} ×{e.count}".replace(",", "\u202f"),
                     ((x0 + x1) / 2, (y0 + y1) / 2),
