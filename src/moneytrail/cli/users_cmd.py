@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -91,13 +92,7 @@ def disable_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Disable an account; its past stays / désactiver un compte ; son passé reste."""
-    out = output(ctx)
-    with open_desk(workspace, cases_url) as desk:
-        user = desk.disable_user(sign_in(desk, as_user), login)
-    if json_out:
-        out.json(user)
-    else:
-        out.print(out.tr("user.disabled", login=user.login))
+    _set_active(ctx, login, False, as_user, cases_url, workspace, json_out)
 
 
 @user_app.command("enable")
@@ -110,10 +105,23 @@ def enable_command(
     json_out: JsonOpt = False,
 ) -> None:
     """Enable a disabled account again / réactiver un compte."""
+    _set_active(ctx, login, True, as_user, cases_url, workspace, json_out)
+
+
+def _set_active(
+    ctx: typer.Context,
+    login: str,
+    active: bool,
+    as_user: str | None,
+    cases_url: str | None,
+    workspace: Path | None,
+    json_out: bool,
+) -> None:
     out = output(ctx)
     with open_desk(workspace, cases_url) as desk:
-        user = desk.enable_user(sign_in(desk, as_user), login)
+        who = sign_in(desk, as_user)
+        user = desk.enable_user(who, login) if active else desk.disable_user(who, login)
     if json_out:
         out.json(user)
     else:
-        out.print(out.tr("user.enabled", login=user.login))
+        out.print(out.tr("user.enabled" if active else "user.disabled", login=user.login))

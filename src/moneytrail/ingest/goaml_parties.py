@@ -30,6 +30,7 @@ from lxml import etree
 
 from moneytrail.ingest.base import StageContext
 from moneytrail.ingest.iso20022_parties import iban_as_written, normalise_name
+from moneytrail.ingest.ledger import merge_row, stage_ledger
 from moneytrail.model.dates import DateError, parse_date
 from moneytrail.model.ids import natural_key
 from moneytrail.model.vocab import AccountKind, IdentifierScheme, PartyKind
@@ -189,7 +190,7 @@ class Ledger:
             person_name({t: child_text(p, t) for t in ("first_name", "last_name")})
             for p in element.iterfind("previous_names/previous_name")
         ]
-        _merge(
+        merge_row(
             self.parties,
             {
                 "id": key,
@@ -237,7 +238,7 @@ class Ledger:
         else:
             return None
         commercial = kid_text(kids, "commercial_name")
-        _merge(
+        merge_row(
             self.parties,
             {
                 "id": key,
@@ -287,7 +288,7 @@ class Ledger:
         if holder is None and signatories:
             chosen = (primary or signatories)[0]
             holder = people[signatories.index(chosen)]
-        _merge(
+        merge_row(
             self.accounts,
             {
                 "id": key,
@@ -306,7 +307,7 @@ class Ledger:
     def outside(self, party: str, name: str | None, line: int | None) -> str:
         """The ``external`` account of a party that appears on a side without an account."""
         key = natural_key("account", AccountKind.EXTERNAL.value, "goaml", party)
-        _merge(
+        merge_row(
             self.accounts,
             {
                 "id": key,
@@ -320,21 +321,4 @@ class Ledger:
 
     def finish(self) -> None:
         """Stage every merged party, account and identifier."""
-        self.ctx.add_many("parties", self.parties.values())
-        self.ctx.add_many("accounts", self.accounts.values())
-        for (owner, scheme, value), line in self.identifiers.items():
-            self.ctx.add(
-                "identifiers",
-                {"owner_id": owner, "scheme": scheme, "value": value, "source_row": line},
-            )
-
-
-def _merge(rows: dict[str, dict[str, Any]], row: dict[str, Any]) -> None:
-    """First row per id wins; its empty fields are filled from later rows."""
-    known = rows.get(row["id"])
-    if known is None:
-        rows[row["id"]] = row
-        return
-    for column, value in row.items():
-        if known.get(column) is None and value is not None:
-            known[column] = value
+        stage_ledger(self.ctx, self.parties, self.accounts, self.identifiers)

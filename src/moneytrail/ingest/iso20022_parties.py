@@ -20,6 +20,7 @@ from typing import Any
 
 from moneytrail.ingest.base import StageContext
 from moneytrail.ingest.iso20022_common import Element, RowError, first_text, text
+from moneytrail.ingest.ledger import merge_row, stage_ledger
 from moneytrail.model.dates import DateError, parse_date
 from moneytrail.model.identifiers import IdentifierError, normalise_bic, normalise_iban
 from moneytrail.model.ids import natural_key
@@ -219,7 +220,7 @@ class Ledger:
             "holder_party_id": self.party(owner, key, line),
             "source_row": line,
         }
-        _merge(self.accounts, row)
+        merge_row(self.accounts, row)
         if self.countries.get(key) is None:
             self.countries[key] = country or (owner.country if owner else None)
         return key
@@ -238,30 +239,11 @@ class Ledger:
             "birth_date": info.birth_date,
             "source_row": line,
         }
-        _merge(self.parties, row)
+        merge_row(self.parties, row)
         for scheme, value in info.identifiers:
             self.identifiers.setdefault((key, scheme, value), line)
         return key
 
     def finish(self) -> None:
         """Stage every merged account, party and identifier."""
-        self.ctx.add_many("parties", self.parties.values())
-        self.ctx.add_many("accounts", self.accounts.values())
-        for (owner, scheme, value), line in self.identifiers.items():
-            self.ctx.add(
-                "identifiers",
-                {"owner_id": owner, "scheme": scheme, "value": value, "source_row": line},
-            )
-
-
-def _merge(rows: dict[str, dict[str, Any]], row: dict[str, Any]) -> None:
-    """Keep the first row per id; fill its empty fields (and a vague party kind) from ``row``."""
-    known = rows.get(row["id"])
-    if known is None:
-        rows[row["id"]] = row
-        return
-    for column, value in row.items():
-        if known.get(column) is None and value is not None:
-            known[column] = value
-    if known.get("kind") == PartyKind.LEGAL_ENTITY.value and row["kind"] != known["kind"]:
-        known["kind"] = row["kind"]
+        stage_ledger(self.ctx, self.parties, self.accounts, self.identifiers)
