@@ -139,6 +139,37 @@ class CaseDesk:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- workspace actions -------------------------------------------------------------
+    def permit(self, by: Actor, action: str, target: str | None = None, **details: Any) -> None:
+        """Allow ``by`` a global action on the workspace's data (``workspace.read``,
+        ``alert.decide``...: see ``cases/data/permissions.yaml``) and audit it, or raise
+        :class:`AccessDeniedError` (audited too).
+
+        Why here: the web workbench serves the workspace to many users, each with a role; its
+        every route asks this one question, through the one ``authorize()``, and the answer is
+        written to the same hash-chained trail as the case actions (decision 0129).
+        """
+        from moneytrail.cases.guard import acting
+
+        with acting(self.store, by.login, action, target=target) as act:
+            act.audit(target=target, details=details or None)
+
+    @staticmethod
+    def allowed(by: Actor, action: str) -> bool:
+        """Whether ``by`` may take the global ``action`` (no audit: to show or hide a button;
+        the route itself still calls :meth:`permit`)."""
+        from moneytrail.cases.roles import authorize
+
+        return authorize(by, action)
+
+    def actor(self, login: str) -> Actor:
+        """The account ``login`` as the store has it now (a disabled one is inactive), for a
+        face that keeps who signed in (the web session) and must not trust a stale role."""
+        from moneytrail.cases.guard import actor_of
+
+        with self.store.transaction() as session:
+            return actor_of(session, login)
+
     # -- accounts ----------------------------------------------------------------------
     def login(self, login: str, password: str) -> Actor:
         """The signed-in user, or :class:`AccessDeniedError` (audited)."""

@@ -1,0 +1,22 @@
+"""The workbench answers: sign in, the alert queue, an alert, sign out."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import page_csrf, sign_in
+
+
+def test_login_queue_alert_logout(client: TestClient) -> None:
+    assert client.get("/alerts").status_code == 303  # to the login page
+    sign_in(client, "awa")
+    queue = client.get("/alerts?status=")
+    assert queue.status_code == 200, queue.text[:2000]
+    assert "File des alertes" in queue.text
+    first = queue.text.split('href="/alerts/')[1].split('"')[0]
+    alert = client.get(f"/alerts/{first}")
+    assert alert.status_code == 200, alert.text[:2000]
+    assert "Pourquoi cette alerte" in alert.text
+    token = page_csrf(client, "/alerts")
+    assert client.post("/logout", data={"csrf": token}).status_code == 303
+    assert client.get("/alerts").status_code == 303
