@@ -11,7 +11,7 @@ STAMP := $(VENV)/.stamp-runtime
 DEVSTAMP := $(VENV)/.stamp-dev
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo test explore fuzz lint typecheck pytest postgres system-libs bench clean-venv
+.PHONY: demo test explore fuzz lint typecheck pytest postgres system-libs chromium bench clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ lint: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	$(VENV)/bin/mypy
 
-pytest: $(DEVSTAMP) postgres system-libs
+pytest: $(DEVSTAMP) postgres system-libs chromium
 	$(PY) -m pytest -n 2 -q
 
 # The case-store tests run on SQLite and on a real PostgreSQL server, a throwaway cluster that
@@ -84,6 +84,29 @@ system-libs:
 	    exit 1; fi; \
 	  echo "make system-libs: installing Pango and the DejaVu fonts (apt-get)"; \
 	  $$sudo $(SYS_APT) || { $$sudo apt-get update && $$sudo $(SYS_APT); } || exit 1; \
+	fi
+
+# The workbench's browser stories (tests/web/browser/) drive Debian's headless Chromium through
+# Playwright (`playwright install` cannot download browsers offline); installed with apt-get
+# when /usr/bin/chromium is missing, like postgres. Without it those tests fail, saying so;
+# MONEYTRAIL_SKIP_BROWSER=1 skips them instead (MONEYTRAIL_CHROMIUM names another binary).
+CHROMIUM_APT := env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	chromium
+
+chromium:
+	@if [ -x /usr/bin/chromium ] || [ "$$MONEYTRAIL_SKIP_BROWSER" = 1 ] \
+	    || { [ -n "$$MONEYTRAIL_CHROMIUM" ] && [ -x "$$MONEYTRAIL_CHROMIUM" ]; }; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "make chromium: /usr/bin/chromium not found and no apt-get: install Chromium and" \
+	    "set MONEYTRAIL_CHROMIUM to it, or MONEYTRAIL_SKIP_BROWSER=1 to skip the browser tests" >&2; \
+	  exit 1; \
+	else \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	  else echo "make chromium: installing Chromium needs root: run 'sudo make chromium'" >&2; \
+	    exit 1; fi; \
+	  echo "make chromium: installing Debian's chromium (apt-get)"; \
+	  $$sudo $(CHROMIUM_APT) || { $$sudo apt-get update && $$sudo $(CHROMIUM_APT); } || exit 1; \
 	fi
 
 test: lint typecheck pytest

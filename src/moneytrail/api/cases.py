@@ -171,6 +171,10 @@ class CaseDesk:
             return actor_of(session, login)
 
     # -- accounts ----------------------------------------------------------------------
+    def account_count(self) -> int:
+        """How many accounts the store holds (none: the first must be a head of unit)."""
+        return self._accounts.count()
+
     def login(self, login: str, password: str) -> Actor:
         """The signed-in user, or :class:`AccessDeniedError` (audited)."""
         return self._accounts.authenticate(login, password)
@@ -184,6 +188,11 @@ class CaseDesk:
     def users(self, by: Actor) -> UserList:
         """Every account."""
         return UserList(self._accounts.list(by))
+
+    def assignable(self, by: Actor) -> UserList:
+        """Active analysts, supervisors and heads, to give an alert or a case to (needs
+        ``alert.assign``: supervisors and heads)."""
+        return UserList(self._accounts.assignable(by))
 
     def disable_user(self, by: Actor, login: str) -> UserView:
         """Disable ``login``: they can no longer sign in or act; their past stays."""

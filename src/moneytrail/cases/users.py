@@ -117,6 +117,28 @@ class Accounts:
             )
             return user_view(row)
 
+    def count(self) -> int:
+        """How many accounts exist (a face tells an empty store how to create the first)."""
+        from sqlalchemy import func, select
+
+        with self._store.transaction() as session:
+            return int(session.scalar(select(func.count()).select_from(User)) or 0)
+
+    def assignable(self, by: Actor) -> list[UserView]:
+        """The active accounts work can be given to (analysts, supervisors, heads), for a
+        supervisor's "assign to" choice: ``alert.assign`` is enough, not ``user.manage``."""
+        from sqlalchemy import select
+
+        with acting(self._store, by.login, "alert.assign") as act:
+            query = (
+                select(User)
+                .where(User.active.is_(True), User.role.in_(("analyst", "supervisor", "head")))
+                .order_by(User.login)
+            )
+            rows = act.session.scalars(query).all()
+            act.audit(action="user.assignable")
+            return [user_view(row) for row in rows]
+
     def list(self, by: Actor) -> list[UserView]:
         """Every account, by login."""
         from sqlalchemy import select

@@ -5,6 +5,7 @@ server behind its own TLS proxy). Example::
 
     moneytrail serve -w enquete                 # http://127.0.0.1:8000, French by default
     moneytrail serve -w enquete --port 8080 --lang en
+    moneytrail serve -w enquete --check         # open everything, say what is there, exit
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ def serve(
             help="Cookies without Secure, for plain HTTP on another host than localhost",
         ),
     ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Check the workspace and case store, then exit / vérifier et sortir"
+        ),
+    ] = False,
     cases_url: CasesUrlOpt = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -52,7 +59,26 @@ def serve(
         default_lang=shown.lang,
         secure_cookies=not insecure_cookies,
         pool_size=pool,
+        warm_up=not check,
     )
     app = create_app(settings)
+    web = app.state.web
+    accounts = web.desk.account_count()
+    if not accounts:
+        shown.print(shown.tr("web.serve.no_account", workspace=str(settings.workspace)))
+    if check:
+        with web.pool.lease() as ws:
+            info = ws.info()
+        shown.print(
+            shown.tr(
+                "web.serve.ready",
+                workspace=str(settings.workspace),
+                transactions=info.counts.get("transactions", 0),
+                store=web.desk.where,
+                accounts=accounts,
+            )
+        )
+        web.close()
+        return
     shown.print(shown.tr("web.serve.listening", url=f"http://{host}:{port}/"))
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -157,6 +157,10 @@ def _draw_timeline(points: list[tuple[datetime, float, Transaction]], lang: str)
     ax.set_ylabel(
         translate("report.timeline_axis", lang, currency=currency), fontsize=8, labelpad=8
     )
+    first = min(mdates.date2num(p[0]) for p in points)  # type: ignore[no-untyped-call]
+    last = max(mdates.date2num(p[0]) for p in points)  # type: ignore[no-untyped-call]
+    if last - first < 2:  # a day or two: widen, or the date locator finds no sensible step
+        ax.set_xlim(first - 1, last + 1)
     locator = mdates.AutoDateLocator(maxticks=8)  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_locator(locator)
     pattern = "%d/%m/%Y" if lang == "fr" else "%Y-%m-%d"

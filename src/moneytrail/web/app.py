@@ -9,6 +9,7 @@ so that a name that slipped through escaping still could not run.
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -21,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from moneytrail.web.security import csrf_guard
 from moneytrail.web.settings import WebSettings
+from moneytrail.web.state import WebState
 
 ROUTE_MODULES = (
     "moneytrail.web.routes.auth",
@@ -53,7 +55,6 @@ def create_app(settings: WebSettings) -> FastAPI:
     from moneytrail.web.pages import make_templates
     from moneytrail.web.pool import WorkspacePool
     from moneytrail.web.sessions import SessionStore
-    from moneytrail.web.state import WebState
 
     desk = CaseDesk.for_workspace(settings.workspace, settings.cases_url)
     web = WebState(
@@ -66,6 +67,8 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_up:
+            threading.Thread(target=_warm_up, args=(web,), daemon=True).start()
         yield
         web.close()
 
@@ -84,10 +87,18 @@ def create_app(settings: WebSettings) -> FastAPI:
         app.include_router(importlib.import_module(name).router)
     install(app)
 
+    limit = settings.max_upload_mb * 1024 * 1024
+
     @app.middleware("http")
     async def headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > limit:
+            # Refused before the body is read: nothing of it reaches the disk.
+            from moneytrail.web.errors import too_large
+
+            return too_large(request)
         response = await call_next(request)
         for key, value in SECURITY_HEADERS.items():
             response.headers.setdefault(key, value)
@@ -96,3 +107,14 @@ def create_app(settings: WebSettings) -> FastAPI:
         return response
 
     return app
+
+
+def _warm_up(web: WebState) -> None:
+    """Screen one name once, so that the name tables are loaded before the first user asks."""
+    from moneytrail.api import MoneytrailError
+
+    try:
+        with web.pool.lease() as ws:
+            ws.screening.name("moneytrail")
+    except MoneytrailError:  # no list loaded yet: nothing to warm
+        return

@@ -20,7 +20,14 @@ from moneytrail.api import BadInputError, MoneytrailError, translate
 from moneytrail.api.cases import AccessDeniedError
 from moneytrail.api.faces import report_crash
 from moneytrail.web.pages import render
-from moneytrail.web.security import CsrfRefusedError, NotSignedInError, lang_of
+from moneytrail.web.security import (
+    Caller,
+    CsrfRefusedError,
+    NotSignedInError,
+    Permit,
+    lang_of,
+)
+from moneytrail.web.state import web_state
 
 
 def _wants_json(request: Request) -> bool:
@@ -32,9 +39,22 @@ def _answer(
 ) -> Response:
     if _wants_json(request):
         return JSONResponse({"error": message, "problems": problems or []}, status_code=status)
-    return render(
-        request, "error.html", None, status, status=status, message=message, problems=problems or []
-    )
+    shown = dict(status=status, message=message, problems=problems or [])
+    return render(request, "error.html", _caller(request), status, **shown)
+
+
+def _caller(request: Request) -> Caller | None:
+    """The signed-in user, so that an error page keeps the menu and the sign-out button."""
+    try:
+        return Permit(None)(request)
+    except (NotSignedInError, MoneytrailError):
+        return None
+
+
+def too_large(request: Request) -> Response:
+    """413: the request's body is larger than the workbench accepts (``max_upload_mb``)."""
+    limit = web_state(request).settings.max_upload_mb
+    return _answer(request, 413, translate("web.error.too_large", lang_of(request), mb=limit))
 
 
 def _not_signed_in(request: Request, exc: Exception) -> Response:
@@ -59,7 +79,8 @@ def _moneytrail(request: Request, exc: Exception) -> Response:
     if isinstance(exc, BadInputError):
         problems = [p.render(lang) for p in exc.problems]
         return _answer(request, 422, exc.render(lang), problems)
-    status = 404 if ".unknown_" in exc.key or exc.key.endswith("not_found") else 400
+    unknown = ".unknown_" in exc.key or exc.key.endswith(("_unknown", "not_found"))
+    status = 404 if unknown else 400
     return _answer(request, status, exc.render(lang))
 
 

@@ -27,10 +27,13 @@ class WebSettings:
     """A session unused this long is ended (a working day)."""
     pool_size: int = 4
     max_upload_mb: int = 512
+    warm_up: bool = False
+    """Load the screening name tables in the background at start (``serve`` does: the first
+    screening otherwise takes seconds); tests leave it off."""
 
     def __post_init__(self) -> None:
         if self.default_lang not in LANGS:
-            raise UsageError("web.error.bad_lang", lang=self.default_lang, langs=", ".join(LANGS))
+            raise UsageError("web.error.bad_lang", value=self.default_lang, langs=", ".join(LANGS))
         if not 1 <= self.pool_size <= 64:
             raise UsageError("web.error.bad_pool", size=self.pool_size)
 

@@ -50,7 +50,7 @@ def queue(
         typologies = sorted(
             {(r.typology, r.typology_name) for r in ws.rules.catalogue(lang=caller.lang)}
         )
-    users = caller.web.desk.users(caller.actor).users if caller.may("alert.assign") else []
+    users = caller.web.desk.assignable(caller.actor).users if caller.may("alert.assign") else []
     return render(
         request,
         "alerts.html",
@@ -66,7 +66,7 @@ def queue(
             "kind": kind or "",
             "limit": limit,
         },
-        analysts=[u for u in users if u.active and u.role in ("analyst", "supervisor", "head")],
+        analysts=users,
     )
 
 
@@ -91,14 +91,14 @@ def alert_page(
     """One alert: its explanation in sentences, its transactions, the decision forms."""
     with caller.web.pool.lease() as ws:
         alert = ws.alerts.show(alert_id, lang=caller.lang)
-    users = caller.web.desk.users(caller.actor).users if caller.may("alert.assign") else []
+    users = caller.web.desk.assignable(caller.actor).users if caller.may("alert.assign") else []
     return render(
         request,
         "alert.html",
         caller,
         alert=alert,
         statuses=STATUSES,
-        analysts=[u for u in users if u.active and u.role in ("analyst", "supervisor", "head")],
+        analysts=users,
     )
 
 
