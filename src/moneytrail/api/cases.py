@@ -279,10 +279,20 @@ class CaseDesk:
         return sign_checkpoints(self.store, by.login, Path(export) if export else None)
 
     # -- subjects and evidence from a workspace --------------------------------------
+    def _may_add(self, by: Actor, ref: str) -> None:
+        """Refuse (audited) before the workspace is read: someone who may not add to the case
+        must learn nothing of the workspace from the answer (a name found or not) and must
+        not make the server trace for them."""
+        from moneytrail.cases.guard import acting
+
+        with acting(self.store, by.login, "case.add", case_ref=ref):
+            pass
+
     def add_subject(self, by: Actor, ref: str, ws: Workspace, text: str) -> SubjectView:
         """Put the account or party ``text`` names (any written form) under analysis."""
         from moneytrail.subjects import subject
 
+        self._may_add(by, ref)
         found = subject(ws.engine, text, need_accounts=False)
         if found.kind == "party" and found.party_ids:
             key, kind = found.party_ids[0], "party"
@@ -295,6 +305,7 @@ class CaseDesk:
         self, by: Actor, ref: str, ws: Workspace, alert_id: str, lang: str
     ) -> EvidenceView:
         """Freeze an alert with its explanation (in ``lang``) and its transactions."""
+        self._may_add(by, ref)
         alert = ws.alerts.show(alert_id, lang=lang)
         title = f"{alert.typology_name} — {alert.subject_label or alert.subject_id}"
         settings = {"detector": alert.detector, "version": alert.detector_version}
@@ -310,6 +321,7 @@ class CaseDesk:
         lang: str = "fr",
     ) -> EvidenceView:
         """Run a trace now and freeze its settings and result."""
+        self._may_add(by, ref)
         result = ws.trace(seed, settings)
         names = [*seed.accounts, *([seed.party] if seed.party else []), *seed.transactions]
         label = ", ".join(names) or str(seed.amount)
@@ -320,6 +332,7 @@ class CaseDesk:
         self, by: Actor, ref: str, ws: Workspace, finding: str, lang: str = "fr"
     ) -> EvidenceView:
         """Freeze a screening finding (its id or a unique prefix of 6 characters or more)."""
+        self._may_add(by, ref)
         found = [m for m in ws.screening.matches().matches if m.id.startswith(finding)]
         if len(finding) < 6 or len(found) != 1:
             raise UsageError("cases.error.unknown_finding", finding=finding, count=len(found))
@@ -332,6 +345,7 @@ class CaseDesk:
         self, by: Actor, ref: str, ws: Workspace, text: str, hops: int = 2, lang: str = "fr"
     ) -> EvidenceView:
         """Draw the network around ``text`` now and freeze the picture (PNG) with its figures."""
+        self._may_add(by, ref)
         with tempfile.TemporaryDirectory(prefix="moneytrail-picture-") as folder:
             out = Path(folder) / "network.png"
             picture = ws.network.picture(text, out, hops, lang=lang)
@@ -349,6 +363,7 @@ class CaseDesk:
         decisions about its members."""
         from moneytrail.subjects import subject
 
+        self._may_add(by, ref)
         parties = set(subject(ws.engine, party, need_accounts=False).party_ids)
         cluster = next(
             (c for c in ws.resolution.clusters().clusters if parties & set(c.parties)), None
@@ -372,6 +387,7 @@ class CaseDesk:
     ) -> EvidenceView:
         """Freeze what the workspace made of one row of one source file (by SHA-256, a prefix
         of 12 hex characters or more), with the file's record."""
+        self._may_add(by, ref)
         source, facts = _source_row(ws, sha256, row)
         title = f"{Path(str(source['path'])).name}:{row}"
         settings = {"sha256": str(source["sha256"]), "row": str(row)}

@@ -360,22 +360,31 @@ class CaseService:
     def change_status(self, login: str, ref: str, to: str, reason: str = "") -> CaseDetail:
         """Move the case one step of the workflow; the step decides the permission needed."""
 
+        wrong_step: list[UsageError] = []
+
         def permission(case: Case) -> str:
             step = TRANSITIONS.get((case.status, to))
             if step is None:
                 allowed = sorted(t for f, t in TRANSITIONS if f == case.status)
-                raise UsageError(
-                    "cases.error.bad_transition",
-                    case=case.ref,
-                    status=case.status,
-                    to=to,
-                    allowed=", ".join(allowed) or "-",
+                wrong_step.append(
+                    UsageError(
+                        "cases.error.bad_transition",
+                        case=case.ref,
+                        status=case.status,
+                        to=to,
+                        allowed=", ".join(allowed) or "-",
+                    )
                 )
+                # The error names the case's status: only someone who may read the case
+                # learns it; anyone else is refused (and audited) like any other step.
+                return "case.read"
             return step
 
         if to in ("closed", "disseminated") and not reason.strip():
             raise UsageError("cases.error.reason_needed", to=to)
         with acting(self._store, login, permission, case_ref=ref, target=to) as act:
+            if wrong_step:
+                raise wrong_step[0]
             case, session = act.case, act.session
             assert case is not None
             now = now_text()

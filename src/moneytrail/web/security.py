@@ -8,7 +8,7 @@ Every route of the workbench declares what it needs in its signature:
   ``CaseDesk`` call behind it asks ``authorize()`` for the case itself (and audits);
 * listed in :data:`PUBLIC_ROUTES` — the login page, the language switch, static files.
 
-``tests/web/test_route_security.py`` walks the route table and fails on a route that is none
+``tests/web/security/`` walks the route table and fails on a route that is none
 of these, so a new route cannot escape the checks. The role is read from the store on every
 request (``CaseDesk.actor``): a disabled account loses its sessions at its next click.
 """
