@@ -34,6 +34,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["amount"] = format_amount
     env.filters["when"] = format_when
     env.filters["day"] = format_day
+    env.filters["label"] = label
     return templates
 
 
@@ -61,6 +62,16 @@ def format_day(value: date | datetime | str | None, lang: str = "fr") -> str:
         return ""
     moment = date.fromisoformat(value[:10]) if isinstance(value, str) else value
     return moment.strftime("%d/%m/%Y" if lang == "fr" else "%Y-%m-%d")
+
+
+def label(value: str | None, family: str, lang: str = "fr") -> str:
+    """The reader's word for a code (``mobile_money`` -> « mobile money »): the catalogue's
+    ``family + value``; the code itself when the catalogue has no word for it."""
+    if not value:
+        return ""
+    key = family + value
+    text = translate(key, lang)
+    return value if text == key else text
 
 
 def render(
