@@ -149,10 +149,21 @@ class CaseDesk:
         every route asks this one question, through the one ``authorize()``, and the answer is
         written to the same hash-chained trail as the case actions (decision 0129).
         """
+        self.permit_login(by.login, action, target, **details)
+
+    def permit_login(
+        self, login: str, action: str, target: str | None = None, **details: Any
+    ) -> Actor:
+        """:meth:`permit` for the account ``login`` as the store has it now; the account.
+
+        One serialised transaction reads the account, decides and audits: a face that keeps
+        only a login (a web session) needs nothing else per request.
+        """
         from moneytrail.cases.guard import acting
 
-        with acting(self.store, by.login, action, target=target) as act:
+        with acting(self.store, login, action, target=target) as act:
             act.audit(target=target, details=details or None)
+            return act.actor
 
     @staticmethod
     def allowed(by: Actor, action: str) -> bool:
@@ -167,7 +178,7 @@ class CaseDesk:
         face that keeps who signed in (the web session) and must not trust a stale role."""
         from moneytrail.cases.guard import actor_of
 
-        with self.store.transaction() as session:
+        with self.store.reading() as session:
             return actor_of(session, login)
 
     # -- accounts ----------------------------------------------------------------------

@@ -112,6 +112,21 @@ class CaseStore:
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
             yield session
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only, outside the serialisation of :meth:`transaction`.
+
+        Why: a face that checks on every request who is signed in (the web workbench) must not
+        queue behind the writers. SQLite: a deferred ``BEGIN`` (a WAL snapshot that neither
+        waits for nor blocks the writer); PostgreSQL: no advisory lock. Never write here.
+        """
+        from sqlalchemy.orm import Session
+
+        with self.engine.connect() as plain:
+            connection = plain.execution_options(moneytrail_read=True)
+            with Session(bind=connection, expire_on_commit=False) as session, session.begin():
+                yield session
+
     def close(self) -> None:
         """Release every connection."""
         self.engine.dispose()
@@ -141,6 +156,7 @@ def _create_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reads_only = connection.get_execution_options().get("moneytrail_read", False)
+        connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
     return engine

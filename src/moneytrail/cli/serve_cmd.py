@@ -30,7 +30,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="TCP port / port TCP")] = 8000,
     pool: Annotated[
         int, typer.Option("--pool", help="Workspace connections / connexions à l'espace")
-    ] = 4,
+    ] = 8,
     insecure_cookies: Annotated[
         bool,
         typer.Option(

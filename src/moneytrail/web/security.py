@@ -23,6 +23,7 @@ from fastapi import Depends
 from starlette.requests import Request
 
 from moneytrail.api import LANGS, UsageError
+from moneytrail.api.cases import AccessDeniedError
 from moneytrail.web.state import web_state
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ LANG_COOKIE = "mt_lang"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+INACTIVE = "cases.denied.inactive"
+"""The refusal of a disabled account: its sessions end (sign-in page), not a 403."""
 
 PUBLIC_ROUTES = frozenset(
     {
@@ -98,15 +101,20 @@ class Permit:
         if session is None or session.login is None:
             raise NotSignedInError
         try:
-            actor = web.desk.actor(session.login)
+            if self.action is None:
+                actor = web.desk.actor(session.login)
+            else:  # one transaction: the account as it is now, the decision, the audit entry
+                actor = web.desk.permit_login(session.login, self.action, target=_target(request))
         except UsageError:  # the account was removed from the store
             web.sessions.drop(session.id)
             raise NotSignedInError from None
-        if not actor.active:
-            web.sessions.drop_login(actor.login)
+        except AccessDeniedError as refused:
+            if refused.key != INACTIVE:
+                raise
+            actor = None
+        if actor is None or not actor.active:  # disabled since they signed in
+            web.sessions.drop_login(session.login)
             raise NotSignedInError
-        if self.action is not None:
-            web.desk.permit(actor, self.action, target=_target(request))
         return Caller(actor, session, lang_of(request), web)
 
     def __repr__(self) -> str:

@@ -1,7 +1,7 @@
 """What the workbench is started with: ``WebSettings``, built by ``moneytrail serve`` or a test.
 
 Defaults are those of one laptop in an FIU: French, the workspace's own case store, secure
-cookies (browsers accept them from ``http://localhost`` and ``127.0.0.1``), four connections to
+cookies (browsers accept them from ``http://localhost`` and ``127.0.0.1``), eight connections to
 the workspace (one DuckDB process serves every user: decision 0129).
 """
 
@@ -25,7 +25,7 @@ class WebSettings:
     secure_cookies: bool = True
     idle_minutes: int = 480
     """A session unused this long is ended (a working day)."""
-    pool_size: int = 4
+    pool_size: int = 8
     max_upload_mb: int = 512
     warm_up: bool = False
     """Load the screening name tables in the background at start (``serve`` does: the first

@@ -73,19 +73,36 @@ class AlertTransaction:
 
 # The subject's label: an account's number (else name), a party's name, and for a transaction
 # (model alerts) "payer -> payee" by account number ("-" for a side outside the data, e.g. cash).
+# The alerts are picked first (``{picked}``: filters, order, limit), then labelled: joining the
+# transactions table for every alert scanned all of it (no index on ids) for each list, 0.1 s
+# at a million transactions; transaction subjects are labelled by one query for those alerts.
 _SELECT = (
-    "SELECT a.id, a.detector, a.detector_kind, a.detector_version, a.typology, a.subject_kind,"
-    " a.subject_id, coalesce(acc.number, acc.name, p.name, CASE WHEN t.id IS NOT NULL THEN"
-    " coalesce(sa.number, sa.name, '-') || ' → ' || coalesce(da.number, da.name, '-') END),"
-    " a.window_start, a.window_end,"
+    "WITH picked AS (SELECT * FROM alerts a {picked})"
+    " SELECT a.id, a.detector, a.detector_kind, a.detector_version, a.typology, a.subject_kind,"
+    " a.subject_id, coalesce(acc.number, acc.name, p.name), a.window_start, a.window_end,"
     " a.score, a.amount_reporting, len(a.transaction_ids), a.status, a.analyst_note,"
-    " a.decided_by, a.decided_at, CAST(a.explanation AS VARCHAR) FROM alerts a"
+    " a.decided_by, a.decided_at, CAST(a.explanation AS VARCHAR) FROM picked a"
     " LEFT JOIN accounts acc ON a.subject_kind = 'account' AND acc.id = a.subject_id"
     " LEFT JOIN parties p ON a.subject_kind = 'party' AND p.id = a.subject_id"
-    " LEFT JOIN transactions t ON a.subject_kind = 'transaction' AND t.id = a.subject_id"
-    " LEFT JOIN accounts sa ON sa.id = t.src_account_id"
-    " LEFT JOIN accounts da ON da.id = t.dst_account_id"
+    " {order}"
 )
+_ORDER = "ORDER BY a.score DESC, a.amount_reporting DESC NULLS LAST, a.window_end DESC, a.id"
+_TRANSACTION_LABELS = (
+    "SELECT t.id, coalesce(sa.number, sa.name, '-') || ' → ' || coalesce(da.number, da.name, '-')"
+    " FROM transactions t LEFT JOIN accounts sa ON sa.id = t.src_account_id"
+    " LEFT JOIN accounts da ON da.id = t.dst_account_id WHERE list_contains(?, t.id)"
+)
+
+
+def _labelled(engine: Engine, alerts: list[Alert]) -> list[Alert]:
+    """Give the alerts about one transaction their "payer → payee" label."""
+    wanted = [a.subject_id for a in alerts if a.subject_kind == "transaction"]
+    if wanted:
+        labels = dict(engine.fetchall(_TRANSACTION_LABELS, [wanted]))
+        for alert in alerts:
+            if alert.subject_kind == "transaction":
+                alert.subject_label = labels.get(alert.subject_id)
+    return alerts
 
 
 def _alert(row: tuple[Any, ...]) -> Alert:
@@ -108,28 +125,27 @@ def list_alerts(
     """Alerts, highest score first (then the most recent window), optionally filtered."""
     if status is not None and status not in STATUSES:
         raise UsageError("error.alert_bad_status", value=status, known=", ".join(STATUSES))
+    picked = (
+        "WHERE (? IS NULL OR a.status = ?) AND (? IS NULL OR a.typology = ?)"
+        f" AND (? IS NULL OR a.detector_kind = ?) {_ORDER} LIMIT ?"
+    )
     rows = engine.fetchall(
-        _SELECT + " WHERE (? IS NULL OR a.status = ?) AND (? IS NULL OR a.typology = ?)"
-        " AND (? IS NULL OR a.detector_kind = ?)"
-        " ORDER BY a.score DESC, a.amount_reporting DESC NULLS LAST, a.window_end DESC, a.id"
-        " LIMIT ?",
+        _SELECT.format(picked=picked, order=_ORDER),
         [status, status, typology, typology, detector_kind, detector_kind, max(0, limit)],
     )
-    return [_alert(r) for r in rows]
+    return _labelled(engine, [_alert(r) for r in rows])
 
 
 def get_alert(engine: Engine, alert_id: str) -> Alert:
     """The alert ``alert_id`` (a unique prefix of at least 6 characters is enough)."""
-    rows = engine.fetchall(
-        _SELECT + " WHERE a.id = ? OR (length(?) >= 6 AND starts_with(a.id, ?)) LIMIT 2",
-        [alert_id, alert_id, alert_id],
-    )
+    picked = "WHERE a.id = ? OR (length(?) >= 6 AND starts_with(a.id, ?)) LIMIT 2"
+    rows = engine.fetchall(_SELECT.format(picked=picked, order=""), [alert_id, alert_id, alert_id])
     exact = [r for r in rows if r[0] == alert_id]
     if exact:
-        return _alert(exact[0])
+        return _labelled(engine, [_alert(exact[0])])[0]
     if len(rows) != 1:
         raise UsageError("error.alert_unknown", id=alert_id)
-    return _alert(rows[0])
+    return _labelled(engine, [_alert(rows[0])])[0]
 
 
 def alert_transactions(
