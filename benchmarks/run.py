@@ -14,6 +14,8 @@ vs plain lxml ``XMLSchema.validate``.
 ``audit``: 100,000 audit entries appended and verified on SQLite and PostgreSQL vs a plain
 unchained table (a yardstick), and the tamper-detection table.
 ``goaml-read``: 100,000 transactions ingested as goAML XML vs the same rows as CSV (goal <= 3x).
+``web-load``: 50 simulated analysts for 2 minutes on ``moneytrail serve`` (loopback) over a
+1M-transaction workspace, vs the same traces through the library (``--quick``: 100k, 10, 15 s).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from benchmarks import (
     bench_screen,
     bench_startup,
     bench_trace,
+    bench_web_load,
 )
 
 NAMES = (
@@ -47,6 +50,7 @@ NAMES = (
     "audit",
     "goaml-validate",
     "goaml-read",
+    "web-load",
 )
 
 
@@ -78,6 +82,22 @@ def main() -> None:
         default=bench_audit.DETECTION_POSITIONS,
         help="positions per tampering (audit)",
     )
+    parser.add_argument(
+        "--quick", action="store_true", help="small smoke run, docs untouched (web-load)"
+    )
+    parser.add_argument(
+        "--web-pool", type=int, default=None, help="server's workspace connections (web-load)"
+    )
+    parser.add_argument(
+        "--web-think",
+        default=None,
+        help="think time between clicks, A-B seconds (web-load; default 0.2-1)",
+    )
+    parser.add_argument(
+        "--web-diagnose",
+        action="store_true",
+        help="time the server's calls from inside; docs untouched (web-load)",
+    )
     args = parser.parse_args()
     unknown = set(args.names) - set(NAMES)
     if unknown:
@@ -99,6 +119,12 @@ def main() -> None:
             print(bench_audit.run(args.audit_entries, args.audit_positions))
         elif name == "goaml-read":
             print(bench_goaml_read.run())
+        elif name == "web-load":
+            think = None
+            if args.web_think:
+                low, _, high = args.web_think.partition("-")
+                think = (float(low), float(high))
+            print(bench_web_load.run(args.quick, args.web_pool, args.web_diagnose, think))
         elif name == "goaml-validate":
             print(bench_goaml_validate.run())
         elif name == "detect":
