@@ -17,6 +17,7 @@ Example::
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -171,6 +172,12 @@ def _draw_timeline(points: list[tuple[datetime, float, Transaction]], lang: str)
         ax.spines[side].set_visible(False)
     figure.tight_layout()
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
+    with warnings.catch_warnings():
+        # Over a few days matplotlib's date locator warns that it falls back to its own step;
+        # the axis it draws is right, and the warning would reach the analyst's terminal.
+        warnings.filterwarnings(
+            "ignore", message="AutoDateLocator was unable", category=UserWarning
+        )
+        figure.savefig(buffer, format="svg")
     text = buffer.getvalue()
     return text[text.index("<svg") :]
