@@ -170,14 +170,13 @@ def _draw_timeline(points: list[tuple[datetime, float, Transaction]], lang: str)
     ax.grid(axis="y", linewidth=0.3, alpha=0.5)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    figure.tight_layout()
     buffer = io.StringIO()
     with warnings.catch_warnings():
-        # Over a few days matplotlib's date locator warns that it falls back to its own step;
-        # the axis it draws is right, and the warning would reach the analyst's terminal.
-        warnings.filterwarnings(
-            "ignore", message="AutoDateLocator was unable", category=UserWarning
-        )
+        # Over a few days matplotlib's date locator warns that it falls back to its own step
+        # (when laying out and when drawing); the axis it draws is right, and the warning
+        # would reach the analyst's terminal.
+        warnings.filterwarnings("ignore", "AutoDateLocator was unable", UserWarning)
+        figure.tight_layout()
         figure.savefig(buffer, format="svg")
     text = buffer.getvalue()
     return text[text.index("<svg") :]
