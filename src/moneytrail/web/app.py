@@ -87,7 +87,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         app.include_router(importlib.import_module(name).router)
     install(app)
 
-    limit = settings.max_upload_mb * 1024 * 1024
+    limit = (settings.max_upload_mb + 1) * 1024 * 1024  # the files, and room for the form
 
     @app.middleware("http")
     async def headers(

@@ -51,7 +51,11 @@ def _caller(request: Request) -> Caller | None:
         return None
 
 
-def too_large(request: Request) -> Response:
+class UploadTooLargeError(Exception):
+    """An upload over ``settings.max_upload_mb`` (counted while it is saved): 413, nothing kept."""
+
+
+def too_large(request: Request, exc: Exception | None = None) -> Response:
     """413: the request's body is larger than the workbench accepts (``max_upload_mb``)."""
     limit = web_state(request).settings.max_upload_mb
     return _answer(request, 413, translate("web.error.too_large", lang_of(request), mb=limit))
@@ -94,6 +98,7 @@ def install(app: FastAPI) -> None:
     """Attach the handlers to ``app``."""
     handlers: dict[Any, Any] = {
         NotSignedInError: _not_signed_in,
+        UploadTooLargeError: too_large,
         CsrfRefusedError: _csrf,
         AccessDeniedError: _denied,
         MoneytrailError: _moneytrail,

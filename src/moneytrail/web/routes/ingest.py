@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from moneytrail.api import FileOutcome, IngestOptions, Message, Status, UsageError, translate
+from moneytrail.api import FileOutcome, IngestOptions, Message, Status, UsageError
 from moneytrail.api.ingest import format_names
 from moneytrail.api.serialize import to_jsonable
+from moneytrail.web.errors import UploadTooLargeError
 from moneytrail.web.pages import render
 from moneytrail.web.security import Caller, permit
 
@@ -36,10 +37,6 @@ CHUNK = 1 << 20
 _UNSAFE = re.compile(r'[<>:"|?*\s]+')
 _EXT = re.compile(r"[^0-9A-Za-z]")
 MAX_STEM = 80
-
-
-class UploadTooLargeError(Exception):
-    """An upload over ``settings.max_upload_mb``: answered 413, nothing kept."""
 
 
 def safe_name(client_name: str | None) -> str:
@@ -90,22 +87,6 @@ def save_upload(upload: UploadFile, folder: Path, max_bytes: int) -> Path:
         target.unlink(missing_ok=True)
         raise
     return target
-
-
-def too_large(request: Request, caller: Caller) -> Response:
-    """The 413 answer, as a page or JSON."""
-    limit = caller.web.settings.max_upload_mb
-    message = translate("web.ingest.too_large", caller.lang, mb=limit)
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": message, "problems": []}, status_code=413)
-    return render(request, "error.html", caller, 413, status=413, message=message, problems=[])
-
-
-def declared_too_large(request: Request, caller: Caller) -> bool:
-    """Whether the request says, before its body is read, that it is over the limit."""
-    declared = request.headers.get("content-length", "")
-    limit = caller.web.settings.max_upload_mb * (1 << 20)
-    return declared.isdigit() and int(declared) > limit + (1 << 20)  # room for the form
 
 
 @dataclass
@@ -223,54 +204,48 @@ def ingest_info(caller: Annotated[Caller, permit("workspace.ingest")]) -> Any:
         return to_jsonable(ws.info(), caller.lang)
 
 
-Files = Annotated[list[UploadFile], File()]
-Mapping = Annotated[UploadFile | None, File()]
 Text = Annotated[str, Form()]
+
+
+@dataclass
+class IngestForm:
+    """What the ingest form sends (the page's form and ``POST /api/ingest`` alike)."""
+
+    files: list[UploadFile]
+    mapping: UploadFile | None
+    chosen: dict[str, Any]
+
+
+def ingest_form(
+    files: Annotated[list[UploadFile], File()],
+    mapping: Annotated[UploadFile | None, File()] = None,
+    fmt: Annotated[str, Form(alias="format")] = "",
+    country: Text = "",
+    currency: Text = "",
+    timezone: Text = "UTC",
+    strict: Annotated[bool, Form()] = False,
+) -> IngestForm:
+    """The form's fields, read once for both endpoints (too large: 413 by the app)."""
+    chosen = dict(fmt=fmt, country=country, currency=currency, timezone=timezone, strict=strict)
+    return IngestForm(files, mapping, chosen)
+
+
+Form_ = Annotated[IngestForm, Depends(ingest_form)]
 
 
 @router.post("/ingest")
 def ingest_upload(
-    request: Request,
-    caller: Annotated[Caller, permit("workspace.ingest")],
-    files: Files,
-    mapping: Mapping = None,
-    fmt: Annotated[str, Form(alias="format")] = "",
-    country: Text = "",
-    currency: Text = "",
-    timezone: Text = "UTC",
-    strict: Annotated[bool, Form()] = False,
+    request: Request, caller: Annotated[Caller, permit("workspace.ingest")], form: Form_
 ) -> Response:
     """Save and load the uploaded files; the page shows each file's outcome and problems."""
-    if declared_too_large(request, caller):
-        return too_large(request, caller)
-    chosen = dict(fmt=fmt, country=country, currency=currency, timezone=timezone, strict=strict)
-    try:
-        reports, before, after = _ingest(caller, files, mapping, **chosen)
-    except UploadTooLargeError:
-        return too_large(request, caller)
+    reports, before, after = _ingest(caller, form.files, form.mapping, **form.chosen)
     return _page(request, caller, reports=reports, before=before, after=after)
 
 
 @router.post("/api/ingest")
-def ingest_upload_json(
-    request: Request,
-    caller: Annotated[Caller, permit("workspace.ingest")],
-    files: Files,
-    mapping: Mapping = None,
-    fmt: Annotated[str, Form(alias="format")] = "",
-    country: Text = "",
-    currency: Text = "",
-    timezone: Text = "UTC",
-    strict: Annotated[bool, Form()] = False,
-) -> Any:
+def ingest_upload_json(caller: Annotated[Caller, permit("workspace.ingest")], form: Form_) -> Any:
     """The outcomes as JSON (``moneytrail ingest --json``), each with the client's file name."""
-    if declared_too_large(request, caller):
-        return too_large(request, caller)
-    chosen = dict(fmt=fmt, country=country, currency=currency, timezone=timezone, strict=strict)
-    try:
-        reports, _, after = _ingest(caller, files, mapping, **chosen)
-    except UploadTooLargeError:
-        return too_large(request, caller)
+    reports, _, after = _ingest(caller, form.files, form.mapping, **form.chosen)
     return {
         "files": [
             {"name": r.name, **to_jsonable(r.outcome, caller.lang), "lines": r.problems}

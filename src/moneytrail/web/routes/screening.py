@@ -16,17 +16,12 @@ from fastapi import APIRouter, File, Form, Query, UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from moneytrail.api import UsageError
-from moneytrail.api.screen_web import screen_explained
+from moneytrail.api import UsageError, Workspace
+from moneytrail.api.screen_web import ExplainedScreening, screen_explained
 from moneytrail.api.screening import LIST_FORMATS, MATCH_STATUSES
 from moneytrail.api.serialize import to_jsonable
 from moneytrail.web.pages import render
-from moneytrail.web.routes.ingest import (
-    UploadTooLargeError,
-    declared_too_large,
-    save_upload,
-    too_large,
-)
+from moneytrail.web.routes.ingest import save_upload
 from moneytrail.web.security import Caller, permit
 
 router = APIRouter()
@@ -58,14 +53,7 @@ def screening_page(
         to_review = len(ws.screening.matches("to_review").matches)
         if name.strip() and versions:
             try:
-                found = screen_explained(
-                    ws,
-                    name,
-                    dob=dob.strip() or None,
-                    countries=_countries(country),
-                    schema=schema or None,
-                    lang=caller.lang,
-                )
+                found = _screen(ws, caller, name, dob, country, schema)
             except UsageError as exc:  # an unreadable date or country: said beside the form
                 problem = exc.render(caller.lang)
     return render(
@@ -98,15 +86,19 @@ def screening_json(
 ) -> Any:
     """The hits of ``name`` with their band and sentences (``screen NAME --json`` and more)."""
     with caller.web.pool.lease() as ws:
-        found = screen_explained(
-            ws,
-            name,
-            dob=dob.strip() or None,
-            countries=_countries(country),
-            schema=schema or None,
-            lang=caller.lang,
-        )
+        found = _screen(ws, caller, name, dob, country, schema)
     return to_jsonable(found, caller.lang)
+
+
+def _screen(
+    ws: Workspace, caller: Caller, name: str, dob: str, country: list[str] | None, schema: str
+) -> ExplainedScreening:
+    """The form's fields as the screening call takes them (page and JSON alike)."""
+    countries = _countries(country)
+    dob_or_none, schema_or_none = dob.strip() or None, schema or None
+    return screen_explained(
+        ws, name, dob=dob_or_none, countries=countries, schema=schema_or_none, lang=caller.lang
+    )
 
 
 @router.get("/api/screening/lists")
@@ -125,15 +117,10 @@ def load_list(
     list_id: Annotated[str, Form()] = "",
 ) -> Response:
     """Store an uploaded list file as a version of its list (refused whole, or loaded)."""
-    if declared_too_large(request, caller):
-        return too_large(request, caller)
     if fmt and fmt not in LIST_FORMATS:
         raise UsageError("web.screen.bad_format", format=fmt, known=", ".join(LIST_FORMATS))
     settings = caller.web.settings
-    try:
-        path = save_upload(file, settings.upload_dir, settings.max_upload_mb * (1 << 20))
-    except UploadTooLargeError:
-        return too_large(request, caller)
+    path = save_upload(file, settings.upload_dir, settings.max_upload_mb * (1 << 20))
     try:
         with caller.web.pool.lease() as ws:
             loaded = ws.lists.load(path, fmt or None, list_id.strip() or None)
