@@ -251,7 +251,10 @@ def test_evaluation_on_name_bench(shared_data: Path) -> None:
         0.8214,
         0.7904,
     )
-    assert ours["f1"] >= 0.90 and ours["f1"] > reference["f1"]  # v3: 0.9046, v2: 0.8724
+    # v4 (decision 0130): 0.8669, down from v3's 0.9046 — this set labels a name with a word
+    # more (a family name after an alias) as a match, which the Sahel KYC set counts as a false
+    # alert; the trade-off is measured in docs/evaluation.md
+    assert ours["f1"] >= 0.86 and ours["f1"] > reference["f1"]
 
 
 def test_cross_validation_holds_out_every_pair_once(tmp_path: Path) -> None:

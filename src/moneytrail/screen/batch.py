@@ -40,6 +40,7 @@ import pyarrow as pa
 from moneytrail.engine.base import Engine
 from moneytrail.engine.runs import JobRun
 from moneytrail.model.ids import natural_key
+from moneytrail.screen.entry import country_codes
 from moneytrail.screen.index import CandidateIndex
 from moneytrail.screen.scorer import SCORER_NAME, SCORER_VERSION, Hit, Query, corroborate
 from moneytrail.screen.settings import ScreenSettings
@@ -200,7 +201,7 @@ def _party_hits(
             close_group()
             current = (row["party_id"], row["query"])
         entry = index.entries[row["position"]]
-        countries = tuple(c.upper() for c in (row["nationality"], row["country"]) if c)
+        countries = country_codes((row["nationality"], row["country"]))
         query = Query(row["query"], None, row["birth_date"], countries, tuple(row["ids"] or ()))
         delta, facts = corroborate(query, entry, settings)
         score = max(0.0, min(1.0, row["name_score"] + delta))

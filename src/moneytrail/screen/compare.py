@@ -29,13 +29,25 @@ from moneytrail.model.names import (
     NAME,
     NUMBER,
     Token,
+    knowledge,
     skeleton,
-    tokenize,
 )
+from moneytrail.screen.tokens import screen_tokens
 
 TOKEN_FLOOR = 0.75  # below this a token pair is "different", not "a bit similar"
 EXTRA_PENALTY = 0.05  # per weight unit of unmatched words in the longer name
 EXTRA_PENALTY_MAX = 0.25
+# v4: an extra word weighs by the share of the name it adds: one family name more on a
+# two-word alias ("Muhammad Jamal" / "Muhammad Jamal Ndiaye") is another person far more often
+# than a missing middle name of a five-word one (decision 0130)
+EXTRA_SHARE_PENALTY = 0.65
+ORG_EXTRA_SHARE_PENALTY = 0.3
+EXTRA_SHARE_MAX = 0.45
+# which unmatched words weigh by share: every word the query has and the list name lacks; of a
+# longer list name, only those before or after the matched ones (a record leaves middle names
+# and patronymics out far more often than it adds a name)
+QUERY_EXTRA_SIDES = "all"
+LIST_EXTRA_SIDES = "both"
 SINGLE_TOKEN_CAP = 0.7  # one word against a full name is weak evidence
 NUMBER_MISMATCH_CAP = 0.8  # v1: 0.5; two numbers of one series ("Fund III" / "Fund IV")
 LONE_NUMBER_CAP = 0.5  # a number on one side only
@@ -54,6 +66,8 @@ class Weights:
     extra_penalty: float = EXTRA_PENALTY
     org_extra_penalty: float = EXTRA_PENALTY  # organisations: an extra word may be a subsidiary
     extra_penalty_max: float = EXTRA_PENALTY_MAX
+    extra_share_penalty: float = EXTRA_SHARE_PENALTY
+    org_extra_share_penalty: float = ORG_EXTRA_SHARE_PENALTY
     conflict_penalty: float = CONFLICT_PENALTY
     number_mismatch_cap: float = NUMBER_MISMATCH_CAP
     legal_mismatch_penalty: float = LEGAL_MISMATCH_PENALTY
@@ -83,6 +97,10 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     if len(a.canon) == 1 or len(b.canon) == 1:
         return (INITIAL_CREDIT, "initial") if a.canon[0] == b.canon[0] else (0.0, "different")
     edit = max(OSA.normalized_similarity(a.canon, b.canon), OSA.normalized_similarity(a.raw, b.raw))
+    if a.canon in _FAMILIES and b.canon in _FAMILIES and not a.translit and not b.translit:
+        # v4: both are spellings the given-name tables know, of two different names
+        # (Mahmoud / Mohamed, Alassane / Hussein share a skeleton): spelling alone decides
+        return 0.0, "different_name"
     if a.symbols & b.symbols and edit < SYMBOL_CREDIT:
         return SYMBOL_CREDIT, "name_symbol"
     if a.canon.startswith("abd") != b.canon.startswith("abd"):
@@ -106,6 +124,7 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
 
 
 _NO_P_V = str.maketrans("pv", "bf")
+_FAMILIES = frozenset(knowledge()["variants"].values())  # canonical given names of the tables
 
 
 def _align(short: tuple[Token, ...], long: tuple[Token, ...]) -> list[tuple[int, int, float, str]]:
@@ -138,7 +157,7 @@ def _father(tokens: tuple[Token, ...]) -> str | None:
 
 def _different_names(a: str, b: str) -> bool:
     """Whether two canonical given names are different names (not spellings of one)."""
-    ta, tb = tokenize(a), tokenize(b)
+    ta, tb = screen_tokens(a), screen_tokens(b)
     return not ta or not tb or token_similarity(ta[0], tb[0])[0] < TOKEN_FLOOR
 
 
@@ -154,20 +173,49 @@ def _joined_similarity(a: str, b: str) -> float:
     return 1 - distance / max(len(a), len(b), 1) if distance <= 2 else 0.0
 
 
+# words an acronym may leave out: articles, prepositions, conjunctions (JNIM: Jama'at Nusrat
+# al-Islam wal-Muslimin; MUJAO: Mouvement pour l'Unification et le Jihad en Afrique de l'Ouest)
+ACRONYM_SKIPS = frozenset(
+    {"a", "al", "el", "il", "ul", "wal", "wa", "w", "au", "aux", "of", "the", "and", "for"}
+    | {"de", "du", "des", "d", "l", "la", "le", "les", "pour", "et", "en", "in", "fi", "li"}
+    | {"lil", "bi", "e", "i", "y"}
+)
+
+
+def _acronym_run(letters: str, other: tuple[Token, ...], start: int) -> int | None:
+    """End of the run of ``other`` from ``start`` whose initials spell ``letters``, connectors
+    skipped when their initial is not the next letter; None when there is none."""
+    k, end = 0, start
+    while k < len(letters) and end < len(other):
+        token = other[end]
+        if token.kind in (LEGAL, NUMBER):
+            return None
+        if token.raw[:1] == letters[k]:
+            k += 1
+        elif token.raw not in ACRONYM_SKIPS:
+            return None
+        end += 1
+    return end if k == len(letters) else None
+
+
 def _acronym_of(token: Token, other: tuple[Token, ...]) -> tuple[Token, ...] | None:
     """``other`` with the run of words whose initials spell ``token`` merged into one word
-    (``US`` / ``United States``, ``PLA`` / ``People's Liberation Army``, ``JC`` / ``Jean
-    Claude``), or None. Acronyms are how agencies, armed groups and banks are often written."""
+    (``US`` / ``United States``, ``PLA`` / ``People's Liberation Army``, v4: ``JNIM`` /
+    ``Jama'at Nusrat al-Islam wal-Muslimin``, connectors skipped), or None. Acronyms are how
+    agencies, armed groups and banks are often written."""
     size = len(token.canon)
-    if not 2 <= size <= 6 or not token.canon.isalpha() or token.kind == LEGAL:
+    if not 2 <= size <= 8 or not token.canon.isalpha() or token.kind == LEGAL:
         return None
-    for start in range(len(other) - size + 1):
-        run = other[start : start + size]
-        plain = all(len(t.canon) > 1 and t.kind not in (LEGAL, NUMBER) for t in run)
-        if plain and "".join(t.raw[0] for t in run) == token.canon:
-            raw = " ".join(t.raw for t in run)
-            merged = Token(token.canon, token.kind, raw, max(t.weight for t in run), token.skeleton)
-            return (*other[:start], merged, *other[start + size :])
+    for start in range(len(other)):
+        if other[start].raw[:1] != token.canon[0] or len(other[start].canon) <= 1:
+            continue
+        end = _acronym_run(token.canon, other, start)
+        if end is None or end - start < 2:
+            continue
+        run = other[start:end]
+        raw = " ".join(t.raw for t in run)
+        merged = Token(token.canon, token.kind, raw, max(t.weight for t in run), token.skeleton)
+        return (*other[:start], merged, *other[end:])
     return None
 
 
@@ -294,12 +342,15 @@ def _compare_core(
     got = 0.0
     matched_long: set[int] = set()
     matched_short: set[int] = set()
+    initials: set[int] = set()
     for i, j, sim, rule in _drop_abd_conflicts(_align(short, long), short, long):
         a, b = (long[j], short[i]) if swap else (short[i], long[j])
         if sim >= TOKEN_FLOOR or rule == "initial":
             got += short[i].weight * sim
             matched_long.add(j)
             matched_short.add(i)
+            if rule == "initial":
+                initials.add(i)
             if rule != "exact":
                 features.append(
                     {
@@ -317,6 +368,12 @@ def _compare_core(
     if extra_weight:
         per_word = weights.extra_penalty if person else weights.org_extra_penalty
         penalty = min(weights.extra_penalty_max, per_word * extra_weight)
+        share = weights.extra_share_penalty if person else weights.org_extra_share_penalty
+        matched_weight = sum(t.weight for j, t in enumerate(long) if j in matched_long)
+        sides = QUERY_EXTRA_SIDES if swap else LIST_EXTRA_SIDES
+        edge_weight = _edge_weight(long, matched_long, sides)
+        by_share = min(EXTRA_SHARE_MAX, share * edge_weight / (matched_weight + edge_weight))
+        penalty = max(penalty, by_share)
         score *= 1 - penalty
         features.append(
             {
@@ -350,10 +407,13 @@ def _compare_core(
         score = joined * 0.97
         features = [{"feature": "words_joined", "value": round(joined, 3)}]
         joined_won = True
-    single = (
-        len([t for t in short if t.kind != MARKER]) == 1
-        and len([t for t in long if t.kind != MARKER]) >= 2
-    )
+    # v4: words met only by an initial do not make a common given name a full name
+    # ("Assetou Ould Ahmed" / "Ahmed, A": one given name and a letter; "V. Putin" stays)
+    full_short = [t for i, t in enumerate(short) if t.kind != MARKER and i not in initials]
+    given_and_letters = len(full_short) == 1 and initials and full_short[0].canon in _FAMILIES
+    if not given_and_letters:
+        full_short = [t for t in short if t.kind != MARKER]
+    single = len(full_short) == 1 and len([t for t in long if t.kind != MARKER]) >= 2
     weak = person or sum(1 for t in extra if t.kind == "name") >= 2
     if weak and single and score > SINGLE_TOKEN_CAP and not joined_won:
         score = SINGLE_TOKEN_CAP
@@ -385,6 +445,20 @@ def _compare_core(
             }
         )
     return max(0.0, min(1.0, score)), features
+
+
+def _edge_weight(long: tuple[Token, ...], matched: set[int], sides: str) -> float:
+    """Weight of the longer name's unmatched words before its first or after its last matched
+    word (where a family name or another given name stands), not those between matched words
+    (middle names and patronymics a shorter record leaves out)."""
+    if not matched:
+        return sum(t.weight for t in long)
+    first, last = min(matched), max(matched)
+    return sum(
+        t.weight
+        for j, t in enumerate(long)
+        if j not in matched and (sides == "all" or j > last or (sides == "both" and j < first))
+    )
 
 
 def _drop_abd_conflicts(
@@ -422,6 +496,6 @@ def compare_names(
     """Compare two raw names read with the rules of ``schema``."""
     person = schema == "Person"
     score, features = compare_tokens(
-        tokenize(query, schema), tokenize(candidate, schema), person, weights
+        screen_tokens(query, schema), screen_tokens(candidate, schema), person, weights
     )
     return NameMatch(score, query, candidate, features)

@@ -20,6 +20,7 @@ of a customer base. Two cheap stages come before the scorer:
 Example::
 
     >>> from moneytrail.screen.entry import ListEntry, SanctionsList
+from moneytrail.screen.merge import merge_same_person
     >>> lst = SanctionsList("custom", [ListEntry("1", "Person", ("Iyad Ag Ghali",))])
     >>> index = CandidateIndex([lst])
     >>> [h.entry.entry_id for h in index.screen(Query("Ghaly Iyad"), ScreenSettings())]
@@ -28,6 +29,7 @@ Example::
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -36,37 +38,93 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from moneytrail.model.names import LEGAL, MARKER, NUMBER, PARTICLE, Token, tokenize
+from moneytrail.model.names import LEGAL, MARKER, NUMBER, PARTICLE, Token
 from moneytrail.screen.compare import (
+    ACRONYM_SKIPS,
     CONFLICT_PENALTY,
     EXTRA_PENALTY,
     EXTRA_PENALTY_MAX,
+    TOKEN_FLOOR,
+    _split_words,
+    token_similarity,
 )
 from moneytrail.screen.entry import ListEntry, SanctionsList
+from moneytrail.screen.merge import merge_same_person
 from moneytrail.screen.scorer import Hit, Query, corroborate, rules_for, score_names
 from moneytrail.screen.settings import ScreenSettings
+from moneytrail.screen.tokens import screen_tokens
 
 _SKIP = frozenset({MARKER, PARTICLE, LEGAL})
-RELATIVE_FLOOR = 0.35  # candidates sharing far rarer evidence than the best one are not scored
+# words longer than this (no name has one; a hostile list may) get no one-letter-less keys:
+# they would cost the square of their length
+MAX_DELETION_WORD = 24
+_NO_P_V = str.maketrans("pv", "bf")
 JOINED_FLOOR = 0.9  # compare_tokens' "words_joined" rule fires from this similarity
 
 
+def _deletions(word: str) -> set[str]:
+    """The word and every spelling of it with one letter left out: two words one edit apart
+    (a letter changed, added, dropped or two swapped) always share one of these."""
+    return {"d:" + word} | {"d:" + word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 def _token_keys(token: Token) -> frozenset[str]:
-    if token.kind in _SKIP or len(token.canon) < 2:
+    if token.kind in _SKIP or (len(token.canon) < 2 and token.kind != NUMBER):
         return frozenset()
     keys = {"c:" + token.canon}
     if token.kind != NUMBER:
         keys.add("s:" + token.skeleton)
+        keys |= {"y:" + symbol for symbol in token.symbols}  # rigour's given-name groups
+        if token.canon.startswith("abd"):  # "Abdul Hanif" / "Hanif" (abd_prefix)
+            keys |= {"c:" + token.canon[3:], "c:" + token.raw[3:]}
+        keys |= {"d:" + token.canon, "d:" + token.raw}  # "baa" is "abaa" less one letter
+        if len(token.skeleton) >= 2:  # transliterations meet on their skeletons (p, v as b, f)
+            keys |= {"k" + k[1:] for k in _deletions(token.skeleton.translate(_NO_P_V))}
         if len(token.canon) >= 4:
-            keys.add("p:" + token.canon[:3])
+            keys |= {"p:" + token.canon[:3], "x:" + token.canon[-3:]}
+            if len(token.canon) <= MAX_DELETION_WORD:
+                keys |= _deletions(token.canon) | _deletions(token.raw)
     return frozenset(keys)
 
 
-def _keys(tokens: Iterable[Token]) -> set[str]:
+def _keys(tokens: tuple[Token, ...]) -> set[str]:
+    """Blocking keys of a name: its words' keys, and a one-letter word as itself (the bound
+    reads it as free: an initial may pair with any word of its letter)."""
     keys: set[str] = set()
     for token in tokens:
         keys |= _token_keys(token)
+        if len(token.canon) == 1 and token.kind not in _SKIP:
+            keys.add("c:" + token.canon)
+    if len(tokens) > 1:  # "Pol Pot" / "PolPot" (words_joined): the name glued is a key
+        keys.add("d:" + "".join(t.canon for t in tokens if t.kind != LEGAL))
+    if tokens and all(t.kind == LEGAL for t in tokens):  # a name that is only "AB" or "LP"
+        keys.add("l:" + " ".join(t.canon for t in tokens))
     return keys
+
+
+def _acronym_keys(tokens: tuple[Token, ...]) -> frozenset[str]:
+    """Keys of an organisation's name for :func:`~moneytrail.screen.compare._acronym_of`:
+    ``a:`` a short word as an acronym (``JNIM``), ``r:`` what a run of its words spells with
+    connectors read or skipped (``Jama'at Nusrat al-Islam wal-Muslimin``). An acronym pair
+    shares the ``a:`` key of one side with the ``r:`` key of the other (:func:`_mirrored`)."""
+    keys = {"a:" + t.canon for t in tokens if 2 <= len(t.canon) <= 8 and t.canon.isalpha()}
+    words = [t for t in tokens if t.kind not in (LEGAL, NUMBER)]
+    for start, first in enumerate(words):
+        if len(first.canon) <= 1:
+            continue
+        spelled = {first.raw[:1]}
+        for token in words[start + 1 : start + 12]:
+            read = {x + token.raw[:1] for x in spelled if len(x) < 8}
+            spelled = read | spelled if token.raw in ACRONYM_SKIPS else read
+            keys |= {"r:" + x for x in read if len(x) >= 2}
+            if not spelled:
+                break
+    return frozenset(keys)
+
+
+def _mirrored(keys: frozenset[str]) -> frozenset[str]:
+    """A query's acronym keys as the list side posts their partners (``a:`` <-> ``r:``)."""
+    return frozenset(("r:" if k[0] == "a" else "a:") + k[2:] for k in keys)
 
 
 @dataclass(frozen=True)
@@ -79,16 +137,16 @@ class Shape:
     keys: frozenset[str]
     total: float
     joined: tuple[str, str]  # canonical words glued in order and sorted
+    acronyms: frozenset[str] = frozenset()  # organisations: what the name spells (``a:`` keys)
+    numbers: tuple[str, ...] = ()  # sorted; two names with other numbers compare without them
+    words: tuple[Token, ...] = ()  # the tokens the parts are made of
 
     @classmethod
-    def of(cls, tokens: tuple[Token, ...]) -> Shape:
-        core = [t for t in tokens if t.kind != LEGAL]
+    def of(cls, tokens: tuple[Token, ...], organisation: bool = False) -> Shape:
+        core = [t for t in tokens if t.kind not in (LEGAL, NUMBER)]
         parts = []
         for token in core:
-            keys = _token_keys(token)
-            if keys and len(token.canon) >= 4:
-                keys = keys | {"x:" + token.canon[-3:]}
-            parts.append((token.weight, keys, token.canon, token.raw))
+            parts.append((token.weight, _token_keys(token), token.canon, token.raw))
         words = [t.canon for t in core]
         return cls(
             tokens,
@@ -97,6 +155,9 @@ class Shape:
             frozenset(k for _, ks, _, _ in parts for k in ks),
             sum(t.weight for t in core),
             ("".join(words), "".join(sorted(words))),
+            _acronym_keys(tokens) if organisation else frozenset(),
+            tuple(sorted(t.canon for t in tokens if t.kind == NUMBER)),
+            tuple(core),
         )
 
 
@@ -132,24 +193,56 @@ def _hit_weight(side: Shape, other: Shape, shared: frozenset[str]) -> float:
 
 
 def may_reach(query: Shape, name: Shape, floor: float) -> bool:
-    """Whether ``compare_tokens(query, name)`` can reach ``floor`` (see the module docstring)."""
-    if not query.total or not name.total:
-        return False
-    shared = query.keys & name.keys
-    hit_q, hit_n = _hit_weight(query, name, shared), _hit_weight(name, query, shared)
-    if query.total > name.total:
-        short_total, short_hit, long_total, long_hit = name.total, hit_n, query.total, hit_q
-    else:
-        short_total, short_hit, long_total, long_hit = query.total, hit_q, name.total, hit_n
-    extra = max(0.0, long_total - long_hit)
-    bound = short_hit / short_total * (1 - min(EXTRA_PENALTY_MAX, EXTRA_PENALTY * extra))
-    bound -= CONFLICT_PENALTY * (short_total - short_hit)
-    if bound >= floor:
+    """Whether ``compare_tokens(query, name)`` can reach ``floor`` (see the module docstring).
+
+    A true upper bound: first from shared keys (every token pair the scorer can count shares
+    one), then, for the names that pass, from the scorer's own token similarities; names whose
+    words could be glued (``word_split``), spelled as an acronym or joined stay unpruned."""
+    numbers = sum(1.0 for _ in query.numbers) if query.numbers == name.numbers else 0.0
+    q_total, n_total = query.total + numbers, name.total + numbers
+    if not q_total or not n_total:  # a name that is only a legal form meets its equal
+        return not q_total and not n_total
+    if _mirrored(query.acronyms) & name.acronyms or _joined_close(query, name):
         return True
+    if not query.total or not name.total:
+        return numbers > 0
+    shared = query.keys & name.keys
+    hit_q = _hit_weight(query, name, shared) + numbers
+    hit_n = _hit_weight(name, query, shared) + numbers
+    swap = q_total > n_total
+    short, long = (name, query) if swap else (query, name)
+    short_total, short_hit = (n_total, hit_n) if swap else (q_total, hit_q)
+    long_total, long_hit = (q_total, hit_q) if swap else (n_total, hit_n)
+    extra = 1 - min(EXTRA_PENALTY_MAX, EXTRA_PENALTY * max(0.0, long_total - long_hit))
+    bound = short_hit / short_total * extra - CONFLICT_PENALTY * (short_total - short_hit)
+    if bound < floor:
+        return False
+    if _may_glue(query, name) or _may_glue(name, query):
+        return True
+    got = paired = numbers
+    for token in short.words:
+        best = 0.0
+        for other in long.words:
+            sim, rule = token_similarity(token, other)
+            if (sim >= TOKEN_FLOOR or rule == "initial") and sim > best:
+                best = sim
+        got += token.weight * best
+        paired += token.weight if best else 0.0
+    tight = got / short_total * extra - CONFLICT_PENALTY * (short_total - paired)
+    return tight >= floor
+
+
+def _joined_close(query: Shape, name: Shape) -> bool:
     return (
         Levenshtein.normalized_similarity(query.joined[0], name.joined[0]) >= JOINED_FLOOR
         or Levenshtein.normalized_similarity(query.joined[1], name.joined[1]) >= JOINED_FLOOR
     )
+
+
+def _may_glue(side: Shape, other: Shape) -> bool:
+    """Whether the scorer's ``word_split`` reading applies (two neighbouring words of ``side``
+    glued meet a word of ``other``): the scorer's own test, so the bound stays a bound."""
+    return bool(_split_words(side.tokens, other.tokens))
 
 
 class CandidateIndex:
@@ -172,10 +265,11 @@ class CandidateIndex:
                 self.tags.append(tag)
                 self.positions[(tag, entry.entry_id)] = position
                 rules = "Person" if entry.schema == "Person" else "Organization"
-                shapes = tuple(Shape.of(tokenize(name, rules)) for name in entry.names)
+                org = rules != "Person"
+                shapes = tuple(Shape.of(screen_tokens(n, rules), org) for n in entry.names)
                 self.shapes.append(shapes)
                 for shape in shapes:
-                    for key in _keys(shape.tokens):
+                    for key in _keys(shape.tokens) | shape.acronyms:
                         postings[key].add(position)
         total = max(1, len(self.entries))
         self.postings = {k: tuple(v) for k, v in postings.items()}
@@ -189,11 +283,16 @@ class CandidateIndex:
         return self.positions[(hit.tag, hit.entry.entry_id)]
 
     def candidates(self, query: Query, limit: int) -> list[int]:
-        """Positions of the ``limit`` entries sharing the rarest keys with the query name."""
+        """Positions of the ``limit`` entries sharing the rarest keys with the query name
+        (every entry sharing a key, when there are no more than ``limit``)."""
         schemas = [query.schema] if query.schema else ["Person", "Organization"]
         keys: set[str] = set()
         for schema in schemas:
-            keys |= _keys(tokenize(query.name, "Person" if schema == "Person" else "Organization"))
+            rules = "Person" if schema == "Person" else "Organization"
+            tokens = screen_tokens(query.name, rules)
+            keys |= _keys(tokens)
+            if rules != "Person":
+                keys |= _mirrored(_acronym_keys(tokens))
         weight: dict[int, float] = defaultdict(float)
         for key in sorted(keys):  # sorted: the same sums and ties in every process (hash seeds)
             idf = self.idf.get(key)
@@ -201,9 +300,8 @@ class CandidateIndex:
                 continue
             for position in self.postings[key]:
                 weight[position] += idf
-        ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        floor = ranked[0][1] * RELATIVE_FLOOR if ranked else 0.0
-        return [position for position, w in ranked if w >= floor]
+        ranked = heapq.nsmallest(limit, weight.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [position for position, _ in ranked]
 
     def name_hits(self, query: Query, settings: ScreenSettings, floor: float) -> list[Hit]:
         """Hits whose *name* score reaches ``floor`` (no corroboration), best first, every one.
@@ -218,7 +316,7 @@ class CandidateIndex:
             if rules is None:
                 continue
             if rules not in query_shapes:
-                query_shapes[rules] = Shape.of(tokenize(query.name, rules))
+                query_shapes[rules] = Shape.of(screen_tokens(query.name, rules), rules != "Person")
             q_shape = query_shapes[rules]
             names = [
                 name
@@ -235,7 +333,10 @@ class CandidateIndex:
         return hits
 
     def screen(self, query: Query, settings: ScreenSettings) -> list[Hit]:
-        """Hits scoring at least ``review_threshold``, best first, at most ``max_results``."""
+        """Hits scoring at least ``review_threshold``, best first, at most ``max_results``;
+        the same person on several lists is one hit (:func:`~moneytrail.screen.merge
+        .merge_same_person`), ties ordered by the order the lists were given."""
+
         floor = settings.review_threshold - max_bonus(query, settings)
         hits = []
         for hit in self.name_hits(query, settings, max(floor, 1e-9)):
@@ -244,8 +345,8 @@ class CandidateIndex:
             hit.features = [*hit.features, *facts]
             if hit.score >= settings.review_threshold:
                 hits.append(hit)
-        hits.sort(key=lambda h: (-h.score, h.entry.entry_id))
-        return hits[: settings.max_results]
+        hits.sort(key=lambda h: (-h.score, self.position_of(h)))
+        return merge_same_person(hits)[: settings.max_results]
 
 
 def max_bonus(query: Query, settings: ScreenSettings) -> float:

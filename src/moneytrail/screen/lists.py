@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from moneytrail.errors import UsageError
+from moneytrail.screen.aliases import split_entry_names
 from moneytrail.screen.entry import (
     ListEntry,
     SanctionsList,
@@ -195,7 +196,7 @@ def load_list(path: Path, fmt: str | None = None) -> SanctionsList:
     if name is None:
         refuse(path, "format_not_recognised")
     result = FORMATS[name].load(path)
-    result.entries = merge_duplicates(drop_unusable_names(result.entries))
+    result.entries = merge_duplicates(drop_unusable_names(split_entry_names(result.entries)))
     check_screenable(result, str(path))
     result.path = str(path)
     result.fmt = name

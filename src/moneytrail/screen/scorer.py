@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moneytrail.errors import UsageError
-from moneytrail.model.names import tokenize
 from moneytrail.screen.compare import compare_tokens
 from moneytrail.screen.entry import (
     MAX_NAME_CHARS,
@@ -34,6 +33,7 @@ from moneytrail.screen.entry import (
     usable_name,
 )
 from moneytrail.screen.settings import ScreenSettings
+from moneytrail.screen.tokens import screen_tokens
 
 SCORER_NAME = "sahel-names"
 SCORER_VERSION = 3
@@ -102,6 +102,8 @@ class Hit:
     matched_name: str
     features: list[dict[str, Any]] = field(default_factory=list)
     tag: str = ""  # which list (version) the entry came from, set by the candidate index
+    # the same person on other lists, (tag, entry id), merged into this hit (screen.merge)
+    also: list[tuple[str, str]] = field(default_factory=list)
 
     def explanation(self) -> dict[str, Any]:
         """JSON-ready explanation stored with a finding."""
@@ -112,6 +114,7 @@ class Hit:
             "name_score": round(self.name_score, 4),
             "score": round(self.score, 4),
             "features": self.features,
+            **({"also_listed": [list(x) for x in self.also]} if self.also else {}),
         }
 
 
@@ -160,8 +163,10 @@ def corroborate(
                 }
             )
     places = set(entry.nationalities) | set(entry.countries)
-    if query.countries and places:
-        shared = sorted(set(query.countries) & places)
+    # a country as a name, ISO2 or ISO3 ("Mali", "ML", "MLI"); one nobody knows is no evidence
+    asked = {code for code in map(country_code, query.countries) if code}
+    if asked and places:
+        shared = sorted(asked & places)
         if shared:
             delta += settings.country_match_bonus
             features.append(
@@ -176,7 +181,7 @@ def corroborate(
             features.append(
                 {
                     "feature": "country_mismatch",
-                    "query": list(query.countries),
+                    "query": sorted(asked),
                     "list": sorted(places),
                     "value": -settings.country_mismatch_penalty,
                 }
@@ -199,9 +204,9 @@ def corroborate(
 def score_names(query: Query, entry: ListEntry, names: list[str], rules: str) -> Hit:
     """The best name score of ``query`` over ``names`` (some names of ``entry``), no facts."""
     best = Hit(entry, 0.0, 0.0, entry.primary_name)
-    q_tokens = tokenize(query.name, rules)
+    q_tokens = screen_tokens(query.name, rules)
     for name in names:
-        score, features = compare_tokens(q_tokens, tokenize(name, rules), rules == "Person")
+        score, features = compare_tokens(q_tokens, screen_tokens(name, rules), rules == "Person")
         if score > best.name_score:
             best = Hit(entry, score, score, name, features)
     return best
