@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,10 @@ settings.register_profile("explore", max_examples=2000, deadline=None, print_blo
 settings.load_profile(os.environ.get("MONEYTRAIL_HYPOTHESIS", "repeatable"))
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Caches (name groups, country names, screening indexes: moneytrail.model.memo) go to a
+# directory of this test run, never the developer's ~/.cache; subprocesses inherit it.
+os.environ.setdefault("MONEYTRAIL_CACHE_DIR", tempfile.mkdtemp(prefix="moneytrail-test-cache-"))
 
 
 def shared_data_dir() -> Path:

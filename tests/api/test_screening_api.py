@@ -230,7 +230,7 @@ def test_evaluate_names_on_labelled_pairs(tmp_path: Path) -> None:
     assert (plain.pairs, plain.tp, plain.fn, plain.tn, plain.fp) == (8, 4, 1, 3, 0)
     assert plain.errors is None and plain.cross_validation is None and plain.reference is None
     data = to_jsonable(plain, "en")
-    assert (data["scorer"], data["threshold"], data["recall"]) == ("sahel-names-v3", 0.8, 0.8)
+    assert (data["scorer"], data["threshold"], data["recall"]) == ("sahel-names-v4", 0.8, 0.8)
     assert data["errors"] is None
 
     full = evaluate_names(cases, errors=True, folds=2, reference=reference)

@@ -92,7 +92,7 @@ def test_screen_parties_stores_findings_once(ws: Workspace, shared_data: Path) -
         [by_party["p1"].id],
     )[0]
     explanation = json.loads(stored[0])
-    assert (stored[1], stored[2], explanation["scorer"]) == ("sahel-names", "3", "sahel-names")
+    assert (stored[1], stored[2], explanation["scorer"]) == ("sahel-names", "4", "sahel-names")
     assert "dob_match" in [f["feature"] for f in explanation["features"]]
 
     set_status(ws.engine, by_party["p1"].id, "confirmed", "passeport vérifié", "awa")

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from moneytrail.api.workspace import Workspace
     from moneytrail.engine.runs import RunRecord
     from moneytrail.screen.entry import SanctionsList
+    from moneytrail.screen.index import CandidateIndex
     from moneytrail.screen.jobs import Finding
     from moneytrail.screen.scorer import Query
     from moneytrail.screen.settings import ScreenSettings, SettingsError
@@ -54,6 +55,7 @@ __all__ = [
     "NameEvaluation",
     "NameHit",
     "NameScreening",
+    "NamesFileScreened",
     "PartiesScreened",
     "Query",
     "ScreenSettings",
@@ -66,6 +68,7 @@ __all__ = [
     "evaluate_names",
     "name_query",
     "screen_name",
+    "screen_names_file",
     "screen_settings",
 ]
 
@@ -152,16 +155,14 @@ class NameScreening:
 
 
 def _screen(
-    query: Query, lists: list[tuple[str, SanctionsList]], settings: ScreenSettings | None
+    query: Query,
+    index: CandidateIndex,
+    sources: dict[str, str],
+    settings: ScreenSettings | None,
 ) -> NameScreening:
-    from moneytrail.screen.index import CandidateIndex
     from moneytrail.screen.settings import ScreenSettings
 
-    if not lists:
-        raise UsageError("error.screen_need_lists")
     chosen = settings or ScreenSettings()
-    index = CandidateIndex([lst for _, lst in lists], tags=[tag for tag, _ in lists])
-    sources = {tag: lst.source for tag, lst in lists}
     hits = [
         NameHit(
             source=sources.get(hit.tag, hit.tag),
@@ -183,6 +184,35 @@ def _screen(
     return NameScreening(asked, chosen.threshold, len(index), hits)
 
 
+def files_index(
+    lists: Sequence[Path | str], building: Callable[[], None] | None = None
+) -> CandidateIndex:
+    """The candidate index of list files, read from the screening index cache when these
+    files (by SHA-256) were indexed before, else built and stored (see
+    :mod:`moneytrail.screen.stored`); ``building()`` is called before a build."""
+    from moneytrail.screen.stored import file_source, open_index
+
+    if not lists:
+        raise UsageError("error.screen_need_lists")
+    paths = [Path(p) for p in lists]
+    if not all(path.is_file() for path in paths):
+        _load_lists(paths)  # the loader's own refusal: the file named, nothing screened
+    sources = [file_source(p) for p in paths]
+
+    def load() -> list[tuple[str, SanctionsList]]:
+        loaded = _load_lists(paths)
+        return [(lst.source, lst) for lst in loaded]
+
+    return open_index(sources, load, building=building)
+
+
+def _load_lists(paths: list[Path]) -> list[SanctionsList]:
+    # the list readers import followthemoney's model (about a second): only when a list is read
+    from moneytrail.screen.lists import load_list
+
+    return [load_list(p) for p in paths]
+
+
 def _query(
     name: str | Query, schema: str | None, dob: str | None, countries: Iterable[str]
 ) -> Query:
@@ -197,14 +227,87 @@ def screen_name(
     countries: Iterable[str] = (),
     schema: str | None = None,
     settings: ScreenSettings | None = None,
+    building: Callable[[], None] | None = None,
 ) -> NameScreening:
     """Screen one name against list files (no workspace); ``name`` may be a checked
-    :func:`name_query` already, the facts are then read from it."""
-    from moneytrail.screen.lists import load_list
-
+    :func:`name_query` already, the facts are then read from it. The files' index is built
+    once and kept in the cache directory (``building()`` is called when it must be built)."""
     query = _query(name, schema, dob, countries)
-    loaded = [load_list(Path(p)) for p in lists]
-    return _screen(query, [(lst.source, lst) for lst in loaded], settings)
+    return _screen(query, files_index(lists, building), {}, settings)
+
+
+# -- a file of names -----------------------------------------------------------------------
+@dataclass
+class NamesFileScreened:
+    """What ``screen --names FILE`` did: rows read, distinct names screened, lines written."""
+
+    file: str
+    out: str
+    rows: int
+    distinct_names: int
+    lines: int
+    rows_with_hits: int
+    matches: int
+    to_review: int
+    threshold: float
+    entries_indexed: int
+    seconds: float
+
+
+def screen_names_file(
+    path: Path | str,
+    out: Path | str,
+    *,
+    lists: Sequence[Path | str] = (),
+    workspace: Workspace | None = None,
+    columns: dict[str, str] | None = None,
+    settings: ScreenSettings | None = None,
+    workers: int | None = 1,
+    every_row: bool = False,
+    progress: Progress | None = None,
+    building: Callable[[], None] | None = None,
+) -> NamesFileScreened:
+    """Screen every row of a CSV/XLSX file of names against list files (``lists``) or the
+    lists stored in ``workspace``, writing the hits to ``out`` (``.csv`` or ``.jsonl``).
+
+    The file is read and checked whole first: a wrong row refuses it (``file:line: field:
+    reason``) before anything is screened or written. ``columns`` maps fields (``name``,
+    ``dob``, ``country``, ``kind``, ``id``, ``identifier``) to headers the file uses;
+    ``progress(done, total)`` counts rows screened."""
+    import time
+
+    from moneytrail.screen.names_file import read_names
+    from moneytrail.screen.names_run import distinct_chunks, screen_rows, write_results
+    from moneytrail.screen.settings import ScreenSettings
+
+    started = time.perf_counter()
+    target = Path(out)
+    if target.suffix.lower() not in (".csv", ".jsonl"):
+        raise UsageError("error.screen_names_out", path=str(target))
+    rows = read_names(Path(path), columns)
+    sources: dict[str, str] = {}
+    if workspace is not None and not lists:
+        from moneytrail.screen.jobs import workspace_index
+
+        index, sources = workspace_index(workspace.engine, building)
+        if not sources:
+            raise UsageError("error.screen_no_lists")
+    else:
+        index = files_index(lists, building)
+    chosen = settings or ScreenSettings()
+    processes = workers or os.cpu_count() or 1
+    results = screen_rows(index, rows, chosen, processes, progress)
+    counts = write_results(target, results, chosen, sources, every_row)
+    return NamesFileScreened(
+        file=str(path),
+        out=str(target),
+        rows=len(rows),
+        distinct_names=sum(len(c) for c in distinct_chunks(rows)),
+        threshold=chosen.threshold,
+        entries_indexed=len(index),
+        seconds=round(time.perf_counter() - started, 2),
+        **counts,
+    )
 
 
 # -- two list files ------------------------------------------------------------------------
@@ -424,12 +527,17 @@ class ScreeningPart:
         countries: Iterable[str] = (),
         schema: str | None = None,
         settings: ScreenSettings | None = None,
+        building: Callable[[], None] | None = None,
     ) -> NameScreening:
-        """Screen one name against the latest version of every list stored here."""
-        from moneytrail.screen.jobs import latest_lists
+        """Screen one name against the latest version of every list stored here (their index
+        is built once per set of list versions and kept in the cache directory)."""
+        from moneytrail.screen.jobs import workspace_index
 
         query = _query(name, schema, dob, countries)
-        return _screen(query, latest_lists(self._ws.engine), settings)
+        index, sources = workspace_index(self._ws.engine, building)
+        if not sources:
+            raise UsageError("error.screen_need_lists")
+        return _screen(query, index, sources, settings)
 
     def parties(
         self,

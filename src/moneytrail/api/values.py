@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from moneytrail.files.cells import FORMULA_STARTS, escape_cell
 from moneytrail.model.durations import (
     DurationError,
     duration_days,
@@ -44,11 +45,13 @@ _LAZY = {
 }
 
 __all__ = [
+    "FORMULA_STARTS",
     "AmountError",
     "DecimalConvention",
     "DurationError",
     "IdentifierError",
     "duration_days",
+    "escape_cell",
     "format_duration",
     "normalise_iban",
     "normalise_msisdn",

@@ -14,6 +14,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +29,7 @@ from moneytrail.api.screening import (
     evaluate_names,
     name_query,
     screen_name,
+    screen_names_file,
     screen_settings,
 )
 from moneytrail.cli.common import JsonOpt, WorkspaceOpt, workspace_path
@@ -38,7 +40,11 @@ class _NameFirstGroup(TyperGroup):
     """A group whose first free word, when not a sub-command, is the name to screen."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and not args[0].startswith("-") and args[0] not in self.commands:
+        if args and args[0] == "--names":  # ``screen --names FILE`` is ``screen file FILE``
+            args = ["file", *args[1:]]
+        elif args and args[0].startswith("--names="):
+            args = ["file", args[0].split("=", 1)[1], *args[1:]]
+        elif args and not args[0].startswith("-") and args[0] not in self.commands:
             args = ["name", *args]
         return list(super().parse_args(ctx, args))
 
@@ -187,11 +193,15 @@ def screen_name_cmd(
     out = output(ctx)
     settings = screen_settings(settings_file, threshold, source="--threshold")
     query = name_query(name, schema, dob, country or [])
+
+    def building() -> None:  # stderr: stdout stays the --json document
+        out.warn(out.tr("cli.screen_index_building"))
+
     if list_files:
-        found = screen_name(query, list_files, settings=settings)
+        found = screen_name(query, list_files, settings=settings, building=building)
     else:
         with Workspace.open(workspace_path(workspace), read_only=True) as ws:
-            found = ws.screening.name(query, settings=settings)
+            found = ws.screening.name(query, settings=settings, building=building)
     if json_out:
         out.json(found)
         return
@@ -202,6 +212,78 @@ def screen_name_cmd(
         reasons = ", ".join(hit.features()) or "exact"
         where = f"[{hit.source} {hit.entry_id}]"
         out.print(f"{hit.score:.2f}  {label}  {where} {hit.matched_name}  ({reasons})")
+
+
+def _columns(values: list[str] | None) -> dict[str, str]:
+    chosen: dict[str, str] = {}
+    for value in values or []:
+        for part in value.split(","):
+            field, sep, header = part.partition("=")
+            if not sep or not field.strip() or not header.strip():
+                raise typer.BadParameter(f"--columns: {part!r} is not FIELD=HEADER")
+            chosen[field.strip().lower()] = header.strip()
+    return chosen
+
+
+@screen_app.command("file")
+def screen_file_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV or XLSX of names / fichier de noms")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="results.csv | results.jsonl")],
+    columns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--columns",
+            help="FIELD=HEADER,... (name, dob, country, kind, id, identifier) / colonnes",
+        ),
+    ] = None,
+    list_files: Annotated[
+        list[Path] | None, typer.Option("--list", help="List file (repeatable)")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    settings_file: SettingsOpt = None,
+    threshold: ThresholdOpt = None,
+    every_row: Annotated[
+        bool,
+        typer.Option("--all", help="Also a line for each row without hit / toutes les lignes"),
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, max=MAX_WORKERS, help="Processes / processus"),
+    ] = 1,
+    json_out: JsonOpt = False,
+) -> None:
+    """Screen a file of names (also: screen --names FILE) / filtrer un fichier de noms."""
+    out_ = output(ctx)
+    settings = screen_settings(settings_file, threshold, source="--threshold")
+    chosen = _columns(columns)
+
+    def building() -> None:
+        out_.warn(out_.tr("cli.screen_index_building"))
+
+    with out_.progress(not json_out) as bars, contextlib.ExitStack() as stack:
+        bar = bars(out_.tr("cli.screen_names_progress")) if bars is not None else None
+        ws = None
+        if not list_files:  # the workspace's latest list versions
+            ws = stack.enter_context(Workspace.open(workspace_path(workspace), read_only=True))
+        done = screen_names_file(
+            file, out, lists=list_files or (), workspace=ws, columns=chosen, settings=settings,
+            workers=workers, every_row=every_row, progress=bar, building=building,
+        )  # fmt: skip
+    if json_out:
+        out_.json(done)
+        return
+    out_.print(
+        out_.tr(
+            "cli.screen_names_done",
+            rows=done.rows,
+            distinct=done.distinct_names,
+            with_hits=done.rows_with_hits,
+            matches=done.matches,
+            review=done.to_review,
+            out=done.out,
+        )
+    )
 
 
 @screen_app.command("parties")

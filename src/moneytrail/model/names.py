@@ -29,6 +29,8 @@ from typing import Any
 
 import yaml
 
+from moneytrail.model.memo import DiskMemo, memo_for
+
 NAME, PARTICLE, MARKER, LEGAL, NUMBER = "name", "particle", "marker", "legal", "number"
 WEIGHTS = {NAME: 1.0, PARTICLE: 0.25, MARKER: 0.25, LEGAL: 0.2, NUMBER: 1.0, "generic": 0.5}
 _SPLIT = re.compile(r"[^a-z0-9]+")
@@ -259,9 +261,29 @@ def name_symbols(word: str) -> frozenset[str]:
     across languages and romanisations (``ivan``/``iwan``, ``chang``/``zhang``) or one
     nickname group (``ted``/``theodore``, ``bob``/``robert``).
 
+    Answers are kept in the disk memo (:mod:`moneytrail.model.memo`): rigour's tagger takes
+    seconds to load, and a process that only meets words asked before never loads it.
+
     >>> bool(name_symbols("bob") & name_symbols("robert"))
     True
     """
+    memo = _symbol_memo()
+    known = memo.get(word)
+    if known is not None:
+        return frozenset(known)
+    found = _rigour_symbols(word)
+    memo.put(word, sorted(found))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _symbol_memo() -> DiskMemo:
+    from importlib.metadata import version
+
+    return memo_for("name-symbols", version("rigour"))
+
+
+def _rigour_symbols(word: str) -> frozenset[str]:
     from rigour.names import NameTypeTag, analyze_names
     from rigour.names.symbol import SymbolCategory
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,6 +49,7 @@ Progress = Callable[[int, int], None]
 CHUNK = 256  # distinct names per task sent to a worker
 JOIN_SLICE = 50_000  # name hits sent to DuckDB at a time
 PAGE_PARTIES = 20_000  # parties whose joined hits are corroborated at a time
+Chunk = list[tuple[str, str, str, int]]  # (schema, dedupe key, name, how many rows have it)
 
 _QUERIES = """
 CREATE OR REPLACE TEMP TABLE screen_batch_queries AS
@@ -105,20 +106,22 @@ def _init(index: CandidateIndex, settings: ScreenSettings, floor: float) -> None
     _worker.update(index=index, settings=settings, floor=floor)
 
 
-def _screen_chunk(chunk: list[tuple[str, str, str, int]]) -> tuple[list[tuple[Any, ...]], int]:
+def _screen_chunk(chunk: Chunk) -> tuple[list[tuple[Any, ...]], int]:
     """Name hits of a chunk of distinct names: rows of ``screen_batch_hits`` and the parties
     covered (for the progress bar)."""
     index: CandidateIndex = _worker["index"]
     rows: list[tuple[Any, ...]] = []
     for schema, key, name, _ in chunk:
-        for hit in index.name_hits(Query(name, schema), _worker["settings"], _worker["floor"]):
+        for hit in index.name_hits(
+            Query(name, schema or None), _worker["settings"], _worker["floor"]
+        ):
             position = index.position_of(hit)
             features = json.dumps(hit.features, ensure_ascii=False)
             rows.append((schema, key, position, hit.matched_name, hit.name_score, features))
     return rows, sum(c[3] for c in chunk)
 
 
-def _chunks(names: pa.Table) -> Iterator[list[tuple[str, str, str, int]]]:
+def _chunks(names: pa.Table) -> Iterator[Chunk]:
     for start in range(0, names.num_rows, CHUNK):
         part = names.slice(start, CHUNK).to_pydict()
         yield list(zip(part["schema"], part["key"], part["name"], part["parties"], strict=True))
@@ -156,17 +159,30 @@ def _name_stage(
         if progress is not None:
             progress(done, total)
 
-    if workers <= 1:
-        _init(index, settings, floor)
-        for chunk in _chunks(names):
-            absorb(_screen_chunk(chunk))
-    else:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_init, initargs=(index, settings, floor)) as pool:
-            for result in pool.imap_unordered(_screen_chunk, _chunks(names)):
-                absorb(result)
+    for result in distinct_hits(index, settings, floor, _chunks(names), workers):
+        absorb(result)
     flush()
     return int(names.num_rows)
+
+
+def distinct_hits(
+    index: CandidateIndex,
+    settings: ScreenSettings,
+    floor: float,
+    chunks: Iterable[Chunk],
+    workers: int,
+) -> Iterator[tuple[list[tuple[Any, ...]], int]]:
+    """Name hits of each chunk of distinct names (rows ``(schema, key, position, matched_name,
+    name_score, features JSON)``) and the rows each chunk covers, over ``workers`` processes
+    (fork: the index is shared copy-on-write; a stored index opens its own file per worker)."""
+    if workers <= 1:
+        _init(index, settings, floor)
+        for chunk in chunks:
+            yield _screen_chunk(chunk)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_init, initargs=(index, settings, floor)) as pool:
+        yield from pool.imap_unordered(_screen_chunk, chunks)
 
 
 def _all_bonuses(settings: ScreenSettings) -> float:
@@ -200,14 +216,14 @@ def _party_hits(
         if (row["party_id"], row["query"]) != current:
             close_group()
             current = (row["party_id"], row["query"])
-        entry = index.entries[row["position"]]
+        entry = index.entry(row["position"])
         countries = country_codes((row["nationality"], row["country"]))
         query = Query(row["query"], None, row["birth_date"], countries, tuple(row["ids"] or ()))
         delta, facts = corroborate(query, entry, settings)
         score = max(0.0, min(1.0, row["name_score"] + delta))
         if score >= settings.review_threshold:
             hit = Hit(entry, score, row["name_score"], row["matched_name"], facts)
-            hit.tag = index.tags[row["position"]]
+            hit.tag = index.tag(row["position"])
             group.append((hit, row["features"]))
     close_group()
     for (party_id, tag, _), (query_name, hit, names_json) in best.items():

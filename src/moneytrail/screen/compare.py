@@ -108,7 +108,7 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
         # "Abdul Wahid" is glued to "abdwahid" (raw) before its canon may fold a connector
         if plain.canon in (abd.canon[3:], abd.raw[3:]):
             return TOKEN_FLOOR, "abd_prefix"
-    if a.skeleton == b.skeleton and len(a.skeleton) >= 2 and edit >= 0.5:
+    if a.skeleton == b.skeleton and len(a.skeleton) >= 2 and edit >= _phonetic_floor(a):
         return max(0.9, edit), "phonetic"
     if (a.translit or b.translit) and len(a.skeleton) >= 3:
         across = max(
@@ -124,6 +124,15 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
 
 
 _NO_P_V = str.maketrans("pv", "bf")
+# v4: two consonants say little ("Traore" / "Toure", "Sidi" / "Said", "Kane" / "Kony" all
+# skeleton two letters): such words must also be spelled closer than half alike
+SHORT_SKELETON_EDIT = 0.6
+
+
+def _phonetic_floor(token: Token) -> float:
+    return SHORT_SKELETON_EDIT if len(token.skeleton) == 2 else 0.5
+
+
 _FAMILIES = frozenset(knowledge()["variants"].values())  # canonical given names of the tables
 
 

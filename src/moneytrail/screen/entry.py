@@ -32,6 +32,7 @@ from datetime import date
 from functools import lru_cache
 
 from moneytrail.errors import BadInputError, Problem
+from moneytrail.model.memo import DiskMemo, memo_for
 
 SCHEMAS = ("Person", "Organization", "Vessel", "Airplane", "LegalEntity")
 # The longest name of the public lists has 324 characters (a UN entity); a name of thousands is a
@@ -108,10 +109,25 @@ def country_code(name: str | None) -> str | None:
     """
     if not name or not name.strip():
         return None
+    text = name.strip()
+    memo = _country_memo()
+    known = memo.get(text)
+    if known is not None:  # "" is a name nobody knows
+        return str(known) or None
     from followthemoney import registry
 
-    code = registry.country.clean(name.strip())
-    return code.upper() if code else None
+    code = registry.country.clean(text)
+    found = code.upper() if code else None
+    memo.put(text, found or "")
+    return found
+
+
+@lru_cache(maxsize=1)
+def _country_memo() -> DiskMemo:
+    """Country names already read (the FtM/rigour territory table takes seconds to load)."""
+    from importlib.metadata import version
+
+    return memo_for("countries", version("followthemoney") + "-" + version("rigour"))
 
 
 def country_codes(names: Iterable[str | None]) -> tuple[str, ...]:

@@ -20,7 +20,6 @@ of a customer base. Two cheap stages come before the scorer:
 Example::
 
     >>> from moneytrail.screen.entry import ListEntry, SanctionsList
-from moneytrail.screen.merge import merge_same_person
     >>> lst = SanctionsList("custom", [ListEntry("1", "Person", ("Iyad Ag Ghali",))])
     >>> index = CandidateIndex([lst])
     >>> [h.entry.entry_id for h in index.screen(Query("Ghaly Iyad"), ScreenSettings())]
@@ -140,6 +139,7 @@ class Shape:
     acronyms: frozenset[str] = frozenset()  # organisations: what the name spells (``a:`` keys)
     numbers: tuple[str, ...] = ()  # sorted; two names with other numbers compare without them
     words: tuple[Token, ...] = ()  # the tokens the parts are made of
+    mirror: frozenset[str] = frozenset()  # the acronym keys as the other side posts them
 
     @classmethod
     def of(cls, tokens: tuple[Token, ...], organisation: bool = False) -> Shape:
@@ -148,6 +148,7 @@ class Shape:
         for token in core:
             parts.append((token.weight, _token_keys(token), token.canon, token.raw))
         words = [t.canon for t in core]
+        acronyms = _acronym_keys(tokens) if organisation else frozenset()
         return cls(
             tokens,
             tuple(parts),
@@ -155,9 +156,10 @@ class Shape:
             frozenset(k for _, ks, _, _ in parts for k in ks),
             sum(t.weight for t in core),
             ("".join(words), "".join(sorted(words))),
-            _acronym_keys(tokens) if organisation else frozenset(),
+            acronyms,
             tuple(sorted(t.canon for t in tokens if t.kind == NUMBER)),
             tuple(core),
+            _mirrored(acronyms),
         )
 
 
@@ -185,7 +187,7 @@ def _hit_weight(side: Shape, other: Shape, shared: frozenset[str]) -> float:
     for weight, keys, canon, raw in side.parts:
         if (
             not keys
-            or keys & shared
+            or not keys.isdisjoint(shared)
             or (free and any(_could_pair(c, r, canon, raw) for c, r in free))
         ):
             hit += weight
@@ -202,7 +204,7 @@ def may_reach(query: Shape, name: Shape, floor: float) -> bool:
     q_total, n_total = query.total + numbers, name.total + numbers
     if not q_total or not n_total:  # a name that is only a legal form meets its equal
         return not q_total and not n_total
-    if _mirrored(query.acronyms) & name.acronyms or _joined_close(query, name):
+    if query.mirror & name.acronyms or _joined_close(query, name):
         return True
     if not query.total or not name.total:
         return numbers > 0
@@ -233,6 +235,9 @@ def may_reach(query: Shape, name: Shape, floor: float) -> bool:
 
 
 def _joined_close(query: Shape, name: Shape) -> bool:
+    q, n = len(query.joined[0]), len(name.joined[0])
+    if abs(q - n) > (1 - JOINED_FLOOR) * max(q, n):  # the distance is at least the length gap
+        return False
     return (
         Levenshtein.normalized_similarity(query.joined[0], name.joined[0]) >= JOINED_FLOOR
         or Levenshtein.normalized_similarity(query.joined[1], name.joined[1]) >= JOINED_FLOOR
@@ -279,8 +284,24 @@ class CandidateIndex:
         return len(self.entries)
 
     def position_of(self, hit: Hit) -> int:
-        """Position of a hit's entry in :attr:`entries` (for columnar result tables)."""
+        """Position of a hit's entry in the index (for columnar result tables)."""
         return self.positions[(hit.tag, hit.entry.entry_id)]
+
+    def entry(self, position: int) -> ListEntry:
+        """The list entry at ``position``."""
+        return self.entries[position]
+
+    def tag(self, position: int) -> str:
+        """The tag (list version) of the entry at ``position``."""
+        return self.tags[position]
+
+    def shapes_of(self, position: int) -> tuple[Shape, ...]:
+        """The score-bound shapes of the names of the entry at ``position``."""
+        return self.shapes[position]
+
+    def postings_of(self, keys: list[str]) -> list[tuple[float, tuple[int, ...]]]:
+        """(IDF, positions) of each key of ``keys`` the index knows, in the order given."""
+        return [(self.idf[k], self.postings[k]) for k in keys if k in self.idf]
 
     def candidates(self, query: Query, limit: int) -> list[int]:
         """Positions of the ``limit`` entries sharing the rarest keys with the query name
@@ -294,14 +315,12 @@ class CandidateIndex:
             if rules != "Person":
                 keys |= _mirrored(_acronym_keys(tokens))
         weight: dict[int, float] = defaultdict(float)
-        for key in sorted(keys):  # sorted: the same sums and ties in every process (hash seeds)
-            idf = self.idf.get(key)
-            if idf is None:
-                continue
-            for position in self.postings[key]:
+        # sorted: the same sums and ties in every process (hash seeds)
+        for idf, positions in self.postings_of(sorted(keys)):
+            for position in positions:
                 weight[position] += idf
-        ranked = heapq.nsmallest(limit, weight.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [position for position, _ in ranked]
+        ranked = heapq.nsmallest(limit, [(-w, position) for position, w in weight.items()])
+        return [position for _, position in ranked]
 
     def name_hits(self, query: Query, settings: ScreenSettings, floor: float) -> list[Hit]:
         """Hits whose *name* score reaches ``floor`` (no corroboration), best first, every one.
@@ -311,7 +330,7 @@ class CandidateIndex:
         hits = []
         query_shapes: dict[str, Shape] = {}
         for position in self.candidates(query, settings.max_candidates):
-            entry = self.entries[position]
+            entry = self.entry(position)
             rules = rules_for(query, entry)
             if rules is None:
                 continue
@@ -320,14 +339,14 @@ class CandidateIndex:
             q_shape = query_shapes[rules]
             names = [
                 name
-                for name, shape in zip(entry.names, self.shapes[position], strict=True)
+                for name, shape in zip(entry.names, self.shapes_of(position), strict=True)
                 if may_reach(q_shape, shape, floor)
             ]
             if not names:
                 continue
             hit = score_names(query, entry, names, rules)
             if hit.name_score >= floor and hit.name_score > 0:
-                hit.tag = self.tags[position]
+                hit.tag = self.tag(position)
                 hits.append(hit)
         hits.sort(key=lambda h: (-h.name_score, h.entry.entry_id))
         return hits

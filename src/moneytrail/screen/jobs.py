@@ -35,20 +35,40 @@ from moneytrail.screen.index import CandidateIndex
 from moneytrail.screen.scorer import SCORER_NAME, SCORER_VERSION
 from moneytrail.screen.settings import ScreenSettings
 from moneytrail.screen.store import read_version
+from moneytrail.screen.stored import open_index
 
 STATUSES = ("to_review", "confirmed", "false_positive")
 PERSON_KINDS = frozenset({"person", "individual"})
 Progress = Callable[[int, int], None]
 
 
+_LATEST = (
+    "SELECT id, source FROM (SELECT id, source, row_number() OVER (PARTITION BY list_id "
+    "ORDER BY version_date DESC NULLS LAST, loaded_at DESC) AS rank "
+    "FROM screen_list_versions) WHERE rank = 1 ORDER BY id"
+)
+
+
 def latest_lists(engine: Engine) -> list[tuple[str, SanctionsList]]:
     """(version id, list) of the newest version of every list stored in the workspace."""
-    rows = engine.fetchall(
-        "SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY list_id "
-        "ORDER BY version_date DESC NULLS LAST, loaded_at DESC) AS rank "
-        "FROM screen_list_versions) WHERE rank = 1 ORDER BY id"
-    )
-    return [(str(r[0]), read_version(engine, str(r[0]))) for r in rows]
+    return [(str(r[0]), read_version(engine, str(r[0]))) for r in engine.fetchall(_LATEST)]
+
+
+def latest_sources(engine: Engine) -> dict[str, str]:
+    """Version id -> list source of the newest version of every stored list (no entry read)."""
+    return {str(r[0]): str(r[1]) for r in engine.fetchall(_LATEST)}
+
+
+def workspace_index(
+    engine: Engine, building: Callable[[], None] | None = None
+) -> tuple[CandidateIndex, dict[str, str]]:
+    """The candidate index of the workspace's latest lists, stored once per set of versions
+    (:mod:`moneytrail.screen.stored`), and the source of each version id."""
+    sources = latest_sources(engine)
+    if not sources:
+        return CandidateIndex([]), sources
+    index = open_index([(v, v) for v in sources], lambda: latest_lists(engine), building=building)
+    return index, sources
 
 
 def screen_parties(
@@ -65,7 +85,7 @@ def screen_parties(
     scorer = f"{SCORER_NAME}-v{SCORER_VERSION}"
     asked = {"settings": settings.model_dump(), "lists": [v for v, _ in lists], "scorer": scorer}
     with recorded(engine, "screen", asked) as run:
-        index = CandidateIndex([lst for _, lst in lists], tags=[v for v, _ in lists])
+        index = open_index([(v, v) for v, _ in lists], lambda: lists)
         counts = screen_all(engine, index, settings, workers, progress, run)
     return {
         **counts,

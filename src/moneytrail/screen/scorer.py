@@ -1,4 +1,4 @@
-"""The ``sahel-names`` scorer (version 3): one query against one list entry, explained.
+"""The ``sahel-names`` scorer (version 4): one query against one list entry, explained.
 
 Why a named, versioned scorer: a finding says which algorithm produced it, so when the rules
 change (v2, v3) old findings stay interpretable and can be re-run. The name score is the best
@@ -36,7 +36,7 @@ from moneytrail.screen.settings import ScreenSettings
 from moneytrail.screen.tokens import screen_tokens
 
 SCORER_NAME = "sahel-names"
-SCORER_VERSION = 3
+SCORER_VERSION = 4
 PERSON_ONLY = frozenset({"Person"})
 _ID_CLEAN = re.compile(r"[^0-9A-Z]")
 

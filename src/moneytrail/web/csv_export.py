@@ -1,15 +1,10 @@
 """CSV files a spreadsheet can open without running what a cell says.
 
-Why: a party's name or a bank reference comes from the data, which a suspect may have written.
-A cell beginning with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return, which some
-spreadsheets skip before reading a formula) is run as a formula when the file is opened
-(``=HYPERLINK("http://…")`` sends the analyst's data away). Such a cell is written with a
-leading single quote, which spreadsheets show as text (OWASP, "CSV injection").
+Every cell goes through :func:`~moneytrail.api.values.escape_cell` (a leading ``'`` before a
+cell that would start a formula: OWASP "CSV injection"), the same rule as the CLI's CSV files.
 
->>> escape_cell("=HYPERLINK(\\"http://x\\")")
-'\\'=HYPERLINK("http://x")'
->>> escape_cell("Élise N'Diaye")
-"Élise N'Diaye"
+>>> csv_bytes(["name"], [["=1+1"]]).decode("utf-8-sig").splitlines()[1]
+"'=1+1"
 """
 
 from __future__ import annotations
@@ -18,14 +13,9 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""First characters that make a spreadsheet read a cell as a formula."""
+from moneytrail.api.values import FORMULA_STARTS, escape_cell
 
-
-def escape_cell(value: object) -> str:
-    """``value`` as text, with a leading ``'`` when it would start a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+__all__ = ["FORMULA_STARTS", "csv_bytes", "escape_cell"]
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
