@@ -68,6 +68,7 @@ COMMAND_MODULES = (
     "moneytrail.cli.goaml_write_cmd",
     "moneytrail.cli.report_cmd",
     "moneytrail.cli.serve_cmd",
+    "moneytrail.cli.share_cmd",
 )
 for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
