@@ -71,9 +71,12 @@ def test_ransom_fifo_bands_match_the_hand_count(ransom: Workspace) -> None:
     assert names[a] == "محمد ولد أحمد"
     assert names[f"end|held|{acc_id('B')}"] == "Awa Traoré"
     nb = "\u202f"
-    assert node_label(layout.by_key[a], layout, "fr") == f"محمد ولد أحمد (ML)\n9{nb}000{nb}000 XOF"
+    # the account number beside the holder's name; an endpoint also names the bank's
+    # reference of the transaction that reached it (T3, the withdrawal)
+    label = node_label(layout.by_key[a], layout, "fr")
+    assert label == f"محمد ولد أحمد (ML)\nA\n9{nb}000{nb}000 XOF"
     cash_box = layout.by_key[f"end|cash|{acc_id('CASH-A')}"]
-    assert node_label(cash_box, layout, "en") == "cash: CASH-A (ML)\n8,000,000 XOF"
+    assert node_label(cash_box, layout, "en") == "cash: CASH-A (ML)\nref. T3\n8,000,000 XOF"
     assert_conserved(layout, result)
     ends = {n.key: n.amount_in for n in layout.nodes if n.column == 2}
     assert ends == {f"end|{e.kind.value}|{e.account_id}": e.amount for e in result.endpoints}

@@ -57,9 +57,15 @@ def test_missing_columns_refuse_and_list_what_was_found(ws: Workspace, tmp_path:
     out = load(ws, write(tmp_path, "x.csv", "nom;ville\nAwa;Gao\n"))
     assert out.status == "refused"
     ((_line, _field, _value, code),) = problems(out)
-    assert code == "column_missing"
-    assert "nom, ville" in out.problems[0].params["detail"]
-    assert "--mapping" in out.problems[0].params["detail"]
+    assert code == "tabular_column_missing"
+    params = out.problems[0].params
+    assert params["found"] == "nom, ville"
+    # Each missing field names the headers it accepts, French and English.
+    assert "montant" in params["accepted"] and "amount" in params["accepted"]
+    assert "src account" in params["accepted"]
+    assert "--mapping" in out.problems[0].render("fr")
+    assert "en-têtes reconnus" in out.problems[0].render("fr")
+    assert "headers accepted" in out.problems[0].render("en")
 
 
 def test_empty_and_binary_files_are_refused(ws: Workspace, tmp_path: Path) -> None:

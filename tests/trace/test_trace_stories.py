@@ -51,11 +51,11 @@ def ends(result: TraceResult) -> dict[tuple[str, str | None], Decimal]:
         # LIFO: T2 = 3 000 000 ransom; T3 = 7 000 000 ransom + 1 000 000 salary.
         (Policy.LIFO, {("cash", "CASH-A"): 7_000_000, ("held", "B"): 3_000_000}),
         # Pro-rata: T2 takes 10/12 traced = 2 500 000; A keeps 7 500 000 of 9 000 000; T3 takes
-        # 8 000 000 * 7.5/9 = 6 666 666.67 -> 6 666 666 (rounded down, the unit goes to the
-        # salary, older); A keeps 833 334.
+        # 8 000 000 * 7.5/9 = 6 666 666.67 against the salary's 1 333 333.33: the franc left by
+        # rounding down goes to the largest remainder (.67, the ransom); A keeps 833 333.
         (
             Policy.PRO_RATA,
-            {("cash", "CASH-A"): 6_666_666, ("held", "B"): 2_500_000, ("held", "A"): 833_334},
+            {("cash", "CASH-A"): 6_666_667, ("held", "B"): 2_500_000, ("held", "A"): 833_333},
         ),
         # Poison: both outflows fully traced: 11 000 000 > 10 000 000 (the over-statement).
         (Policy.POISON, {("cash", "CASH-A"): 8_000_000, ("held", "B"): 3_000_000}),

@@ -166,15 +166,17 @@ class TraceEndpointRow:
 
 def _trace_seed(ws: Workspace, text: str) -> Seed:
     """Accounts (or a party's) named by ``text``, else the transactions it references."""
-    from moneytrail.subjects import transaction_ids
     from moneytrail.trace.model import Seed
+    from moneytrail.trace.seeds import transaction_refs
 
     try:
         return Seed(accounts=resolve(ws, text).account_ids)
     except UsageError as unknown:
         try:
-            return Seed(transactions=tuple(transaction_ids(ws.engine, [text.strip()])))
-        except UsageError:
+            return Seed(transactions=tuple(transaction_refs(ws.engine, [text.strip()])))
+        except UsageError as again:
+            if again.key == "error.trace_ambiguous_transaction":
+                raise
             raise unknown from None
 
 

@@ -140,18 +140,22 @@ def show(out: Output, result: TraceResult) -> None:
         ("trace.col_share", "right"),
         ("trace.col_paths", "right"),
         ("trace.col_route", "left"),
+        ("trace.col_references", "left"),
     ):
-        table.add_column(tr(key), justify=justify)  # type: ignore[arg-type]
+        # amounts never wrap: a narrow terminal folds the route and the references instead
+        table.add_column(tr(key), justify=justify, no_wrap=justify == "right")  # type: ignore[arg-type]
     for end in result.endpoints:
         route = end.paths[0] if end.paths else None
         table.add_row(
             tr(f"trace.kind.{end.kind.value}"),
-            end.account_number or end.account_id or "-",
+            _where(out, end.account_number or end.account_id, end.holder, end.place),
             end.country or "",
             _money(end.amount),
             f"{end.share * 100:.2f} %",
             str(end.paths_total),
             " → ".join(route.channels + route.countries) if route else "",
+            # the bank's references of the main path (a short internal id where none was given)
+            " → ".join(s.ext_id or s.transaction_id[:12] for s in route.steps) if route else "",
         )
     out.print(table)
     if result.endpoints_total > len(result.endpoints):
@@ -163,6 +167,16 @@ def show(out: Output, result: TraceResult) -> None:
             )
         )
     out.print(tr("trace.unexplained", share=f"{result.unexplained_share * 100:.2f} %"))
+
+
+def _where(out: Output, number: str | None, holder: str | None, place: str | None) -> str:
+    """The account number, then its holder (for cash: the agent) and where it is."""
+    lines = [number or "-"]
+    if holder and holder != number:
+        lines.append(holder)
+    if place:
+        lines.append(out.tr("trace.place", place=place))
+    return "\n".join(lines)
 
 
 def _money(value: Decimal) -> str:

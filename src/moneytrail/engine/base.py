@@ -93,6 +93,11 @@ class Engine(Protocol):
         """Percentage done of the query running now on another thread, or -1 when unknown."""
         ...
 
+    def bounded_memory(self, limit: str) -> AbstractContextManager[None]:
+        """Statements inside hold at most ``limit`` (``"1GiB"``) in memory and spill the rest
+        to disk; the engine's own limit is restored afterwards."""
+        ...
+
     def splink_api(self) -> Any:
         """splink's database API object over this engine (``splink.DuckDBAPI`` on DuckDB)."""
         ...

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -257,6 +258,26 @@ class DuckDBEngine:
                 raise errors[0]
             raise translated from errors[0]
 
+    @contextmanager
+    def bounded_memory(self, limit: str) -> Iterator[None]:
+        """DuckDB's ``memory_limit`` set to ``limit`` for the statements inside, spilling to
+        ``temp_directory`` beyond it: the folder beside the database file (DuckDB's default),
+        else, for an in-memory database, the system's temporary folder. Restored afterwards
+        to what the connection was opened with (``memory_limit=`` or DuckDB's default)."""
+        spill = self.fetchall("SELECT current_setting('temp_directory')")[0][0]
+        if not spill:  # in memory: no folder of its own (DuckDB refuses to change it later)
+            folder = Path(tempfile.gettempdir()) / "moneytrail-spill"
+            self.execute(f"SET temp_directory = '{_quoted(str(folder))}'")
+        self.execute(f"SET memory_limit = '{_quoted(limit)}'")
+        try:
+            yield
+        finally:
+            saved = self.config.get("memory_limit")
+            if saved:
+                self.execute(f"SET memory_limit = '{_quoted(str(saved))}'")
+            else:
+                self.execute("RESET memory_limit")
+
     def splink_api(self) -> Any:
         """``splink.DuckDBAPI`` over this connection (splink is imported here, on demand)."""
         from splink import DuckDBAPI
@@ -266,6 +287,11 @@ class DuckDBEngine:
     def close(self) -> None:
         with self._lock, contextlib.suppress(duckdb.Error):
             self._con.close()
+
+
+def _quoted(text: str) -> str:
+    """``text`` inside a SQL string literal (``SET`` takes no bound parameter)."""
+    return text.replace("'", "''")
 
 
 def scratch_duckdb() -> DuckDBEngine:

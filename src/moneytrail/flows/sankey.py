@@ -13,6 +13,9 @@ Assumptions:
   shaped), the country and the amount grouped the French or English way, with the currency;
 - the SVG carries no date and fixed element ids (``svg.hashsalt``), so the same trace gives
   the same file; the PNG carries no software/date stamp;
+- a box says the account number beside the holder's name, and an endpoint the bank's
+  references (``ext_id``) of the transactions that reached it (the first
+  :data:`MAX_REFERENCES`, then "+N"): what a requisition to the bank quotes;
 - labels of bands are drawn only for border crossings, on bands not too thin to hold them,
   and only up to :data:`MAX_MARKS` (the dashed red edge marks every crossing).
 
@@ -50,8 +53,12 @@ from moneytrail.trace.model import TraceResult
 
 FONT = "DejaVu Sans"
 MAX_MARKS = 40
+MAX_REFERENCES = 2  # bank references written on an endpoint's box; the JSON has them all
 BOX_WIDTH = 0.012
-SMALL_BOX = 0.04  # boxes lower than this (share of the height) get a one-line label
+SMALL_BOX = 0.04  # bands thinner than half this (share of the height) carry no border mark
+FONT_SIZE = 7.5
+LINE_SPACING = 1.2
+CHAR_WIDTH = 0.6  # average width of a DejaVu Sans character, in ems
 CHANNEL_COLOURS = {
     "bank": "#1f77b4",
     "mobile_money": "#ff7f0e",
@@ -114,8 +121,13 @@ def draw_sankey(
         marks = 0
         for band in layout.bands:
             marks += _draw_band(ax, layout, band, lang, marks < MAX_MARKS)
+        room = label_room(layout, height)
+        # characters a label of an inner column may take before it reaches the next column
+        # (the axes take about 80 % of the width and show 1.65 units of x)
+        gap = width * 0.8 / 1.65 / max(layout.columns - 1, 1) - 2 * BOX_WIDTH
+        fits = int(gap * 72 / (FONT_SIZE * CHAR_WIDTH))
         for node in layout.nodes:
-            _draw_node(ax, layout, node, lang)
+            _draw_node(ax, layout, node, lang, room[node.key], fits)
         _legend(ax, layout, lang)
         ax.set_title(shape_label(title), fontsize=12)
         ax.set_xlim(-0.3, 1.35)
@@ -167,7 +179,40 @@ def _draw_band(ax: Axes, layout: SankeyLayout, band: SankeyBand, lang: str, mark
     return 1
 
 
-def _draw_node(ax: Axes, layout: SankeyLayout, node: SankeyNode, lang: str) -> None:
+def label_room(layout: SankeyLayout, height: float) -> dict[str, int]:
+    """Lines of text each box's label may take without reaching its neighbours' labels.
+
+    A label is centred on its box; two neighbours ``d`` apart (centre to centre) never overlap
+    when each takes at most ``d`` / line height lines, so each box gets the lines that fit the
+    distance to its nearest neighbour in the column (at least one). ``height`` is the figure's
+    height in inches; the axes take about 85 % of it and show 1.08 units of y.
+    """
+    line = FONT_SIZE * LINE_SPACING / 72 / (height * 0.85 / 1.08)
+    centres: dict[int, list[tuple[float, str]]] = {}
+    for node in layout.nodes:
+        centres.setdefault(node.column, []).append((node.top - node.height / 2, node.key))
+    room: dict[str, int] = {}
+    for column in centres.values():
+        column.sort()
+        for i, (y, key) in enumerate(column):
+            near = [abs(y - other) for other, _ in column[max(i - 1, 0) : i + 2] if other != y]
+            room[key] = max(1, int(min(near, default=1.0) / line))
+    return room
+
+
+def fit_lines(label: str, lines: int) -> str:
+    """``label`` in at most ``lines`` lines: the first lines kept, the rest joined by " — "
+    on the last one (one line: everything joined)."""
+    parts = [part for part in label.split("\n") if part.strip()]  # no " — " before nothing
+    if len(parts) <= lines:
+        return "\n".join(parts)
+    keep = max(lines - 1, 0)
+    return "\n".join([*parts[:keep], " — ".join(parts[keep:])])
+
+
+def _draw_node(
+    ax: Axes, layout: SankeyLayout, node: SankeyNode, lang: str, room: int, fits: int
+) -> None:
     """A dark box and its label: left of column 0, right of the others."""
     ax.add_patch(
         Rectangle(
@@ -180,23 +225,37 @@ def _draw_node(ax: Axes, layout: SankeyLayout, node: SankeyNode, lang: str) -> N
         )
     )
     first = node.column == 0
-    label = node_label(node, layout, lang)
-    if node.height < SMALL_BOX:
-        label = label.replace("\n", " — ")
+    # a label takes the lines its neighbours leave it (see label_room); when squeezed to one
+    # line it names one bank reference only, so that it stays short
+    label = fit_lines(node_label(node, layout, lang, MAX_REFERENCES if room > 1 else 1), room)
+    inner = 0 < node.column < layout.columns - 1
+    if inner and max(len(line) for line in label.split("\n")) > fits:
+        # too wide to end before the next column: the number gives way (it is on the
+        # account's other boxes and in the trace's JSON and table)
+        label = fit_lines(node_label(node, layout, lang, numbers=False), room)
     ax.text(
         node.x + (-1 if first else 1) * BOX_WIDTH,
         node.top - node.height / 2,
         label,
-        fontsize=7.5,
+        fontsize=FONT_SIZE,
+        linespacing=LINE_SPACING,
         ha="right" if first else "left",
         va="center",
         zorder=4,
     )
 
 
-def node_label(node: SankeyNode, layout: SankeyLayout, lang: str) -> str:
-    """What a box says: endpoint kind (last column), name (shaped) and country, amount and
-    currency."""
+def node_label(
+    node: SankeyNode,
+    layout: SankeyLayout,
+    lang: str,
+    max_references: int | None = None,
+    numbers: bool = True,
+) -> str:
+    """What a box says: endpoint kind (last column), name (shaped) and country; the account
+    number when the name is not already it, and where a cash endpoint's agent is; for an
+    endpoint, the bank's references of the transactions that reached it (at most
+    :data:`MAX_REFERENCES`, then "+N"); amount and currency."""
     money = f"{format_amount(node.amount, lang)} {layout.currency or ''}".strip()
     if node.kind == "others":
         key = "flows.sankey_other_paths" if node.key == OTHER_PATHS else "flows.others"
@@ -204,10 +263,28 @@ def node_label(node: SankeyNode, layout: SankeyLayout, lang: str) -> str:
         return f"{name}\n{money}"
     name = shape_label(node.name)
     where = f"{name} ({node.country})" if node.country else name
+    lines = [where]
+    number = node.number if numbers and node.number and node.number != node.name else None
+    place = translate("flows.sankey_place", lang, place=node.place) if node.place else None
+    if number or place:
+        lines.append(" · ".join(x for x in (number, place) if x))
     if node.column == layout.columns - 1:
         kind = translate(f"trace.kind.{node.kind}", lang)
-        return f"{kind}: {where}\n{money}" if where else f"{kind}\n{money}"
-    return f"{where or translate('flows.outside', lang)}\n{money}"
+        lines[0] = f"{kind}: {where}" if where else kind
+        if node.references:
+            lines.append(_references(node.references, lang, max_references or MAX_REFERENCES))
+    elif not where:
+        lines[0] = translate("flows.outside", lang)
+    return "\n".join([*lines, money])
+
+
+def _references(references: list[str], lang: str, at_most: int) -> str:
+    """``réf. OM1, OM2 +3 autre(s)``: the first references, then how many more."""
+    shown = ", ".join(references[:at_most])
+    more = len(references) - at_most
+    if more > 0:
+        shown = translate("flows.sankey_more_references", lang, references=shown, more=more)
+    return translate("flows.sankey_references", lang, references=shown)
 
 
 def _legend(ax: Axes, layout: SankeyLayout, lang: str) -> None:
@@ -227,5 +304,8 @@ def _legend(ax: Axes, layout: SankeyLayout, lang: str) -> None:
                 label=translate("flows.sankey_border", lang),
             )
         )  # fmt: skip
-    if present:
-        ax.legend(loc="lower left", fontsize=8, frameon=False)
+    if present:  # below the picture: inside, it covered the labels of the lowest boxes
+        ax.legend(
+            loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=len(present) + 1,
+            fontsize=8, frameon=False,
+        )  # fmt: skip

@@ -65,7 +65,14 @@ def channel_group(channel: str | None) -> str:
 
 @dataclass
 class SankeyNode:
-    """A box: ``kind`` is ``seed``, ``hop``, an endpoint kind, or ``others``."""
+    """A box: ``kind`` is ``seed``, ``hop``, an endpoint kind, or ``others``.
+
+    ``number`` is the account's number as stored (IBAN, E.164 MSISDN, local number): what a
+    requisition quotes, shown beside the holder's name. ``references`` (endpoints only) are
+    the bank's references (``ext_id``) of the transactions that reached the endpoint along the
+    listed paths, largest path first, without repeats; ``place`` is where a cash endpoint's
+    agent or counter is (its account's ``address`` identifier), when the data says.
+    """
 
     key: str
     column: int
@@ -76,6 +83,9 @@ class SankeyNode:
     amount_in: Decimal = Decimal(0)
     amount_out: Decimal = Decimal(0)
     x: float = 0.0
+    number: str | None = None
+    references: list[str] = field(default_factory=list)
+    place: str | None = None
     top: float = 0.0
     height: float = 0.0
 
@@ -150,6 +160,7 @@ def layout_trace(
         covered = Decimal(0)
         for path in end.paths:
             covered += path.amount
+            _reference(nodes[end_key], path.steps, result.direction)
             for hop in _hops(nodes, path.steps, end, end_key, facts, result.direction):
                 raw[hop] += path.amount
         if end.amount > covered:
@@ -208,6 +219,16 @@ def _hops(
         yield _Hop(source, target, channel_group(channels[i]), crossing)
 
 
+def _reference(node: SankeyNode, steps: list[PathStep], direction: Direction) -> None:
+    """Add the bank's reference of the step that reached the endpoint (the last step in
+    money's order forward; backward paths list steps in time order, the origin's first)."""
+    if not steps:
+        return
+    step = steps[-1] if direction is Direction.FORWARD else steps[0]
+    if step.ext_id and step.ext_id not in node.references:
+        node.references.append(step.ext_id)
+
+
 def _country(account: str | None, facts: dict[str, AccountFacts]) -> str | None:
     found = facts.get(account or "")
     return found.country if found else None
@@ -222,6 +243,7 @@ def _hop_node(
         name = found.label if found else (account or "")[:12]  # "": outside the data
         kind = "seed" if column == 0 else "hop"
         nodes[key] = SankeyNode(key, column, kind, account, name, found.country if found else None)
+        nodes[key].number = found.number if found else None
     return key
 
 
@@ -233,6 +255,8 @@ def _endpoint_node(
         found = facts.get(end.account_id or "")
         name = found.label if found else (end.account_number or "")
         nodes[key] = SankeyNode(key, column, end.kind.value, end.account_id, name, end.country)
+        nodes[key].number = (found.number if found else None) or end.account_number
+        nodes[key].place = found.place if found else None
     return key
 
 

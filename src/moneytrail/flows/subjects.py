@@ -20,13 +20,19 @@ from moneytrail.engine.base import Engine
 
 @dataclass(frozen=True)
 class AccountFacts:
-    """Number, kind, country and holder's name of one account (any may be unknown)."""
+    """Number, kind, country and holder's name of one account (any may be unknown).
+
+    ``place`` is where the account's agent or counter is (the account's ``address``
+    identifier, e.g. a mobile-money agent's ``lieu`` column): where cash taken out there left
+    the system.
+    """
 
     id: str
     number: str | None
     kind: str | None
     country: str | None
     holder: str | None
+    place: str | None = None
 
     @property
     def label(self) -> str:
@@ -40,9 +46,11 @@ def account_facts(engine: Engine, ids: Iterable[str]) -> dict[str, AccountFacts]
     if not wanted:
         return {}
     rows = engine.fetchall(
-        "SELECT a.id, a.number, a.kind, a.country, coalesce(p.name, a.name)"
+        "SELECT a.id, a.number, a.kind, a.country, coalesce(p.name, a.name),"
+        " (SELECT string_agg(DISTINCT i.value, ' / ' ORDER BY i.value) FROM identifiers i"
+        "  WHERE i.owner_id = a.id AND i.scheme = 'address')"
         " FROM accounts a LEFT JOIN parties p ON p.id = a.holder_party_id"
         " WHERE list_contains(?, a.id)",
         [wanted],
     )
-    return {str(r[0]): AccountFacts(str(r[0]), r[1], r[2], r[3], r[4]) for r in rows}
+    return {str(r[0]): AccountFacts(str(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows}

@@ -17,7 +17,7 @@ Example::
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from moneytrail.flows.sankey_layout import channel_group
@@ -39,16 +39,21 @@ class FlowNode:
     country: str | None
     account_id: str | None
     seed: bool = False
+    place: str | None = None
+    """Where the account's agent or counter is (cash endpoints say where cash left)."""
 
 
 @dataclass
 class FlowLink:
-    """Traced money from ``source`` to ``target`` (node ids), through a channel family."""
+    """Traced money from ``source`` to ``target`` (node ids), through a channel family;
+    ``references`` are the bank's references (``ext_id``) of the listed paths' transactions
+    behind the link, without repeats (what a requisition quotes)."""
 
     source: str
     target: str
     amount: Decimal
     channel: str
+    references: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -64,33 +69,42 @@ def trace_graph(result: TraceResult, facts: dict[str, AccountFacts]) -> TraceGra
     """Nodes and links of ``result`` (see the module docstring); ``facts`` name accounts."""
     nodes: dict[str, FlowNode] = {}
     amounts: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    refs: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for end in result.endpoints:
         end_id = _endpoint(nodes, end, facts)
         covered = Decimal(0)
         for path in end.paths:
             covered += path.amount
-            chain, channels = _chain(path, end, result.direction)
+            chain, channels, ext_ids = _chain(path, end, result.direction)
             ids = [_account(nodes, a, facts) for a in chain]
             for i, (a, b) in enumerate(zip(ids, [*ids[1:], end_id], strict=True)):
                 if a != b:
-                    amounts[(a, b, channels[i] if i < len(channels) else "other")] += path.amount
+                    key = (a, b, channels[i] if i < len(channels) else "other")
+                    amounts[key] += path.amount
+                    ref = ext_ids[i] if i < len(ext_ids) else None
+                    if ref and ref not in refs[key]:
+                        refs[key].append(ref)
             if ids:
                 nodes[ids[0]].seed = True
         if end.amount > covered:
             nodes.setdefault(OTHER_PATHS, FlowNode(OTHER_PATHS, "others", "", None, None, None))
             amounts[(OTHER_PATHS, end_id, "other")] += end.amount - covered
-    links = [FlowLink(s, t, a, c) for (s, t, c), a in sorted(amounts.items()) if a > 0]
+    links = [
+        FlowLink(s, t, a, c, refs.get((s, t, c), []))
+        for (s, t, c), a in sorted(amounts.items())
+        if a > 0
+    ]
     return TraceGraph(list(nodes.values()), links, _has_cycle(links))
 
 
 def _chain(
     path: TracePath, end: Endpoint, direction: Direction
-) -> tuple[list[str | None], list[str]]:
+) -> tuple[list[str | None], list[str], list[str | None]]:
     """Accounts along ``path`` in the reading order (money's order forward, against it
-    backward), and the channel family of each step."""
+    backward), and the channel family and bank reference of each step."""
     steps = path.steps if direction is Direction.FORWARD else path.steps[::-1]
     if not steps:
-        return [end.account_id], []
+        return [end.account_id], [], []
     forward = direction is Direction.FORWARD
     near = [(s.src_account_id if forward else s.dst_account_id) for s in steps]
     far = [(s.dst_account_id if forward else s.src_account_id) for s in steps]
@@ -98,7 +112,7 @@ def _chain(
     chain = [near[0], *far]
     if chain[-1] is None:  # left the data: the endpoint node says so
         chain.pop()
-    return chain, channels
+    return chain, channels, [s.ext_id for s in steps]
 
 
 def _account(
@@ -122,6 +136,7 @@ def _endpoint(nodes: dict[str, FlowNode], end: Endpoint, facts: dict[str, Accoun
         found = facts.get(end.account_id or "")
         label = _label(found, end.account_number or "") if found or end.account_number else ""
         nodes[key] = FlowNode(key, "endpoint", label, end.kind.value, end.country, end.account_id)
+        nodes[key].place = found.place if found else None
     return key
 
 

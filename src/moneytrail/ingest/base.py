@@ -57,6 +57,10 @@ class IngestOptions:
     namespace: str | None = None
     encoding: str | None = None
     retry_rejected: bool = False
+    memory_limit: str | None = "1GiB"
+    """What the engine may hold in memory while loading (DuckDB's ``memory_limit``); beyond
+    it, work spills to a temporary folder beside the workspace. ``None`` keeps the engine's
+    own limit (80% of RAM for DuckDB)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -100,6 +104,12 @@ class StageContext:
         self._buffers: dict[str, list[dict[str, Any]]] = {k: [] for k in STAGING}
         self.cancel = cancel or threading.Event()
         self.warnings: list[Problem] = []
+        # True when each line of the file is one record (tabular files): the commit then
+        # drops what a rejected line staged besides its transaction (accounts, parties).
+        self.one_record_per_line = False
+        # True when the reader staged at most one account and one party per id (tabular
+        # files group them in SQL): the commit then skips its de-duplicating window.
+        self.unique_ids = False
 
     @property
     def path(self) -> Path:

@@ -23,28 +23,49 @@ from moneytrail._version import __version__
 from moneytrail.engine.base import Engine
 from moneytrail.errors import BadInputError, Problem
 from moneytrail.ingest.base import StageContext
-from moneytrail.ingest.commit_checks import reject_control_characters, reject_unknown_vocabulary
+from moneytrail.ingest.commit_checks import (
+    drop_rejected_records,
+    reject_control_characters,
+    reject_unknown_vocabulary,
+)
 from moneytrail.ingest.conflicts import record_conflicts
 from moneytrail.model.money import known_currencies, minor_units, reporting_amount_sql
 
 PROBLEMS_KEPT = 200
 
+# Only the rows with a problem are written (``rid``: the staged row's position): the staged
+# transactions are never copied. ``stg_checked`` is a view, the staged rows with their problem.
+_PROBLEMS = """
+CREATE OR REPLACE TEMP TABLE stg_problems AS
+SELECT rid, problem FROM (
+  SELECT s.rowid AS rid,
+         CASE
+           WHEN s.ts IS NULL THEN 'date_missing'
+           WHEN s.amount IS NULL THEN 'amount_missing'
+           WHEN s.amount < 0 THEN 'amount_negative'
+           WHEN c.code IS NULL THEN 'currency_unknown'
+           WHEN s.amount * c.factor <> trunc(s.amount * c.factor) THEN 'amount_too_precise'
+           WHEN s.src_account_id IS NULL AND s.dst_account_id IS NULL THEN 'no_account'
+           WHEN d.id IS NOT NULL AND s.source_row > d.first_row THEN 'duplicate_transaction_id'
+           ELSE NULL
+         END AS problem
+  FROM stg_transactions s
+  LEFT JOIN ref_currencies c ON c.code = s.currency
+  LEFT JOIN stg_dups d ON d.id = s.id
+) WHERE problem IS NOT NULL
+"""
+_ACCOUNT_UNKNOWN = """
+INSERT INTO stg_problems
+SELECT rowid, 'account_unknown' FROM stg_transactions
+WHERE rowid NOT IN (SELECT rid FROM stg_problems) AND (
+  (src_account_id IS NOT NULL AND src_account_id NOT IN
+    (SELECT id FROM stg_accounts UNION ALL SELECT id FROM accounts))
+  OR (dst_account_id IS NOT NULL AND dst_account_id NOT IN
+    (SELECT id FROM stg_accounts UNION ALL SELECT id FROM accounts)))
+"""
 _CHECKED = """
-CREATE TEMP TABLE stg_checked AS
-SELECT s.*,
-       CASE
-         WHEN s.ts IS NULL THEN 'date_missing'
-         WHEN s.amount IS NULL THEN 'amount_missing'
-         WHEN s.amount < 0 THEN 'amount_negative'
-         WHEN c.code IS NULL THEN 'currency_unknown'
-         WHEN s.amount * c.factor <> trunc(s.amount * c.factor) THEN 'amount_too_precise'
-         WHEN s.src_account_id IS NULL AND s.dst_account_id IS NULL THEN 'no_account'
-         WHEN d.id IS NOT NULL AND s.source_row > d.first_row THEN 'duplicate_transaction_id'
-         ELSE NULL
-       END AS problem
-FROM stg_transactions s
-LEFT JOIN ref_currencies c ON c.code = s.currency
-LEFT JOIN stg_dups d ON d.id = s.id
+CREATE OR REPLACE TEMP VIEW stg_checked AS
+SELECT s.*, p.problem FROM stg_transactions s LEFT JOIN stg_problems p ON p.rid = s.rowid
 """
 
 _PROBLEM_FIELD = {
@@ -66,6 +87,18 @@ _RAW_SQL = {
     "ext_id": "coalesce(ext_id, id)",
     "account": "coalesce(ext_id, id)",
 }
+
+_QUARANTINE_CHECKED = (  # fixed codes and column expressions, no user value
+    "INSERT INTO stg_quarantine (line, field, raw_value, code, detail)"  # noqa: S608
+    " SELECT source_row, CASE problem "
+    + " ".join(f"WHEN '{code}' THEN '{column}'" for code, column in _PROBLEM_FIELD.items())
+    + " END, CASE problem "
+    + " ".join(
+        f"WHEN '{code}' THEN {_RAW_SQL.get(column, column)}"
+        for code, column in _PROBLEM_FIELD.items()
+    )
+    + " END, problem, NULL FROM stg_checked WHERE problem IS NOT NULL"
+)
 
 # Accounts seen again only fill the fields that are still empty (first source wins).
 _FILLABLE = ("holder_party_id", "institution", "name", "currency", "country")
@@ -110,6 +143,7 @@ def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
     engine = ctx.engine
     src = ctx.source
     result = CommitResult()
+    staged_accounts = _count(engine, "stg_accounts")
     reject_control_characters(engine)
     reject_unknown_vocabulary(engine)
     # Only ids that repeat need ranking: a grouped count is far cheaper than a window over
@@ -118,45 +152,37 @@ def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
         "CREATE OR REPLACE TEMP TABLE stg_dups AS SELECT id, min(source_row) AS first_row"
         " FROM stg_transactions GROUP BY id HAVING count(*) > 1"
     )
+    engine.execute(_PROBLEMS)
+    # Accounts referenced by a transaction must be defined by this file or already known. A
+    # tabular file stages every account its transactions name (one lookup table feeds both):
+    # unless a check above took staged accounts away, the probe of millions of ids is skipped.
+    if not ctx.unique_ids or _count(engine, "stg_accounts") != staged_accounts:
+        engine.execute(_ACCOUNT_UNKNOWN)
     engine.execute(_CHECKED)
-    # Accounts referenced by a transaction must be defined by this file or already known.
-    engine.execute(
-        "UPDATE stg_checked SET problem = 'account_unknown' WHERE problem IS NULL AND ("
-        " (src_account_id IS NOT NULL AND src_account_id NOT IN"
-        "   (SELECT id FROM stg_accounts UNION ALL SELECT id FROM accounts))"
-        " OR (dst_account_id IS NOT NULL AND dst_account_id NOT IN"
-        "   (SELECT id FROM stg_accounts UNION ALL SELECT id FROM accounts)))"
-    )
-    for code, column in _PROBLEM_FIELD.items():
-        raw = _RAW_SQL.get(column, column)
-        engine.execute(
-            "INSERT INTO stg_quarantine (line, field, raw_value, code, detail) "  # noqa: S608 - fixed expression
-            f"SELECT source_row, ?, {raw}, problem, NULL "
-            "FROM stg_checked WHERE problem = ?",
-            [column, code],
-        )
+    engine.execute(_QUARANTINE_CHECKED)  # one pass for every problem code
+    if ctx.one_record_per_line:
+        drop_rejected_records(engine)
     now = datetime.now(UTC).replace(tzinfo=None)
 
     before = _count(engine, "parties")
     engine.execute(
-        "INSERT INTO parties SELECT s.id, s.kind, s.name, s.aliases, s.birth_date, s.nationality,"
-        " s.country, ?, s.source_row FROM (SELECT * FROM stg_parties"
-        " QUALIFY row_number() OVER (PARTITION BY id ORDER BY source_row) = 1) s"
-        " WHERE NOT EXISTS (SELECT 1 FROM parties p WHERE p.id = s.id)",
+        "INSERT INTO parties SELECT s.id, s.kind, s.name, s.aliases, s.birth_date, s.nationality,"  # noqa: S608 - fixed SQL fragments
+        f" s.country, ?, s.source_row FROM {_first_per_id('stg_parties', ctx)} s"
+        f"{_new_only('parties', before)}",
         [src.id],
     )
     result.inserted["parties"] = _count(engine, "parties") - before
 
     before = _count(engine, "accounts")
     engine.execute(
-        "INSERT INTO accounts SELECT s.id, s.kind, s.institution, s.number, s.name, s.currency,"
-        " s.country, s.holder_party_id, ?, s.source_row FROM (SELECT * FROM stg_accounts"
-        " QUALIFY row_number() OVER (PARTITION BY id ORDER BY source_row) = 1) s"
-        " WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = s.id)",
+        "INSERT INTO accounts SELECT s.id, s.kind, s.institution, s.number, s.name, s.currency,"  # noqa: S608 - fixed SQL fragments
+        f" s.country, s.holder_party_id, ?, s.source_row FROM {_first_per_id('stg_accounts', ctx)}"
+        f" s{_new_only('accounts', before)}",
         [src.id],
     )
     result.inserted["accounts"] = _count(engine, "accounts") - before
-    engine.execute(_FILL_ACCOUNTS)
+    if before or not ctx.unique_ids:  # a first load of unique ids has nothing to fill
+        engine.execute(_FILL_ACCOUNTS)
 
     before = _count(engine, "identifiers")
     engine.execute(
@@ -218,7 +244,7 @@ def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
         " ORDER BY line NULLS FIRST LIMIT ?",
         [PROBLEMS_KEPT],
     )
-    result.rows_ok, result.rows_rejected = _records(engine)
+    result.rows_ok, result.rows_rejected = _records(engine, ctx.one_record_per_line)
     result.problems = [
         Problem(
             file=str(src.path),
@@ -260,6 +286,24 @@ def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
     return result
 
 
+def _first_per_id(table: str, ctx: StageContext) -> str:
+    """The staged rows of ``table``, the first (by line) of each id. A reader that staged one
+    row per id (``ctx.unique_ids``) skips the window: 6 million wallets cost a sort else."""
+    if ctx.unique_ids:
+        return table
+    return (
+        f"(SELECT * FROM {table}"  # noqa: S608 - fixed names
+        " QUALIFY row_number() OVER (PARTITION BY id ORDER BY source_row) = 1)"
+    )
+
+
+def _new_only(table: str, before: int) -> str:
+    """Anti-join against ``table``, skipped when it was empty (a first load)."""
+    if not before:
+        return ""
+    return f" WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.id = s.id)"  # noqa: S608 - fixed names
+
+
 _NOT_PRESENT = " AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.id = c.id)"
 
 # A record is one line (or element) of the source, whatever it defined: a line giving a
@@ -277,12 +321,21 @@ SELECT count(*) FILTER (WHERE NOT bad), count(*) FILTER (WHERE bad) FROM (
 """
 
 
-def _records(engine: Engine) -> tuple[int, int]:
+# One transaction per line (tabular files): every other staged row sits on a transaction's
+# line, so counting transactions outside the quarantined lines is enough (no grouping).
+_LINE_RECORDS = """
+SELECT (SELECT count(*) FROM stg_transactions WHERE source_row NOT IN
+          (SELECT line FROM stg_quarantine WHERE line IS NOT NULL)),
+       (SELECT count(DISTINCT line) FROM stg_quarantine)
+"""
+
+
+def _records(engine: Engine, one_per_line: bool = False) -> tuple[int, int]:
     """``(accepted, rejected)`` records: distinct source lines, a line with a problem rejected.
 
     Problems not tied to a line (none today) count one rejected record each.
     """
-    ok, bad = engine.fetchall(_RECORDS)[0]
+    ok, bad = engine.fetchall(_LINE_RECORDS if one_per_line else _RECORDS)[0]
     unlined = engine.fetchall("SELECT count(*) FROM stg_quarantine WHERE line IS NULL")[0][0]
     return int(ok or 0), int(bad or 0) + int(unlined)
 

@@ -11,9 +11,11 @@ Two rules the canonical model imposes on every source:
   that says ``especes`` or ``banque``) is refused rather than stored as is, since every rule and
   picture reads those lists.
 
-Both run in SQL on the staging tables, so a 5-million-row file is checked without leaving the
-engine. Example: :func:`reject_control_characters` moves a party named ``"Ou\\x00mar"`` staged at
-line 61 to ``stg_quarantine`` as ``(61, "name", "Ou�mar", "control_character", "U+0000")``.
+A third step drops what a rejected line of a tabular file staged besides its transaction
+(:func:`drop_rejected_records`). All run in SQL on the staging tables, so a 5-million-row
+file is checked without leaving the engine. Example: :func:`reject_control_characters`
+moves a party named ``"Ou\\x00mar"`` staged at line 61 to
+``stg_quarantine`` as ``(61, "name", "Ou�mar", "control_character", "U+0000")``.
 """
 
 # ruff: noqa: S608 - SQL built from the staging schemas' own column names; values are bound
@@ -112,3 +114,44 @@ def reject_unknown_vocabulary(engine: Engine) -> None:
     engine.execute(
         "DELETE FROM stg_accounts WHERE kind IS NULL OR NOT list_contains(?, kind)", [kinds]
     )
+
+
+# Lines of this file with a problem (a rejected transaction, a reader's reject).
+_BAD_LINES = (
+    "SELECT source_row FROM stg_checked WHERE problem IS NOT NULL AND source_row IS NOT NULL"
+    " UNION SELECT line FROM stg_quarantine WHERE line IS NOT NULL"
+)
+_ACCEPTED_ACCOUNTS = (
+    "SELECT src_account_id FROM stg_checked WHERE problem IS NULL AND src_account_id IS NOT NULL"
+    " UNION SELECT dst_account_id FROM stg_checked WHERE problem IS NULL"
+    " AND dst_account_id IS NOT NULL"
+)
+
+
+def drop_rejected_records(engine: Engine) -> None:
+    """A rejected record adds nothing: the accounts, parties and identifiers staged from a
+    rejected line leave the staging tables unless an accepted transaction still needs them.
+
+    Why: a record is accepted or rejected whole (see ``_RECORDS``); a sample of 200 lines with
+    195 bad amounts must not fill the workspace with 364 wallets nobody paid. An account an
+    accepted line also names stays (its ``source_row`` is its first line, perhaps a rejected
+    one); a party stays while it holds a staged account, an identifier while its owner stays.
+    """
+    bad = int(engine.fetchall(f"SELECT count(*) FROM ({_BAD_LINES})")[0][0])
+    if not bad:
+        return
+    engine.execute(f"CREATE OR REPLACE TEMP TABLE stg_bad_lines AS {_BAD_LINES}")
+    engine.execute(
+        "DELETE FROM stg_accounts WHERE source_row IN (SELECT * FROM stg_bad_lines)"
+        f" AND id NOT IN ({_ACCEPTED_ACCOUNTS})"
+    )
+    engine.execute(
+        "DELETE FROM stg_parties WHERE source_row IN (SELECT * FROM stg_bad_lines)"
+        " AND id NOT IN (SELECT holder_party_id FROM stg_accounts"
+        " WHERE holder_party_id IS NOT NULL)"
+    )
+    engine.execute(
+        "DELETE FROM stg_identifiers WHERE source_row IN (SELECT * FROM stg_bad_lines)"
+        " AND owner_id NOT IN (SELECT id FROM stg_parties UNION SELECT id FROM stg_accounts)"
+    )
+    engine.execute("DROP TABLE IF EXISTS stg_bad_lines")

@@ -10,6 +10,9 @@ accounts of kind ``mobile_money``. A ``--mapping`` still overrides anything.
 Cash-in and cash-out keep the sender and receiver columns as written: a cash-in moves money from
 the agent's wallet when the export names it, else from outside the data (NULL); a cash-out moves it
 to the agent's wallet or outside. The channel says ``cash_deposit`` / ``cash_withdrawal``.
+A place column (``Lieu``, ``Localité``, ``Point de service``, ``Agent location``...) is kept on
+the agent's wallet as an ``address`` identifier, so a trace's cash endpoint says where the cash
+left (``tabular_fanout.PLACES_SQL``).
 Documented in docs/formats/mobile_money.md. Example::
 
     moneytrail ingest -w ws orange_money_2024-03.csv --format mobile_money

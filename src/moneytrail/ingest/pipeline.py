@@ -11,15 +11,17 @@ those of the new load (what it added before stays, as natural keys make it "alre
 from __future__ import annotations
 
 import hashlib
+import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from moneytrail.crash import write_crash_report
 from moneytrail.engine.base import Engine
-from moneytrail.errors import BadInputError, MoneytrailError, Problem
+from moneytrail.errors import BadInputError, MoneytrailError, Problem, UsageError
 from moneytrail.files.literal import literal_path
 from moneytrail.ingest.base import IngestOptions, ProgressCallback, Reader, SourceFile, StageContext
 from moneytrail.ingest.canonical import STAGING, staging_table
@@ -81,7 +83,8 @@ def create_staging(engine: Engine) -> None:
     """(Re)create the empty temporary staging tables (declared in ``model.tables``)."""
     for table in STAGING_TABLES.values():
         engine.execute(engine.dialect.create_temp_table(table.name, table))
-    engine.execute("DROP TABLE IF EXISTS stg_checked")
+    engine.execute("DROP VIEW IF EXISTS stg_checked")
+    engine.execute("DROP TABLE IF EXISTS stg_problems")
     engine.execute("DROP TABLE IF EXISTS stg_dups")
 
 
@@ -89,7 +92,8 @@ def drop_staging(engine: Engine) -> None:
     """Remove the staging tables (they are temporary anyway; this frees memory early)."""
     for kind in STAGING:
         engine.execute(f"DROP TABLE IF EXISTS {staging_table(kind)}")
-    engine.execute("DROP TABLE IF EXISTS stg_checked")
+    engine.execute("DROP VIEW IF EXISTS stg_checked")
+    engine.execute("DROP TABLE IF EXISTS stg_problems")
     engine.execute("DROP TABLE IF EXISTS stg_dups")
 
 
@@ -103,10 +107,33 @@ def ingest_files(
     """Load each of ``paths``; one outcome per file, in order. Never raises for bad input."""
     register_reference_tables(engine)
     outcomes = []
-    for path in paths:
-        report = progress(path.name) if progress else None
-        outcomes.append(_ingest_one(engine, Path(path), options, reporting_currency, report))
+    with bounded_memory(engine, options.memory_limit):
+        for path in paths:
+            report = progress(path.name) if progress else None
+            outcomes.append(_ingest_one(engine, Path(path), options, reporting_currency, report))
     return outcomes
+
+
+_MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+@contextmanager
+def bounded_memory(engine: Engine, limit: str | None) -> Iterator[None]:
+    """Run the loads with the engine's memory capped at ``limit``, spilling beyond it.
+
+    Why: a national operator's month (50 million rows) must load on an 8 GB laptop. The engine
+    keeps intermediate results (the parsed rows, the accounts' hash tables, the staging tables)
+    in memory up to the limit and writes the rest to disk
+    (:meth:`~moneytrail.engine.base.Engine.bounded_memory`); the limit is restored afterwards,
+    so a query run later in the same session keeps the memory the user gave it.
+    """
+    if limit is None:
+        yield
+        return
+    if not _MEMORY_LIMIT.fullmatch(limit.strip()):
+        raise UsageError("error.ingest_memory_limit", value=limit)
+    with engine.bounded_memory(limit.strip()):
+        yield
 
 
 def _ingest_one(

@@ -41,13 +41,7 @@ from moneytrail.ingest.tabular_detect import (
 from moneytrail.ingest.tabular_mapping import Mapping
 from moneytrail.ingest.tabular_plan import Preset, build_plan, refuse
 from moneytrail.ingest.tabular_sql import Params, Plan
-from moneytrail.ingest.tabular_stage import (
-    finish,
-    mapping_of,
-    parse_rows,
-    run_watched,
-    stage_rows,
-)
+from moneytrail.ingest.tabular_stage import finish, mapping_of, parse_rows, stage_rows
 from moneytrail.ingest.tabular_xlsx import XlsxReader
 
 __all__ = ["CsvReader", "ParquetReader", "XlsxReader", "stage_rows"]
@@ -188,18 +182,14 @@ class CsvReader:
             rejects="tab_rejects",
         )
         offset = skip_rows + 1
-        # Two steps: the text copy keeps file order (its row position = record index) without
-        # a window operator, so the parsing step that follows runs on every core.
-        read = dialect.create_temp_table_as(
-            "tab_raw", f"SELECT * FROM {dialect.read_csv(str(path), options)}"
+        # One pass: the file is read and parsed by one statement, never copied as text first.
+        # ``row_number() OVER ()`` numbers the records in file order (the reader preserves
+        # insertion order) as a streaming operator: no sort, no second copy of the file.
+        source = (
+            f"SELECT row_number() OVER () + {int(offset)} AS line, *"
+            f" FROM {dialect.read_csv(str(path), options)}"
         )
-        run_watched(ctx, read, Params(), 0.0, 60.0)
-        # Temporary tables number rows from a large base: count from the first one.
-        position = dialect.row_position()
-        base = engine.fetchall(f"SELECT coalesce(min({position}), 0) FROM tab_raw")[0][0]
-        source = f"SELECT {position} - {int(base)} + {offset + 1} AS line, * FROM tab_raw"
-        parse_rows(ctx, plan, source, Params(), 60.0)
-        engine.execute("DROP TABLE IF EXISTS tab_raw")
+        parse_rows(ctx, plan, source, Params(), 0.0)
         self._quarantine_rejects(ctx, offset)
         finish(ctx, plan)
 

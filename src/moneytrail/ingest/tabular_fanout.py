@@ -98,10 +98,12 @@ def accounts_sql(plan: Plan, p: Params) -> str:
     )
 
 
-def holders_sql() -> str:
-    """``tab_holders``: each account id with its first line, first name, country and party.
+def accounts_insert_sql() -> str:
+    """``stg_accounts``: one row per account id, with its first line, name, country and party.
 
     Grouped by id, not by raw number: "0022376123456" and "+223 76 12 34 56" are one wallet.
+    Read straight from ``tab_accts`` (no intermediate table): parties and identifiers are then
+    read back from ``stg_accounts``, whose rows are few next to the transactions'.
     """
     party = natural_key_sql("party", ["id", "lower(strip_accents(name))"])
     per_id = (
@@ -112,8 +114,10 @@ def holders_sql() -> str:
         " min(line) AS line FROM tab_accts GROUP BY id"
     )
     return (
-        "CREATE OR REPLACE TEMP TABLE tab_holders AS SELECT *,"
-        f" CASE WHEN name IS NOT NULL THEN {party} END AS party FROM ({per_id})"
+        "INSERT INTO stg_accounts (id, kind, institution, number, name, currency, country,"
+        " holder_party_id, source_row)"
+        " SELECT id, kind, inst, norm, name, NULL, country,"
+        f" CASE WHEN name IS NOT NULL THEN {party} END, line FROM ({per_id})"
     )
 
 
@@ -153,25 +157,35 @@ def transactions_sql(plan: Plan, p: Params) -> str:
     )
 
 
-ACCOUNTS_SQL = (
-    "INSERT INTO stg_accounts (id, kind, institution, number, name, currency, country,"
-    " holder_party_id, source_row)"
-    " SELECT id, kind, inst, norm, name, NULL, country, party, line FROM tab_holders"
-)
 PARTIES_SQL = (
     "INSERT INTO stg_parties (id, kind, name, source_row)"
-    " SELECT party, 'legal_entity', min_by(name, line), min(line) FROM tab_holders"
-    " WHERE party IS NOT NULL GROUP BY party"
+    " SELECT holder_party_id, 'legal_entity', min_by(name, source_row), min(source_row)"
+    " FROM stg_accounts WHERE holder_party_id IS NOT NULL GROUP BY holder_party_id"
 )
 IDENTIFIERS_SQL = (
     "INSERT INTO stg_identifiers (owner_id, scheme, value, source_row)"
-    " SELECT party, 'phone', norm, line FROM tab_holders"
-    " WHERE party IS NOT NULL AND kind = 'mobile_money' AND starts_with(norm, '+')"
+    " SELECT holder_party_id, 'phone', number, source_row FROM stg_accounts"
+    " WHERE holder_party_id IS NOT NULL AND kind = 'mobile_money' AND starts_with(number, '+')"
+)
+
+
+# Where a cash-in or cash-out happened belongs to the agent (or counter) that handed or took
+# the cash: the sender of a cash-in, the receiver of a cash-out (decision 0102). One identifier
+# per (agent, place); an agent seen at two places keeps both. Rows of other channels, and cash
+# rows whose agent is outside the data, keep no place.
+PLACES_SQL = (
+    "INSERT INTO stg_identifiers (owner_id, scheme, value, source_row)"
+    " SELECT agent, 'address', place, min(line) FROM ("
+    "  SELECT CASE t.channel WHEN 'cash_withdrawal' THEN t.dst_account_id"
+    "   ELSE t.src_account_id END AS agent, r.place, r.line"
+    "  FROM stg_transactions t JOIN tab_rows r ON r.line = t.source_row"
+    "  WHERE r.place IS NOT NULL AND t.channel IN ('cash_withdrawal', 'cash_deposit'))"
+    " WHERE agent IS NOT NULL GROUP BY agent, place"
 )
 
 
 def stage_fanout(engine: Engine, plan: Plan) -> None:
-    """Fill the staging tables from ``tab_rows``; drop the work tables."""
+    """Fill the staging tables from ``tab_rows``; drop each work table once read."""
     p = Params()
     engine.execute(quarantine_sql(plan, p), p.values)
     p = Params()
@@ -185,9 +199,11 @@ def stage_fanout(engine: Engine, plan: Plan) -> None:
     )
     p = Params()
     engine.execute(transactions_sql(plan, p), p.values)
-    engine.execute(holders_sql())
-    engine.execute(ACCOUNTS_SQL)
+    if "place" in plan.columns:
+        engine.execute(PLACES_SQL)
+    engine.execute("DROP TABLE IF EXISTS tab_rows")  # free its memory before the accounts
+    engine.execute("DROP TABLE IF EXISTS tab_channels")
+    engine.execute(accounts_insert_sql())
+    engine.execute("DROP TABLE IF EXISTS tab_accts")
     engine.execute(PARTIES_SQL)
     engine.execute(IDENTIFIERS_SQL)
-    for table in ("tab_rows", "tab_accts", "tab_channels", "tab_holders"):
-        engine.execute(f"DROP TABLE IF EXISTS {table}")

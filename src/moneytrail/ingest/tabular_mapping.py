@@ -16,6 +16,7 @@ silently drop a column). Example::
       amount: Montant
       src_account: Expéditeur
       dst_account: Destinataire
+      balance: null          # ignore a column the dictionary would read
 
 Header matching ignores case, accents and punctuation (:func:`header_key`), so ``Expediteur``
 finds ``EXPÉDITEUR``. Reference: docs/formats/tabular.md.
@@ -60,9 +61,14 @@ FIELDS: tuple[str, ...] = (
     "account_institution",
     "counterparty_account",
     "counterparty_name",
+    "place",
     "balance",
 )
-"""Canonical fields a column may be mapped to (``balance`` is recognised, then ignored)."""
+"""Canonical fields a column may be mapped to (``balance`` is recognised, then ignored).
+
+``place`` is where a cash-in or cash-out happened (the agent's locality, point of service or
+bank branch): it is kept on the agent's account, the far side of the cash movement, as an
+``address`` identifier, so that a trace's ``cash`` endpoint says where the cash left."""
 
 DELIMITERS: dict[str, str] = {";": ";", ",": ",", "\t": "\t", "tab": "\t", "|": "|"}
 """Accepted delimiters (a closed set, so a delimiter can be written into SQL safely)."""
@@ -99,7 +105,9 @@ class Mapping(BaseModel):
     institution: str | None = None
     sheet: str | None = None
     skip_rows: int = Field(default=0, ge=0)
-    columns: dict[str, str] = Field(default_factory=dict)
+    columns: dict[str, str | None] = Field(default_factory=dict)
+    """Canonical field -> the file's header; ``null`` ignores a column detection would read
+    (``currency: null`` with ``currency: XOF`` above: the file's currency column is unreliable)."""
     values: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
 
     @field_validator("delimiter")
@@ -113,7 +121,7 @@ class Mapping(BaseModel):
 
     @field_validator("columns")
     @classmethod
-    def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
+    def _known_fields(cls, value: dict[str, str | None]) -> dict[str, str | None]:
         for name in value:
             if name not in FIELDS:
                 raise MessageError(

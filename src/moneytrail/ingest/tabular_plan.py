@@ -10,6 +10,7 @@ and suggesting ``--mapping``: a half-understood file must not load. Example::
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,9 +25,9 @@ import yaml
 
 from moneytrail.errors import BadInputError, Message, UsageError
 from moneytrail.ingest.base import StageContext
-from moneytrail.ingest.tabular_detect import match_header
+from moneytrail.ingest.tabular_detect import header_aliases, match_header
 from moneytrail.ingest.tabular_mapping import Mapping, header_key, resolve_columns
-from moneytrail.ingest.tabular_sql import Plan
+from moneytrail.ingest.tabular_sql import ISO_8601, Plan
 from moneytrail.model.dates import DATE_FORMATS, DateError, detect_date_format, zone
 from moneytrail.model.identifiers import DEFAULT_REGION
 from moneytrail.model.money import DecimalConvention, detect_decimal_convention
@@ -79,11 +80,36 @@ def refuse(
     return BadInputError("error.file_refused", problems=[problem], file=str(ctx.path))
 
 
+_ISO = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?"
+    r" ?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?"
+)
+
+
+def is_iso_timestamp(value: str) -> bool:
+    """True for ISO 8601 date-times: ``T`` or a space, optional seconds and fraction, an
+    optional ``Z`` or offset (``+01:00``, ``+0100``, ``+01``).
+
+    >>> [is_iso_timestamp(v) for v in ("2025-03-01T08:00:00Z", "2025-03-01 08:00+0100", "1/3/25")]
+    [True, True, False]
+    """
+    text = value.strip()
+    if not _ISO.fullmatch(text):
+        return False
+    try:
+        datetime.fromisoformat(text.replace("z", "Z").replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
 def choose_date_format(samples: list[str]) -> str | None:
-    """Format reading every sample, else the one reading most (impossible dates aside)."""
+    """Format reading every sample, else the one reading most: ISO 8601 (offsets, ``Z``,
+    fractions of any length) or a ``strptime`` format, ISO winning a tie."""
     exact = detect_date_format(samples)
     if exact or not samples:
         return exact
+    iso = sum(is_iso_timestamp(s) for s in samples)
     best: tuple[int, str] | None = None
     for fmt in DATE_FORMATS:
         count = 0
@@ -95,6 +121,8 @@ def choose_date_format(samples: list[str]) -> str | None:
                 continue
         if count and (best is None or count > best[0]):
             best = (count, fmt)
+    if iso and (best is None or iso >= best[0]):
+        return ISO_8601
     return None if best is None else best[1]
 
 
@@ -108,8 +136,11 @@ def _fields(
         taken = {h: f for f, h in found.items() if f in preset.headers.values()}
         found = {f: h for f, h in found.items() if taken.get(h, f) == f}
     if mapping is not None and mapping.columns:
-        mapped = resolve_columns(mapping.columns, header, ctx.path)
+        given = {f: c for f, c in mapping.columns.items() if c is not None}
+        mapped = resolve_columns(given, header, ctx.path)
         found = {f: h for f, h in found.items() if h not in mapped.values()} | mapped
+        # ``field: null`` in the mapping: what detection found for it is not read.
+        found = {f: h for f, h in found.items() if f not in mapping.columns or f in given}
     if "account" in found and ("src_account" in found or "dst_account" in found):
         del found["account"]  # an explicit src/dst pair is the stronger reading
     if "timestamp" in found and "date" in found:
@@ -117,18 +148,46 @@ def _fields(
     return found
 
 
-def _require(found: dict[str, str], header: list[str], ctx: StageContext) -> None:
-    missing = []
-    if not {"timestamp", "date"} & found.keys():
-        missing.append("date")
-    if not {"amount", "debit", "credit"} & found.keys():
-        missing.append("amount")
-    sides = {"src_account", "dst_account", "src_name", "dst_name", "account"}
-    if not sides & found.keys():
-        missing.append("src_account/dst_account")
-    if missing:
-        detail = f"{', '.join(missing)}; columns found: {', '.join(header)}; --mapping"
-        raise refuse(ctx, "column_missing", detail=detail)
+# What a file must give, each as one of several fields; the first fields name the need.
+_REQUIRED: tuple[tuple[str, ...], ...] = (
+    ("timestamp", "date"),
+    ("amount", "debit", "credit"),
+    ("src_account", "dst_account", "account", "src_name", "dst_name"),
+)
+ACCEPTED_SHOWN = 12
+"""Header names listed per missing field in the refusal (the dictionary has more)."""
+
+
+def accepted_headers(fields: tuple[str, ...], preset: Preset | None = None) -> list[str]:
+    """Header names (comparable form) the dictionary and ``preset`` accept for ``fields``.
+
+    >>> accepted_headers(("currency",))[:3]
+    ['currency', 'devise', 'monnaie']
+    """
+    tables = [header_aliases()] + ([preset.headers] if preset else [])
+    names = [key for table in tables for key, fld in table.items() if fld in fields]
+    return list(dict.fromkeys(names))
+
+
+def _require(
+    found: dict[str, str], header: list[str], ctx: StageContext, preset: Preset | None
+) -> None:
+    """Refuse a file lacking a date, an amount or an account, naming the headers accepted."""
+    missing = [need for need in _REQUIRED if not set(need) & found.keys()]
+    if not missing:
+        return
+    names = " / ".join("/".join(need[:2]) for need in missing)
+    accepted = "; ".join(
+        f"{need[0]}: "
+        + ", ".join(accepted_headers(need, preset)[:ACCEPTED_SHOWN])
+        + (", …" if len(accepted_headers(need, preset)) > ACCEPTED_SHOWN else "")
+        for need in missing
+    )
+    problem = ctx.problem(
+        "tabular_column_missing",
+        params={"missing": names, "accepted": accepted, "found": ", ".join(header)},
+    )
+    raise BadInputError("error.file_refused", problems=[problem], file=str(ctx.path))
 
 
 def build_plan(
@@ -141,9 +200,10 @@ def build_plan(
 ) -> Plan:
     """The :class:`Plan` of a file whose header is ``header`` (columns become ``c0, c1...``)."""
     found = _fields(header, mapping, preset, ctx)
-    _require(found, header, ctx)
+    _require(found, header, ctx, preset)
     _refuse_duplicates(found, header, ctx)
-    _warn_unused(found, header, ctx)
+    nulls = {f for f, c in (mapping.columns if mapping else {}).items() if c is None}
+    _warn_unused(found, header, ctx, {h for f, h in match_header(header).items() if f in nulls})
     m = mapping or Mapping()
     defaults = preset.defaults if preset else {}
     position = {h: i for i, h in enumerate(header)}
@@ -159,7 +219,7 @@ def build_plan(
         date_fmt = m.date_format or choose_date_format(date_samples)
         date_format = None if date_fmt is None else f"{date_fmt} {time_fmt}"
     else:
-        date_format = m.date_format or choose_date_format(date_samples)
+        date_format = _iso_named(m.date_format) or choose_date_format(date_samples)
     if date_format is None:
         raise refuse(ctx, "tabular_date_format_unknown", (date_samples or [""])[0], date_column)
 
@@ -234,9 +294,12 @@ def _refuse_duplicates(found: dict[str, str], header: list[str], ctx: StageConte
             )
 
 
-def _warn_unused(found: dict[str, str], header: list[str], ctx: StageContext) -> None:
-    """Columns nobody reads are named, so a header the dictionary missed is never silent."""
-    unused = [h for h in header if h and h not in found.values()]
+def _warn_unused(
+    found: dict[str, str], header: list[str], ctx: StageContext, ignored: set[str]
+) -> None:
+    """Columns nobody reads are named, so a header the dictionary missed is never silent
+    (those the mapping ignores on purpose, ``field: null``, aside)."""
+    unused = [h for h in header if h and h not in found.values() and h not in ignored]
     if unused:
         ctx.warn("columns_unused", detail=", ".join(unused))
 
@@ -270,6 +333,13 @@ def _canonical(
     raise UsageError(
         "error.mapping_invalid", path=str(ctx.options.mapping or ctx.path), reason=reason
     )
+
+
+def _iso_named(fmt: str | None) -> str | None:
+    """A mapping's ``date_format``, with ``iso8601`` (any case, ``ISO 8601``) read as ISO."""
+    if fmt is not None and fmt.replace(" ", "").replace("-", "").upper() == ISO_8601:
+        return ISO_8601
+    return fmt
 
 
 def _all_read(values: list[str], fmt: str) -> bool:

@@ -20,10 +20,15 @@ Example: ``rows_sql(plan, "SELECT line, c0, c1 FROM tab_xlsx", Params())``.
 
 from __future__ import annotations
 
-from moneytrail.ingest.tabular_sql import Params, Plan, amount_sql, in_list_sql
+from moneytrail.ingest.tabular_sql import ISO_8601, Params, Plan, amount_sql, in_list_sql
 
 SIDES = ("a", "b")
-KEPT = "line, ts, amount_value, is_debit, fee, ext_id, currency, raw_channel, tx_type, reference"
+_OFFSET = r"\d:\d{2}(:\d{2}([.,]\d+)?)? ?([Zz]|[+-]\d{2}(:?\d{2})?)$"
+"""A time followed by a UTC offset: the value carries its own zone."""
+KEPT = (
+    "line, ts, amount_value, is_debit, fee, ext_id, currency, raw_channel, tx_type, reference,"
+    " place"
+)
 SIDE_KEPT = ("number", "name", "inst", "country")
 
 
@@ -46,6 +51,7 @@ def _texts(plan: Plan, source: str, p: Params) -> str:
         "ext_id": plan.text("ext_id"),
         "tx_type": plan.text("tx_type"),
         "reference": plan.text("reference"),
+        "place": plan.text("place"),
     }
     sides: dict[str, tuple[str, str, str | None, str | None]]
     if plan.statement:
@@ -72,9 +78,19 @@ def _texts(plan: Plan, source: str, p: Params) -> str:
 
 
 def _parsed(plan: Plan, inner: str, p: Params) -> str:
-    ts = f"try_strptime(raw_ts, {p.add(plan.date_format)})"
+    if plan.date_format == ISO_8601:
+        ts = "TRY_CAST(replace(raw_ts, ',', '.') AS TIMESTAMP)"
+    else:
+        ts = f"try_strptime(raw_ts, {p.add(plan.date_format)})"
     if plan.timezone.upper() != "UTC":
         ts = f"timezone('UTC', timezone({p.add(plan.timezone)}, {ts}))"
+    if plan.date_format == ISO_8601:
+        # A written offset (``Z``, ``+01:00``, ``+0100``) wins over the file's time zone.
+        ts = (
+            f"CASE WHEN regexp_matches(raw_ts, {p.add(_OFFSET)})"
+            " THEN timezone('UTC', TRY_CAST(replace(raw_ts, ',', '.') AS TIMESTAMPTZ))"
+            f" ELSE {ts} END"
+        )
     cols = [
         f"{ts} AS ts",
         f"{amount_sql('raw_amount', plan.decimal)} AS signed",

@@ -22,6 +22,10 @@ from moneytrail.model.identifiers import DialPlan, dial_plan_of_calling_code
 from moneytrail.model.money import DecimalConvention
 from moneytrail.model.money import amount_sql as amount_sql
 
+ISO_8601 = "ISO8601"
+"""The plan's ``date_format`` for ISO 8601 timestamps, read by the engine's own timestamp cast
+(a written offset honoured, the value then stored as UTC) rather than by a ``strptime`` pattern."""
+
 
 class Params:
     """Numbered DuckDB parameters: ``p.add(value)`` returns ``$n`` to write into the SQL."""

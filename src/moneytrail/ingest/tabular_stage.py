@@ -48,6 +48,8 @@ def run_watched(ctx: StageContext, sql: str, params: Params, start: float, end: 
 def finish(ctx: StageContext, plan: Plan) -> None:
     """Check no mapped column came out empty, then fan ``tab_rows`` out into staging."""
     check_empty_columns(ctx, plan)
+    ctx.one_record_per_line = True
+    ctx.unique_ids = True
     stage_fanout(ctx.engine, plan)
     ctx.report(100.0, 100.0)
 

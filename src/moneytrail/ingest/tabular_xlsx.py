@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from moneytrail.engine.base import quote_ident
+from moneytrail.files.cells import cell_text
 from moneytrail.files.xlsx_guard import UNREADABLE, check_xlsx, unreadable_reason
 from moneytrail.ingest.base import StageContext
 from moneytrail.ingest.tabular_mapping import Mapping
@@ -34,22 +34,6 @@ from moneytrail.ingest.tabular_stage import mapping_of, stage_rows
 BATCH = 50_000
 EXCEL_MAX_ROWS = 1_048_576
 _UNREADABLE = UNREADABLE
-
-
-def cell_text(value: Any) -> str | None:
-    """Text of one cell as the user sees it (``None`` for an empty cell)."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, time):
-        return value.strftime("%H:%M:%S")
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    text = str(value).strip()
-    return text or None
 
 
 class XlsxReader:

@@ -3,7 +3,10 @@
 Why: analysts already know these tools; moneytrail hands them the graph, it does not replace
 them. Attributes are flat scalars (the formats allow nothing else): amounts are written twice,
 ``amount`` as the exact decimal string and ``weight`` as a float for the tools' layouts; times
-are ISO 8601 UTC strings; empty values are left out (GEXF and GraphML refuse None).
+are ISO 8601 UTC strings; empty values are left out (GEXF and GraphML refuse None). Accounts
+carry their ``number`` beside the internal id; a transfer edge its transactions' bank
+references (``references``: the first 20 ``ext_id`` in time order, ``"; "``-separated,
+``count`` the number of transactions).
 
 Example::
 
@@ -45,6 +48,7 @@ def edge_attributes(edge: Edge) -> dict[str, Any]:
         raw |= {"count": edge.count, "amount": str(edge.amount), "weight": float(edge.amount)}
         raw |= {"first": edge.first.isoformat() if edge.first else None}
         raw |= {"last": edge.last.isoformat() if edge.last else None}
+        raw |= {"references": "; ".join(edge.references) or None}
     if edge.type == "same_entity" and edge.values:
         return raw | {"cluster": edge.values[0]}
     if edge.schemes:

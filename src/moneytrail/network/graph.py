@@ -53,6 +53,7 @@ LINKING_SCHEMES = (
     "device",
 )
 MAX_OWNERS_PER_VALUE = 50
+MAX_EDGE_REFERENCES = 20  # a pair of accounts may exchange thousands of transactions
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ class Edge:
     last: datetime | None = None
     schemes: tuple[str, ...] = ()
     values: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    """Transfers: the bank's references (``ext_id``) of the first
+    :data:`MAX_EDGE_REFERENCES` transactions in time order (``count`` says how many there are)."""
 
 
 @dataclass
@@ -132,13 +136,18 @@ def _add_edge(net: MoneyNetwork, src: str, dst: str, edge: Edge) -> None:
 def _add_transfers(net: MoneyNetwork, engine: Engine) -> None:
     rows = engine.fetchall(
         "SELECT src_account_id, dst_account_id, count(*),"
-        " sum(coalesce(amount_reporting, amount)), min(ts), max(ts)"
+        " sum(coalesce(amount_reporting, amount)), min(ts), max(ts),"
+        " (list(ext_id ORDER BY ts, id) FILTER (WHERE ext_id IS NOT NULL))[1:?]"
         " FROM transactions"
         " WHERE src_account_id IS NOT NULL AND dst_account_id IS NOT NULL"
-        " GROUP BY 1, 2 ORDER BY 1, 2"
+        " GROUP BY 1, 2 ORDER BY 1, 2",
+        [MAX_EDGE_REFERENCES],
     )
-    for src, dst, count, total, first, last in rows:
-        _add_edge(net, src, dst, Edge("transfer", int(count), Decimal(total), first, last))
+    for src, dst, count, total, first, last, refs in rows:
+        edge = Edge(
+            "transfer", int(count), Decimal(total), first, last, references=tuple(refs or ())
+        )
+        _add_edge(net, src, dst, edge)
 
 
 def _add_shared_identifiers(net: MoneyNetwork, engine: Engine) -> None:

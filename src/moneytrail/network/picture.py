@@ -11,6 +11,8 @@ Assumptions:
   ``moneytrail.model.display.shape_label`` pre-shapes them);
 - edge width grows with the logarithm of the amount; colour says the account kind; parties
   are squares, accounts circles; shared identifiers are dashed red lines;
+- an account joined to its holder's square is labelled with its number (the name is on the
+  square), other accounts with their name, else number;
 - labels are drawn up to :data:`MAX_LABELS` nodes only; beyond, they would overlap anyway;
   amounts only on the :data:`MAX_AMOUNT_LABELS` largest transfers.
 
@@ -132,6 +134,9 @@ def _draw_edges(net: MoneyNetwork, pos: dict[int, Any], ax: Axes) -> None:
 
 def _draw_nodes(net: MoneyNetwork, pos: dict[int, Any], ax: Axes, focus: set[str]) -> None:
     labels = net.graph.num_nodes() <= MAX_LABELS
+    # an account whose holder is drawn (a square joined to it) says its number: the holder's
+    # name is on the square, and the number is what a requisition to the bank quotes
+    held = {b for a, b, e in net.graph.weighted_edge_list() if e.type == "holder"}
     for i in net.graph.node_indices():
         node = net.node(i)
         x, y = pos[i]
@@ -149,7 +154,8 @@ def _draw_nodes(net: MoneyNetwork, pos: dict[int, Any], ax: Axes, focus: set[str
             zorder=3,
         )
         if labels:
-            text = node.label if len(node.label) <= 28 else node.label[:27] + "…"
+            text = node.number if node.number and i in held else node.label
+            text = text if len(text) <= 28 else text[:27] + "…"
             text = shape_label(text)
             if node.country:
                 text += f" ({node.country})"

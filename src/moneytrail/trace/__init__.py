@@ -49,7 +49,7 @@ from moneytrail.trace.policies import (
     R_ACC,
     R_AMT,
     R_PARENT,
-    trace_lots,
+    trace_lots_grained,
     trace_poison,
 )
 from moneytrail.trace.results import SHARE, Flow, build_endpoints
@@ -110,11 +110,13 @@ def run_kernel(
     """Seed vector, direction and virtual arrival applied; the compiled kernel run."""
     vector = seed_vector(index, seed, accounts, settings)
     src, dst, amount, ts, stop = index.src, index.dst, index.amount, index.ts, index.stop
+    grain = index.grains()
     origin = np.arange(len(index), dtype=np.int64)
     backward = settings.direction is Direction.BACKWARD
     if backward:
         src, dst = index.dst[::-1], index.src[::-1]
         ts, amount, stop = -index.ts[::-1], index.amount[::-1], index.stop[::-1]
+        grain = grain[::-1]
         vector, origin = vector[::-1], origin[::-1]
     virtual = virtual_arrival(index, seed, accounts, settings)
     if virtual is not None:
@@ -127,9 +129,10 @@ def run_kernel(
         ts = np.insert(ts, position, at)
         stop = np.insert(stop, position, 0)
         vector = np.insert(vector, position, units)
+        grain = np.insert(grain, position, 1)
         origin = np.insert(origin, position, -1)
-    src, dst, amount, ts, vector = (
-        _i64(np.ascontiguousarray(a)) for a in (src, dst, amount, ts, vector)
+    src, dst, amount, ts, vector, grain = (
+        _i64(np.ascontiguousarray(a)) for a in (src, dst, amount, ts, vector, grain)
     )
     stop = _i8(np.ascontiguousarray(stop))
     window = -1 if settings.window_days is None else int(settings.window_days * MICROS_PER_DAY)
@@ -139,7 +142,7 @@ def run_kernel(
             ksrc, kdst, amount, ts, stop, vector, settings.max_hops, window, n_acc
         )
     else:
-        records = trace_lots(
+        records = trace_lots_grained(
             _KERNEL_POLICY[settings.policy],
             ksrc,
             kdst,
@@ -150,6 +153,7 @@ def run_kernel(
             settings.max_hops,
             window,
             n_acc,
+            grain,
         )
     if accounts_of is not None:
         known = records[:, R_ACC] >= 0

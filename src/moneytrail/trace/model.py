@@ -151,7 +151,11 @@ class Seed:
 
 @dataclass
 class PathStep:
-    """One transaction of a path, with the traced amount it carried."""
+    """One transaction of a path, with the traced amount it carried.
+
+    ``ext_id`` is the bank's (or operator's) own reference and ``*_account_number`` the
+    accounts' numbers as normalised at ingest, beside the internal ids: what a requisition
+    to the bank quotes."""
 
     transaction_id: str
     ts: datetime
@@ -159,6 +163,9 @@ class PathStep:
     dst_account_id: str | None
     channel: str
     amount: Decimal
+    ext_id: str | None = None
+    src_account_number: str | None = None
+    dst_account_number: str | None = None
 
 
 @dataclass
@@ -174,11 +181,19 @@ class TracePath:
     channels: list[str]
     countries: list[str]
     steps: list[PathStep] = field(default_factory=list)
+    ext_ids: list[str | None] = field(default_factory=list)
+    """The bank's reference of each transaction of ``transaction_ids`` (``None``: none given)."""
 
 
 @dataclass
 class Endpoint:
-    """How much traced money reached one place, and through which paths."""
+    """How much traced money reached one place, and through which paths.
+
+    ``holder`` is the account holder's name (for a ``cash`` endpoint: the agent or counter
+    that paid the cash out); ``place`` is where that agent or counter is, from the account's
+    ``address`` identifiers (a mobile-money export's ``lieu`` column, several joined by
+    `` / ``); both ``None`` when the data does not say.
+    """
 
     kind: EndpointKind
     account_id: str | None
@@ -189,6 +204,8 @@ class Endpoint:
     share: Decimal
     paths: list[TracePath]
     paths_total: int
+    holder: str | None = None
+    place: str | None = None
 
 
 @dataclass

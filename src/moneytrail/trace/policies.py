@@ -149,27 +149,50 @@ def _consume_queue(lots: Any, head: Any, tail: Any, count: Any, acc: int, need: 
 
 @_JIT
 def _consume_pro_rata(lots: Any, head: Any, tail: Any, clean: Any, balance: Any, count: Any,
-                      acc: int, need: int, t: int, window: int, pieces: Any) -> Any:  # fmt: skip
-    """Every lot gives its share ``lot * need / balance`` rounded down; the units lost to
-    rounding are taken from the lots in arrival order. Empty lots are unlinked."""
+                      acc: int, need: int, t: int, window: int, pieces: Any,
+                      unit: int) -> Any:  # fmt: skip
+    """Every lot gives its share ``lot * need / balance`` rounded down to whole ``unit``s (the
+    currency's smallest unit: 1 franc CFA, 1 cent); the units this leaves are given one each
+    to the lots with the largest remainders (ties: the oldest lot), so every share is a whole
+    unit and the shares add up to what is spent (largest remainder, Hamilton's method). Any
+    unit still missing (an exhausted lot) comes from the lots in arrival order. Empty lots
+    are unlinked."""
     n = 0
     total = balance[acc]
     lot = head[acc]
+    m = 0
     while lot >= 0:
         n = _expire(lots, lot, t, window, pieces, n)
         lot = lots[lot, L_NEXT]
+        m += 1
     if total <= 0:
         return n
+    unit = max(unit, 1)
     ratio = min(need, total) / total
     left = min(need, total)
+    ids = np.empty(m, np.int64)
+    rest = np.empty(m, np.float64)
+    j = 0
     lot = head[acc]
-    while lot >= 0:  # first pass: rounded-down shares
-        share = min(int(lots[lot, L_AMT] * ratio), lots[lot, L_AMT], left)
+    while lot >= 0:  # first pass: shares rounded down to whole units
+        quota = lots[lot, L_AMT] * ratio
+        share = min(int(quota // unit) * unit, lots[lot, L_AMT], left)
         n = _take(lots, lot, share, pieces, n)
         left -= share
+        ids[j] = lot
+        rest[j] = quota - share
+        j += 1
         lot = lots[lot, L_NEXT]
+    order = np.argsort(-rest, kind="mergesort")
+    for q in range(m):  # second pass: one unit each, largest remainder first
+        if left <= 0:
+            break
+        lot = ids[order[q]]
+        extra = min(unit, left, lots[lot, L_AMT])
+        n = _take(lots, lot, extra, pieces, n)
+        left -= extra
     lot = head[acc]
-    while lot >= 0 and left > 0:  # second pass: rounding remainder, oldest first
+    while lot >= 0 and left > 0:  # what exhausted lots could not give, oldest first
         extra = min(left, lots[lot, L_AMT])
         n = _take(lots, lot, extra, pieces, n)
         left -= extra
@@ -209,7 +232,22 @@ def _record(rec: Any, nr: int, tx: int, acc: int, amount: int, parent: int, hop:
 @_JIT
 def trace_lots(policy: int, src: Any, dst: Any, amount: Any, ts: Any, stop: Any, seed: Any,
                max_hops: int, window: int, n_acc: int) -> Any:  # fmt: skip
+    """:func:`trace_lots_grained` with a smallest unit of 1 for every transaction."""
+    grain = np.ones(src.shape[0], np.int64)
+    return trace_lots_grained(
+        policy, src, dst, amount, ts, stop, seed, max_hops, window, n_acc, grain
+    )
+
+
+@_JIT
+def trace_lots_grained(policy: int, src: Any, dst: Any, amount: Any, ts: Any, stop: Any,
+                       seed: Any, max_hops: int, window: int, n_acc: int,
+                       grain: Any) -> Any:  # fmt: skip
     """Trace under FIFO, LIFO or pro-rata; returns the records array (see module doc).
+
+    ``grain[i]``: the smallest unit of transaction ``i``'s currency in the index's scaled
+    integers (``10**scale`` for XOF, which has no minor unit): pro-rata shares are whole
+    multiples of it (:func:`_consume_pro_rata`).
 
     The walk runs in spans (:func:`_lots_span`) that never grow an array: a span stops before a
     transaction that could overflow one, the arrays grow here, the next span goes on. numba
@@ -227,7 +265,7 @@ def trace_lots(policy: int, src: Any, dst: Any, amount: Any, ts: Any, stop: Any,
     while True:
         i, nl, nr, need_lots, need_rec, need_pieces = _lots_span(
             policy, src, dst, amount, ts, stop, seed, max_hops, window, state, lots, pieces,
-            rec, i, nl, nr,
+            rec, i, nl, nr, grain,
         )  # fmt: skip
         if i >= src.shape[0]:
             break
@@ -250,11 +288,12 @@ def trace_lots(policy: int, src: Any, dst: Any, amount: Any, ts: Any, stop: Any,
 @_JIT
 def _lots_span(policy: int, src: Any, dst: Any, amount: Any, ts: Any, stop: Any, seed: Any,
                max_hops: int, window: int, state: Any, lots: Any, pieces: Any, rec: Any, i: int,
-               nl: int, nr: int) -> Any:  # fmt: skip
+               nl: int, nr: int, grain: Any) -> Any:  # fmt: skip
     """Walk transactions from ``i`` while the arrays have room; returns where it stopped, the
     counters, and the sizes the arrays need to take the next transaction. A transaction spending
-    from ``k`` lots yields at most ``3k`` pieces (expired, share, rounding unit), each one
-    record and one lot, plus a possible held record."""
+    from ``k`` lots yields at most ``4k`` pieces (expired, share, largest-remainder unit, unit
+    an exhausted lot could not give), each one record and one lot, plus a possible held
+    record."""
     head = state[:, 0]
     tail = state[:, 1]
     clean = state[:, 2]
@@ -270,7 +309,7 @@ def _lots_span(policy: int, src: Any, dst: Any, amount: Any, ts: Any, stop: Any,
         if s == d and s >= 0:
             i += 1
             continue
-        k = 3 * count[s] if s >= 0 else 0
+        k = 4 * count[s] if s >= 0 else 0
         if nl + k + 2 > lots.shape[0] or nr + 2 * k + 4 > rec.shape[0] or k > pieces.shape[0]:
             return i, nl, nr, nl + k + 2, nr + 2 * k + 4, k
         npieces = 0
@@ -285,7 +324,7 @@ def _lots_span(policy: int, src: Any, dst: Any, amount: Any, ts: Any, stop: Any,
                     count[s] = 0
             else:
                 npieces = _consume_pro_rata(
-                    lots, head, tail, clean, balance, count, s, a, t, window, pieces
+                    lots, head, tail, clean, balance, count, s, a, t, window, pieces, grain[i]
                 )
             balance[s] -= min(a, balance[s])
         elif s >= 0:

@@ -79,6 +79,7 @@ def build_endpoints(
     facts_of_rows = flow.index.rows_at(
         sorted({p for ranked, _, _ in found for chain, _ in ranked for p in chain})
     )
+    who = holders_and_places(engine, [a for a in account_ids if a])
     endpoints = []
     for g, account_id, (ranked, carried, total) in zip(shown, account_ids, found, strict=True):
         paths = _paths(flow, ranked, carried, facts_of_rows)
@@ -97,9 +98,30 @@ def build_endpoints(
                 else Decimal(0),
                 paths=paths,
                 paths_total=total,
+                holder=who.get(account_id or "", (None, None))[0],
+                place=who.get(account_id or "", (None, None))[1],
             )
         )
     return endpoints, len(starts), flow.index.to_decimal(omitted)
+
+
+def holders_and_places(engine: Engine, account_ids: list[str]) -> dict[str, tuple[Any, Any]]:
+    """Holder's name and place (``address`` identifiers, `` / ``-joined) of each account.
+
+    Why here and not in the index: only the few listed endpoints need them, so one small
+    query after the kernel costs nothing next to loading names for every account traced.
+    """
+    if not account_ids:
+        return {}
+    rows = engine.fetchall(
+        "SELECT a.id, coalesce(p.name, a.name),"
+        " (SELECT string_agg(DISTINCT i.value, ' / ' ORDER BY i.value) FROM identifiers i"
+        "  WHERE i.owner_id = a.id AND i.scheme = 'address')"
+        " FROM accounts a LEFT JOIN parties p ON p.id = a.holder_party_id"
+        " WHERE list_contains(?, a.id)",
+        [sorted(set(account_ids))],
+    )
+    return {str(r[0]): (r[1], r[2]) for r in rows}
 
 
 Chains = list[tuple[tuple[int, ...], int]]
@@ -144,6 +166,9 @@ def _paths(
                 dst_account_id=rows[p]["dst_account_id"],
                 channel=rows[p]["channel"],
                 amount=flow.index.to_decimal(carried[p]),
+                ext_id=rows[p].get("ext_id"),
+                src_account_number=rows[p].get("src_number"),
+                dst_account_number=rows[p].get("dst_number"),
             )
             for p in chain
         ]
@@ -156,6 +181,7 @@ def _paths(
                     [c for p in chain for c in (rows[p]["src_country"], rows[p]["dst_country"])]
                 ),
                 steps=steps,
+                ext_ids=[s.ext_id for s in steps],
             )
         )
     return paths

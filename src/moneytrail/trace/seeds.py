@@ -13,7 +13,8 @@ Rules (docs/tracing.md, "Seeds"):
   before the transactions of the same instant (forward), after them (backward).
 
 What the analyst names is read by :mod:`moneytrail.subjects` (accounts in any written form,
-parties by name, transactions by the bank's reference), with the store's hashes as a fast path.
+parties by name), with the store's hashes as a fast path; transactions by their internal id or
+the bank's reference (:func:`transaction_refs`, an ambiguous reference refused).
 
 Example::
 
@@ -83,13 +84,57 @@ def resolve_party(engine: Engine, ref: str) -> list[str]:
     return subjects.party_account_ids(engine, ref)
 
 
+CANDIDATES_SHOWN = 10
+"""Transactions listed when a bank reference is ambiguous."""
+
+_REFS_SQL = """
+SELECT t.id, t.ext_id, coalesce(s.path, t.source_id), t.source_row
+FROM transactions t LEFT JOIN sources s ON s.id = t.source_id
+WHERE t.id IN (SELECT unnest(?::VARCHAR[])) OR t.ext_id IN (SELECT unnest(?::VARCHAR[]))
+ORDER BY t.id
+"""
+
+
+def transaction_refs(engine: Engine, refs: Sequence[str]) -> list[str]:
+    """Internal ids of the transactions ``refs`` name: an internal id, else the bank's own
+    reference (``ext_id``, as the statement prints it). One query for all the references.
+
+    A reference that two different transactions carry (two banks numbering alike, two
+    exports with different natural keys) is refused with each candidate's internal id, source
+    file and line, so the analyst picks one by its id: tracing both would mix two stories.
+
+    >>> transaction_refs(engine, ["OM2400300004"])  # doctest: +SKIP
+    ['9f1c...']
+    """
+    wanted = list(dict.fromkeys(ref.strip() for ref in refs))
+    if not wanted:
+        return []
+    rows = engine.fetchall(_REFS_SQL, [wanted, wanted])
+    found: list[str] = []
+    for ref in wanted:
+        by_id = [str(r[0]) for r in rows if r[0] == ref]
+        matches = by_id or [str(r[0]) for r in rows if r[1] == ref]
+        if not matches:
+            raise UsageError("error.trace_unknown_transaction", transaction=ref)
+        if len(matches) > 1:
+            listed = [f"{r[0]} ({r[2]}:{r[3]})" for r in rows if r[1] == ref][:CANDIDATES_SHOWN]
+            raise UsageError(
+                "error.trace_ambiguous_transaction",
+                transaction=ref,
+                count=len(matches),
+                candidates="; ".join(listed),
+            )
+        found.append(matches[0])
+    return sorted(set(found))
+
+
 def resolve_seed(engine: Engine, seed: Seed) -> Seed:
     """``seed`` with its transactions named by their internal ids: the analyst may give the
-    source's own reference (``OM2400300004``, :func:`moneytrail.subjects.transaction_ids`).
-    Accounts and party are resolved by :func:`seed_accounts` during the trace."""
+    source's own reference (``OM2400300004``, :func:`transaction_refs`). Accounts and party
+    are resolved by :func:`seed_accounts` during the trace."""
     if not seed.transactions:
         return seed
-    return replace(seed, transactions=tuple(subjects.transaction_ids(engine, seed.transactions)))
+    return replace(seed, transactions=tuple(transaction_refs(engine, seed.transactions)))
 
 
 def resolve_transactions(index: TemporalIndex, refs: Sequence[str]) -> I64:
