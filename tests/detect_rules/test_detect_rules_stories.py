@@ -15,6 +15,7 @@ import pytest
 
 from moneytrail.detect.rules import load_library, run_rules
 from moneytrail.workspace import Workspace
+from tests.cash.rule_stories import CASH_STORIES
 from tests.detect_rules.stories import Story, acc, at
 
 StoryFn = Callable[[Story, bool], dict[str, Any]]
@@ -164,6 +165,7 @@ STORIES: dict[str, StoryFn] = {
     "mobile_money_pooling": mobile_money_pooling,
     "npo_cash_after_foreign_funds": npo_cash_after_foreign_funds,
 }
+STORIES.update(CASH_STORIES)  # cash and hawala rules (decision 0134)
 
 
 def test_every_shipped_rule_has_a_story() -> None:

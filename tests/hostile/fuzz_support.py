@@ -258,6 +258,8 @@ TARGETS: dict[str, Target] = {
         Target("amlworld", "ingest", "amlworld", "Fuzz_Trans.csv", lambda: [Seed("Fuzz_Trans.csv", AMLWORLD.encode()), Seed("Fuzz_accounts.csv", AMLWORLD_ACCOUNTS.encode())]),
         Target("amlsim", "ingest", "amlsim", "tx.csv", _shared("other/amlsim/sample_outputs/tx.csv", "other/amlsim/sample_outputs/accounts.csv", "other/amlsim/sample_outputs/cash_tx.csv", "other/amlsim/sample_outputs/alerts.csv", "other/amlsim/20K_fanin200cycle200/nodes.csv", "other/amlsim/20K_fanin200cycle200/transactions.csv", lines=25)),
         Target("mobile_money", "ingest", "mobile_money", "orange.csv", lambda: [Seed("orange.csv", b"".join((SAMPLES / "orange_money_2024-03.csv").read_bytes().splitlines(keepends=True)[:25]))]),
+        Target("cash_declarations", "ingest", "cash_declarations", "decl.csv", lambda: [Seed("decl.csv", (SAMPLES / "declarations_especes_2024.csv").read_bytes())]),
+        Target("hawala", "ingest", "hawala", "registre.csv", lambda: [Seed("registre.csv", (SAMPLES / "registre_hawala_gao_2024.csv").read_bytes())]),
         Target("csv", "ingest", "csv", "tx.csv", _text("tx.csv", TABULAR)),
         Target("tsv", "ingest", "tsv", "tx.tsv", _text("tx.tsv", TABULAR.replace(";", "\t"))),
         Target("xlsx", "ingest", "xlsx", "releve.xlsx", _xlsx_seeds, XLSX_RECORDS),

@@ -131,6 +131,12 @@ def test_tabular_text_readers(harness: Harness, case: tuple[str, bytes]) -> None
     keeps_promise(harness, *case)
 
 
+@examples(12)
+@given(hostile_inputs(("cash_declarations", "hawala")))
+def test_cash_and_hawala_template_readers(harness: Harness, case: tuple[str, bytes]) -> None:
+    keeps_promise(harness, *case)
+
+
 @examples(8)
 @given(hostile_inputs(("xlsx",)))
 def test_xlsx_reader(harness: Harness, case: tuple[str, bytes]) -> None:
@@ -160,6 +166,7 @@ def test_every_reader_has_a_property() -> None:
     expected = set(format_names()) | {f"list-{name}" for name in FORMATS}
     covered = {*ISO, "mt940", "mt942", "goaml", "ftm", "amlworld", "amlsim", "csv", "tsv"}
     covered |= {"mobile_money", "xlsx", "parquet", "moneytrail", *LISTS}
+    covered |= {"cash_declarations", "hawala"}
     assert expected == set(TARGETS) == covered
 
 

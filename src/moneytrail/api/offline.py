@@ -118,10 +118,10 @@ def synth(config: SynthConfig, out: Path | str) -> SynthOutcome:
     The files appear together or not at all; the same config and seed give the same bytes.
     See :func:`moneytrail.synth.generate`.
     """
-    from moneytrail.synth import INGEST_ORDER, generate
+    from moneytrail.synth import generate, ingest_kinds
 
     result = generate(config, Path(out))
-    order = [str(result.files[kind]) for kind in INGEST_ORDER]
+    order = [str(result.files[kind]) for kind in ingest_kinds(result)]
     return SynthOutcome(
         out=str(result.out),
         ingest_order=order,

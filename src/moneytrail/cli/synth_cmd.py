@@ -75,6 +75,14 @@ def synth(
             help="Share of residents with extra records",
         ),
     ] = 0.05,
+    cash_sources: Annotated[
+        bool,
+        typer.Option(
+            "--cash-sources",
+            help="Also write a ransom's mobile-money export, hawala ledgers and border"
+            " declarations (CSV templates) / aussi les registres hawala et déclarations",
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Synthetic scenario with ground truth / scénario synthétique avec vérité terrain."""
@@ -93,6 +101,7 @@ def synth(
         typologies=tuple(typology or ()),
         sanctions_list=sanctions_list,
         duplicate_rate=duplicate_rate,
+        cash_sources=cash_sources,
     )
     made = offline.synth(config, out)
     if json_out:

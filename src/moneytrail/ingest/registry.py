@@ -76,6 +76,8 @@ REGISTRY: tuple[ReaderEntry, ...] = (
     ReaderEntry("amlworld", "moneytrail.ingest.aml_benchmarks:AmlWorldReader", wide_text=False),
     ReaderEntry("amlsim", "moneytrail.ingest.aml_benchmarks:AmlSimReader", wide_text=False),
     ReaderEntry("mobile_money", "moneytrail.ingest.mobile_money:MobileMoneyReader"),
+    ReaderEntry("cash_declarations", "moneytrail.ingest.cash_declarations:CashDeclarationReader"),
+    ReaderEntry("hawala", "moneytrail.ingest.hawala:HawalaLedgerReader"),
     ReaderEntry("csv", "moneytrail.ingest.tabular:CsvReader"),
     ReaderEntry("tsv", "moneytrail.ingest.tabular:CsvReader"),
     ReaderEntry("xlsx", "moneytrail.ingest.tabular:XlsxReader"),

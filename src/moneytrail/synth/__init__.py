@@ -32,6 +32,7 @@ from moneytrail.files.outputs import atomic_folder
 from moneytrail.model.tables import STAGING
 from moneytrail.synth.batch import MICROS_PER_DAY, TxBatch
 from moneytrail.synth.behaviour import NormalActivity, day_micros
+from moneytrail.synth.cash_output import CASH_FILES, CASH_ORDER, write_cash_sources
 from moneytrail.synth.config import SynthConfig, load_data
 from moneytrail.synth.duplicates import add_duplicates
 from moneytrail.synth.population import Population, build_population
@@ -100,17 +101,26 @@ def is_scenario(folder: Path) -> bool:
     return all(entry.is_file() and entry.name in SCENARIO_FILES for entry in folder.iterdir())
 
 
-SCENARIO_FILES = frozenset(
-    f"{name}.parquet"
-    for name in (
-        "parties",
-        "accounts",
-        "identifiers",
-        "transactions",
-        "truth_instances",
-        "truth_members",
-        "truth_identities",
+def ingest_kinds(result: SynthResult) -> list[str]:
+    """Kinds of the files to load, in the order ``moneytrail ingest`` needs them: the
+    canonical Parquet files, then the cash and hawala sources when they were written."""
+    return [kind for kind in (*INGEST_ORDER, *CASH_ORDER) if kind in result.files]
+
+
+SCENARIO_FILES = (
+    frozenset(
+        f"{name}.parquet"
+        for name in (
+            "parties",
+            "accounts",
+            "identifiers",
+            "transactions",
+            "truth_instances",
+            "truth_members",
+            "truth_identities",
+        )
     )
+    | CASH_FILES
 )
 
 
@@ -146,6 +156,10 @@ def _write(config: SynthConfig, out: Path) -> SynthResult:
     result.rows["transactions"] = writer.rows
     result.files.update(write_truth(out, instances, config.row_group_size))
     result.files.update(write_identities(out, identities, config.row_group_size))
+    if config.cash_sources:
+        cash_files, cash_rows = write_cash_sources(out, config.seed)
+        result.files.update(cash_files)
+        result.rows.update(cash_rows)
     for inst in instances:
         result.instances[inst.typology] = result.instances.get(inst.typology, 0) + 1
     return result

@@ -34,7 +34,9 @@ class SynthConfig:
     ``sanctions_list`` is a UN consolidated XML file (default: the extract shipped with the
     package); ``chunk_days`` bounds memory: transactions are generated and written that many
     days at a time; ``duplicate_rate`` is the share of residents who also appear as one or two
-    extra party records spelled another way (see :mod:`moneytrail.synth.duplicates`).
+    extra party records spelled another way (see :mod:`moneytrail.synth.duplicates`);
+    ``cash_sources`` also writes a ransom's mobile-money export, hawala ledgers and border
+    declarations in the documented templates (see :mod:`moneytrail.synth.cash_output`).
     """
 
     scale: int = 1000
@@ -49,6 +51,7 @@ class SynthConfig:
     row_group_size: int = 131_072
     duplicate_rate: float = 0.05
     extra: dict[str, Any] = field(default_factory=dict)
+    cash_sources: bool = False
 
     def __post_init__(self) -> None:
         """Refuse settings that would silently give another scenario (NaN, negative rates)."""
