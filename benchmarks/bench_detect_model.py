@@ -139,6 +139,128 @@ def job_evaluate_gfp_only(workspace: str, name: str, threads: str) -> dict[str, 
     return side
 
 
+def job_generalisation(workspace: str, name: str, threads: str) -> dict[str, Any]:
+    """Issue 19's table for one data set, standard split, seed 7: our two-stage model with and
+    without known-subject memory, our one-stage features with and without it, the snapml peer
+    with one and two stages, and the baselines (memory rule, degree only); every side on the
+    whole test part and on its account-disjoint rows (see moneytrail.detect.model.baselines)."""
+    from dataclasses import replace
+
+    from benchmarks.detect_peer import evaluate_with_peer
+    from moneytrail.api import Workspace
+    from moneytrail.detect.features import FeatureConfig
+    from moneytrail.detect.model.evaluate import EvaluateSettings
+
+    base = EvaluateSettings(dataset=name, threads=int(threads), stages=2, memory=True)
+    long90 = FeatureConfig(long_window=90 * 86_400)  # issue 19's multi-scale idea, on trial
+    rows: list[dict[str, Any]] = []
+    with Workspace.open(workspace) as ws:
+        full = evaluate_with_peer(ws.engine, ws.path, base, both_peer_stages=True)
+        ours, peer_one, peer_two = full["sides"]
+        ours["name"] = "moneytrail, 2 stages + memory"
+        peer_one["name"], peer_two["name"] = "snapml, 1 stage", "snapml, 2 stages"
+        rows += [ours, peer_one, peer_two]
+        for label, stages, memory, features in (
+            ("moneytrail, 2 stages, no memory", 2, False, base.features),
+            ("moneytrail, 1 stage + memory", 1, True, base.features),
+            ("moneytrail, 1 stage, no memory (features alone)", 1, False, base.features),
+            ("trial: 2 stages + memory, 90-day long window", 2, True, long90),
+            ("trial: 1 stage, no memory, 90-day long window", 1, False, long90),
+        ):
+            settings = replace(
+                base, stages=stages, memory=memory, baselines=False, features=features
+            )
+            side = evaluate_with_peer(ws.engine, ws.path, settings, peer=False)["sides"][0]
+            side["name"] = label
+            rows.append(side)
+    rows += full["baselines"]
+    return {
+        "transactions": full["transactions"],
+        "target_kind": full["target_kind"],
+        "split": full["split"],
+        "disjoint": full["disjoint"],
+        "sides": rows,
+    }
+
+
+def _load() -> str:
+    """The 1, 5 and 15-minute load averages: what else ran on the machine."""
+    return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def _f1(metrics: dict[str, Any] | None) -> str:
+    if not metrics:
+        return "-"
+    return f"{metrics['f1']:.3f} ({metrics['true_positives']}/{metrics['false_positives']}/{metrics['false_negatives']})"
+
+
+def generalisation_section(reports: list[tuple[str, dict[str, Any], float]], threads: int) -> str:
+    """The docs/benchmarks.md section of :func:`run_generalisation`."""
+    lines = [
+        "## Scoring model: generalisation (issue 19)",
+        "",
+        stamp() + f" LightGBM used {threads} thread(s), seed 7; the machine was shared with",
+        f"other engineers' jobs (load average at the end: {_load()}). F1 of the minority class on test, with",
+        "TP/FP/FN; *unseen accounts*: the test transactions neither of whose accounts took part in",
+        "a positive of the training period, same threshold.",
+        "",
+    ]
+    for name, report, seconds in reports:
+        counts = report["disjoint"]
+        test = report["split"]["test"]
+        lines += [
+            f"### {name}: {report['transactions']:,} transactions, target {report['target_kind']}",
+            "",
+            f"Test: {test['transactions']:,} transactions, {test['positives']} positive; unseen"
+            f" accounts: {counts['transactions']:,} transactions, {counts['positives']} positive."
+            f" Whole run {seconds:.0f} s.",
+            "",
+            "| side | F1 test (TP/FP/FN) | PR-AUC | F1 unseen accounts | F1 account level |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for side in report["sides"]:
+            lines.append(
+                f"| {side['name']} | {_f1(side['test'])} | {side['test']['pr_auc']:.3f} |"
+                f" {_f1(side.get('disjoint_test'))} | {_f1(side.get('account_test'))} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def run_generalisation(
+    scale: int = 500, days: int = 365, threads: int = 1, seeds: tuple[int, ...] = (11, 12)
+) -> str:
+    """Issue 19's figures on sizes a shared 2-core machine finishes in minutes: synth scale
+    500 (about 84 000 transactions a seed; snapml about 5 minutes each) and AMLSim 20K;
+    writes the ``detect-generalisation`` section of docs/benchmarks.md.
+
+        python -m benchmarks.bench_detect_model [--scale 500] [--seeds 11 12]
+    """
+    ensure_peer()
+    os.environ.setdefault("MONEYTRAIL_PEER_CACHE", str(WORK / "peer-cache"))
+    datasets = []
+    for seed in seeds:
+        args = (str(scale), str(days), str(TYPOLOGY_RATE), str(seed))
+        built = measure("bench_detect_model", "job_build_synth", *args)
+        name = f"synth scale {scale}, {days} days, typology rate x{TYPOLOGY_RATE}, seed {seed}"
+        datasets.append((name, built.figures["workspace"]))
+    folder = amlsim_folder()
+    if folder is not None:
+        aml = measure("bench_detect_model", "job_build_amlsim", str(folder))
+        datasets.append(("AMLSim 20K_fanin200cycle200", aml.figures["workspace"]))
+    reports = []
+    for name, workspace in datasets:
+        done = measure("bench_detect_model", "job_generalisation", workspace, name, str(threads))
+        reports.append((name, done.figures, done.seconds))
+        slug = "".join(c if c.isalnum() else "-" for c in name.lower())
+        (WORK / f"generalisation-{slug}.json").write_text(
+            json.dumps(done.figures, indent=2), "utf-8"
+        )
+    body = generalisation_section(reports, threads)
+    write_section("detect-generalisation", body)
+    return body
+
+
 def _row(side: dict[str, Any], level: str) -> str:
     m = side[level]
     rate = f" {side['edges_per_second']:,.0f} |" if level == "test" else ""
@@ -233,3 +355,15 @@ def run(scale: int = 3000, days: int = 365, threads: int = 1, rate: int = TYPOLO
     body = section(reports, threads)
     write_section("detect", body)
     return body
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Issue 19: generalisation figures")
+    parser.add_argument("--scale", type=int, default=500)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[11, 12])
+    args = parser.parse_args()
+    print(run_generalisation(args.scale, args.days, args.threads, tuple(args.seeds)))

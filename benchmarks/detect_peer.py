@@ -239,12 +239,16 @@ def evaluate_with_peer(
     peer_stages: int = 1,
     batch: int = BATCH,
     peer: bool = True,
+    both_peer_stages: bool = False,
 ) -> dict[str, Any]:
     """``moneytrail evaluate`` with snapml's side added on the same protocol: the report as
     plain data, with ``peer``, ``f1_gap_points`` (ours − peer, test F1 in points) and
     ``fold_gap`` (the gap over the folds). ``peer_stages``: 1 (the peer as the project
     defines it: one booster on snapml's features) or 2 (the same two stages as ours, an
-    ablation); ``peer=False`` judges our side alone (with the same warm-up)."""
+    ablation); ``peer=False`` judges our side alone (with the same warm-up);
+    ``both_peer_stages``: judge the peer with one stage and with two (its features computed
+    once; the two-stage side follows the one-stage one in ``sides``). Every side is also judged
+    on the account-disjoint test rows of the library's report (issue 19)."""
     check_stages(peer_stages)
     warm_up(engine, settings.features)
     done = run_evaluation(engine, workspace, settings)
@@ -255,13 +259,18 @@ def evaluate_with_peer(
         names = [*RAW_ATTRIBUTES, *found.names]
         x = np.hstack([data.raw, found.values])
         two = peer_stages == 2
-        theirs, _, _ = judge_side(
-            "snapml", data, split, names, x, found.seconds, settings.threads, two
-        )
-        theirs.mode = f"batch={found.batch}" if found.batch > 0 else "whole stream (look-ahead)"
-        report.sides.append(theirs)
+        mode = f"batch={found.batch}" if found.batch > 0 else "whole stream (look-ahead)"
+        threads, seed, disjoint = settings.threads, settings.seed, done.disjoint
+        for stages in (1, 2) if both_peer_stages else (peer_stages,):
+            theirs, _, _ = judge_side(
+                "snapml", data, split, names, x, found.seconds, threads, stages == 2, seed,
+                disjoint,
+            )  # fmt: skip
+            theirs.mode = mode
+            report.sides.append(theirs)
+        theirs = report.sides[1]
         if report.folds:
-            add_to_folds(report.folds, theirs, data, names, x, settings.threads, two)
+            add_to_folds(report.folds, theirs, data, names, x, threads, two, seed)
         del x
         f1_gap = round(100 * (report.sides[0].test.f1 - theirs.test.f1), 2)
     plain: dict[str, Any] = to_jsonable(report, "en")

@@ -35,7 +35,9 @@ def test_evaluate_judges_the_model_alone(story: Workspace) -> None:
     plain = to_jsonable(report, "fr")
     assert list(plain) == [
         "dataset", "transactions", "target_kind", "split", "sides", "saved_model", "folds",
+        "baselines", "disjoint", "seed", "memory",
     ]  # fmt: skip
+    assert [b["name"] for b in plain["baselines"]] and plain["seed"] == report.seed
     assert plain["sides"][0]["test"]["f1"] == report.sides[0].test.f1
     with pytest.raises(UsageError):
         story.model.evaluate(stages=3)

@@ -41,7 +41,8 @@ def test_threshold_is_chosen_on_validation_only(
         monkeypatch, "moneytrail.detect.model.evaluate", "choose_threshold", lambda y, _s: len(y)
     )
     report = evaluate_workspace(story_ws.engine, Path(story_ws.path), EvaluateSettings(threads=1))
-    assert seen == [report.split["validation"]["transactions"]]
+    # the model's threshold, then the degree-only baseline's (the memory rule has none)
+    assert seen == [report.split["validation"]["transactions"]] * 2
     assert report.sides[0].test.threshold == report.sides[0].validation.threshold
 
 

@@ -44,7 +44,7 @@ def test_each_fold_trains_on_its_own_past_only(
     seen: list[TemporalSplit] = spy_on(
         monkeypatch, "moneytrail.detect.model.stacking", "train_booster", lambda *a: a[2]
     )
-    settings = EvaluateSettings(threads=1, folds=3)
+    settings = EvaluateSettings(threads=1, folds=3, baselines=False)
     report = evaluate_workspace(story_ws.engine, Path(story_ws.path), settings)
     assert [f.end for f in report.folds] == [1.0, 0.8, 0.6]
     # two stages, each with early stopping on its split: the main split, then two folds

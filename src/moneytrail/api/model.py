@@ -34,11 +34,14 @@ if TYPE_CHECKING:
     from moneytrail.detect.model.store import ModelCard
     from moneytrail.detect.model.training import Metrics as Metrics
 
-__all__ = ["NUM_THREADS", "ModelPart", "SavedModel", "Step"]
+__all__ = ["NUM_THREADS", "SEED", "ModelPart", "SavedModel", "Step"]
 
 NUM_THREADS = 2
 """LightGBM threads by default (``moneytrail.detect.model.training.NUM_THREADS``; kept here so
 that a face can show it without importing LightGBM)."""
+
+SEED = 7
+"""LightGBM's sampling seed by default (``moneytrail.detect.model.training.SEED``)."""
 
 Step = Callable[[str], None]
 """``step(key)``: a long step starts; ``key`` is the i18n key that names it."""
@@ -73,10 +76,20 @@ class ModelPart:
         threads: int = NUM_THREADS,
         stages: int = 2,
         step: Step | None = None,
+        seed: int = SEED,
     ) -> SavedModel:
         """Learn from the workspace's labels and save the model as ``name`` (replacing one of
-        that name: a new version). The same protocol as :meth:`evaluate`, standard split only."""
-        self.evaluate(dataset=dataset, save_model=name, threads=threads, stages=stages, step=step)
+        that name: a new version). The same protocol as :meth:`evaluate`, standard split only
+        (no baselines)."""
+        self.evaluate(
+            dataset=dataset,
+            save_model=name,
+            threads=threads,
+            stages=stages,
+            step=step,
+            seed=seed,
+            baselines=False,
+        )
         from moneytrail.detect.model.store import read_card
 
         return _saved(read_card(self._ws.path, name))
@@ -90,14 +103,26 @@ class ModelPart:
         folds: int = 1,
         stages: int = 2,
         step: Step | None = None,
+        seed: int = SEED,
+        memory: bool = True,
+        baselines: bool = True,
     ) -> EvaluationReport:
         """Train and judge the model on the workspace's labelled transactions: split, P/R/F1
         on test (per account when accounts are labelled), recall per typology, ``folds``
-        rolling-origin folds (1 to 4), ``stages`` 1 or 2; saved as ``save_model`` if named."""
+        rolling-origin folds (1 to 4), ``stages`` 1 or 2; saved as ``save_model`` if named;
+        ``seed`` LightGBM's sampling seed; ``memory`` the known-subject columns; ``baselines``
+        the memory rule and degree-only model beside it, all also on account-disjoint rows."""
         from moneytrail.detect.model.evaluate import EvaluateSettings, evaluate_workspace
 
         settings = EvaluateSettings(
-            dataset=dataset, save_model=save_model, threads=threads, folds=folds, stages=stages
+            dataset=dataset,
+            save_model=save_model,
+            threads=threads,
+            folds=folds,
+            stages=stages,
+            seed=seed,
+            memory=memory,
+            baselines=baselines,
         )
         return evaluate_workspace(self._ws.engine, self._ws.path, settings, step)
 

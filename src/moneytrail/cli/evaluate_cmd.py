@@ -25,7 +25,7 @@ import typer
 from rich.table import Table
 
 from moneytrail.api import UsageError, Workspace
-from moneytrail.api.model import NUM_THREADS
+from moneytrail.api.model import NUM_THREADS, SEED
 from moneytrail.cli.common import JsonOpt, WorkspaceOpt, workspace_path
 from moneytrail.cli.detect_cmd import warn_interrupted
 from moneytrail.cli.output import Output, output
@@ -51,6 +51,11 @@ StagesOpt = Annotated[
     int, typer.Option("--stages", help="2: add neighbourhood scores (default); 1: one booster")
 ]
 ModelOpt = Annotated[str, typer.Option("--model", help="Name of a saved model")]
+SeedOpt = Annotated[
+    int, typer.Option("--seed", help="LightGBM sampling seed (same seed, same model)")
+]
+# Baseline side names of moneytrail.detect.model.baselines, shown in the run's language.
+BASELINE_KEYS = {"memory rule": "side_memory_rule", "degree only": "side_degree_only"}
 
 
 def register(app: typer.Typer) -> None:
@@ -85,6 +90,10 @@ def steps(out: Output, enabled: bool) -> Iterator[Step | None]:
         yield step
         if current:
             bars.update(current[-1], completed=1, total=1)
+    # The bars go to stderr, the results to stdout: flush both here so that a terminal or a
+    # file given both streams shows every step before the first result line.
+    out.err.file.flush()
+    out.console.file.flush()
 
 
 @model_app.command("evaluate")
@@ -101,6 +110,13 @@ def evaluate(
         typer.Option("--folds", min=1, help="Rolling-origin folds to report (1: standard split)"),
     ] = 1,
     stages: StagesOpt = 2,
+    seed: SeedOpt = SEED,
+    memory: Annotated[
+        bool, typer.Option("--memory/--no-memory", help="Known-subject memory columns")
+    ] = True,
+    baselines: Annotated[
+        bool, typer.Option("--baselines/--no-baselines", help="Memory rule, degree-only model")
+    ] = True,
     peer: Annotated[str, typer.Option("--peer", hidden=True)] = "auto",
     json_out: JsonOpt = False,
 ) -> None:
@@ -116,6 +132,9 @@ def evaluate(
             folds=folds,
             stages=stages,
             step=step,
+            seed=seed,
+            memory=memory,
+            baselines=baselines,
         )
     if json_out:
         out.json(report)
@@ -131,13 +150,14 @@ def train(
     dataset_name: DatasetOpt = "workspace",
     threads: ThreadsOpt = NUM_THREADS,
     stages: StagesOpt = 2,
+    seed: SeedOpt = SEED,
     json_out: JsonOpt = False,
 ) -> None:
     """Train the scoring model on labelled data and keep it / entraîner et garder le modèle."""
     out = output(ctx)
     with Workspace.open(workspace_path(workspace)) as ws, steps(out, not json_out) as step:
         saved = ws.model.train(
-            model, dataset=dataset_name, threads=threads, stages=stages, step=step
+            model, dataset=dataset_name, threads=threads, stages=stages, step=step, seed=seed
         )
     if json_out:
         out.json(saved)
@@ -241,7 +261,9 @@ def _metrics_table(out: Output, title: str, rows: list[list[str]]) -> Table:
 
 
 def side_label(out: Output, side: SideReport) -> str:
-    """The side's name, saying when it is a two-stage model."""
+    """The side's name, saying when it is a two-stage model (baselines in the run's language)."""
+    if side.name in BASELINE_KEYS:
+        return out.tr(f"detect_model.{BASELINE_KEYS[side.name]}")
     if side.stages == 2:
         return out.tr("detect_model.two_stage_side", side=side.name)
     return side.name
@@ -261,12 +283,14 @@ def show(out: Output, report: EvaluationReport) -> None:
     )
     for part, figures in report.split.items():
         out.print(tr("detect_model.split_line", part=tr(f"detect_model.part_{part}"), **figures))
-    rows = [_metric_row(side_label(out, s), s.test) for s in report.sides]
+    memory = tr("detect_model.memory_on" if report.memory else "detect_model.memory_off")
+    out.print(tr("detect_model.seed_line", seed=report.seed, memory=memory))
+    every = [*report.sides, *report.baselines]
+    rows = [_metric_row(side_label(out, s), s.test) for s in every]
     out.print(_metrics_table(out, tr("detect_model.table_title"), rows))
+    show_disjoint(out, report)
     accounts = [
-        _metric_row(side_label(out, s), s.account_test)
-        for s in report.sides
-        if s.account_test is not None
+        _metric_row(side_label(out, s), s.account_test) for s in every if s.account_test is not None
     ]
     if accounts:
         out.print(_metrics_table(out, tr("detect_model.account_table_title"), accounts))
@@ -299,6 +323,23 @@ def show(out: Output, report: EvaluationReport) -> None:
         show_folds(out, report)
     if report.saved_model:
         out.print(tr("detect_model.saved", model=report.saved_model))
+
+
+def show_disjoint(out: Output, report: EvaluationReport) -> None:
+    """Every side on the test transactions whose accounts were never in a training positive."""
+    counts = report.disjoint
+    if not counts:
+        return
+    rows = [
+        _metric_row(side_label(out, s), s.disjoint_test)
+        for s in [*report.sides, *report.baselines]
+        if s.disjoint_test is not None
+    ]
+    if not counts.get("positives") or not rows:
+        out.print(out.tr("detect_model.disjoint_none", transactions=counts.get("transactions", 0)))
+        return
+    title = out.tr("detect_model.disjoint_title", **counts)
+    out.print(_metrics_table(out, title, rows))
 
 
 def show_folds(out: Output, report: EvaluationReport) -> None:

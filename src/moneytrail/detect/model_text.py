@@ -23,7 +23,8 @@ from typing import Any
 
 from moneytrail.i18n import translate
 
-FAMILIES = ("neighbourhood", "scatter_gather", "cycle", "fan_in", "fan_out")
+FAMILIES = ("memory", "neighbourhood", "scatter_gather", "cycle", "fan_in", "fan_out")
+SOURCES = ("label", "confirmed_alert")
 
 
 def _number(value: Any, lang: str, digits: int = 2) -> str:
@@ -85,4 +86,25 @@ def model_sentence(explanation: dict[str, Any], lang: str) -> str | None:
                 score=_number(entry.get("first_stage_score"), lang),
             )
         )
+    parts += _memory(explanation.get("memory"), lang)
     return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+
+
+def _memory(entries: Any, lang: str) -> list[str]:
+    """ "account X was in a labelled positive on D" for the sender and the receiver (issue 19)."""
+    out = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or entry.get("account") not in ("sender", "receiver"):
+            continue
+        source = entry.get("source") if entry.get("source") in SOURCES else "label"
+        out.append(
+            translate(
+                f"detect_model.explain_memory_{entry['account']}",
+                lang,
+                account=entry.get("account_id") or "?",
+                source=translate(f"detect_model.memory_source_{source}", lang),
+                reference=entry.get("reference") or "?",
+                date=entry.get("date") or "?",
+            )
+        )
+    return out

@@ -27,7 +27,13 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from moneytrail.detect.features import EdgeArrays
-from moneytrail.detect.model.evaluate import feature_matrix
+from moneytrail.detect.model.evaluate import feature_matrix, with_memory
+from moneytrail.detect.model.memory import (
+    Knowledge,
+    memory_columns,
+    memory_sources,
+    workspace_knowledge,
+)
 from moneytrail.detect.model.propagation import neighbourhood_sources
 from moneytrail.detect.model.stacking import OWN_SCORE, SECOND_STAGE_NAMES, score_all
 from moneytrail.detect.model.store import ModelCard, load_model
@@ -44,6 +50,7 @@ MAX_ALERTS = 10_000
 # the raw attributes). First match wins. Amount statistics (src_out_amount_mean...) say how much
 # money moves, not which pattern, so they count as "amount", which never becomes a hint.
 FAMILIES = (
+    ("known_", "memory"),
     ("prop_", "neighbourhood"),
     ("amount", "amount"),
     ("scatter_gather", "scatter_gather"),
@@ -110,12 +117,15 @@ def explanation(
     contributions: npt.NDArray[np.float64],
     tx_id: str,
     neighbours: list[dict[str, Any]] | None = None,
+    memory: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The JSON explanation of one alert (``contributions`` without the bias column).
 
     ``neighbours`` (two-stage models): the earlier transactions of the sender and of the
     receiver that the first stage found most suspicious, so the analyst knows where to follow
-    the money (see :func:`.propagation.neighbourhood_sources`)."""
+    the money (see :func:`.propagation.neighbourhood_sources`). ``memory`` (models with
+    known-subject memory): the sender's and receiver's latest known positive before the
+    transaction ("account X was in a labelled positive on date D"), see :mod:`.memory`."""
     order = np.argsort(-contributions)[:TOP_FEATURES]
     features = [
         {
@@ -127,7 +137,9 @@ def explanation(
         if contributions[i] > 0
     ]
     hint = typology_hint(card.feature_names, contributions)
-    extra = {"neighbourhood": neighbours} if neighbours is not None else {}
+    extra: dict[str, Any] = {"neighbourhood": neighbours} if neighbours is not None else {}
+    if memory is not None:
+        extra["memory"] = memory
     return {
         "model": card.name,
         "model_version": card.version,
@@ -180,13 +192,15 @@ def store_alerts(
     scores: npt.NDArray[np.float64],
     first: tuple[EdgeArrays, npt.NDArray[np.float64]] | None = None,
     run: JobRun | None = None,
+    known: tuple[EdgeArrays, Knowledge] | None = None,
 ) -> tuple[int, int, int]:
     """Store alerts for scores at or above the card's threshold (the highest ``MAX_ALERTS``).
 
     Returns (flagged, stored, inserted): how many crossed the threshold, how many were kept,
     how many were new. Contributions are computed only for the kept rows. ``first``: the edges
     and first-stage scores of a two-stage model, for the explanation's neighbourhood. ``run``:
-    the job's record, marked done in the same transaction as the alerts.
+    the job's record, marked done in the same transaction as the alerts. ``known``: the edges
+    and the knowledge of a model with memory, for the explanation's ``memory``.
     """
     flagged_rows = np.flatnonzero(scores >= card.threshold)
     kept = flagged_rows[np.argsort(-scores[flagged_rows], kind="stable")][:MAX_ALERTS]
@@ -195,10 +209,19 @@ def store_alerts(
     contrib = np.asarray(booster.predict(x[kept], pred_contrib=True), dtype=np.float64)
     kept_ids = ids.take(pa.array(kept)).to_pylist()  # at most MAX_ALERTS alerts, for humans
     neighbours = _neighbours(ids, kept, first)
+    remembered: list[list[dict[str, Any]] | None] = (
+        [None] * len(kept) if known is None else list(memory_sources(*known, kept))
+    )
     explanations = [
         json.dumps(
             explanation(
-                card, float(scores[row]), x[row], contrib[k, :-1], str(kept_ids[k]), neighbours[k]
+                card,
+                float(scores[row]),
+                x[row],
+                contrib[k, :-1],
+                str(kept_ids[k]),
+                neighbours[k],
+                remembered[k],
             ),
             ensure_ascii=False,
         )
@@ -257,14 +280,19 @@ def score_workspace(engine: Engine, workspace: Path, name: str) -> ScoreOutcome:
     settings = {"model": name, "version": card.version, "threshold": card.threshold}
     with recorded(engine, "score", settings) as run:
         matrix = feature_matrix(engine, card.config())
-        expected = [*matrix.names, *(SECOND_STAGE_NAMES if card.stages == 2 else ())]
+        names, values, known = matrix.names, matrix.values, None
+        if card.memory:
+            knowledge = workspace_knowledge(engine)
+            names, values = with_memory(names, values, memory_columns(matrix.edges, knowledge))
+            known = (matrix.edges, knowledge)
+        expected = [*names, *(SECOND_STAGE_NAMES if card.stages == 2 else ())]
         if expected != card.feature_names:
             raise UsageError("problem.model_features_changed", name=name)
-        scored = score_all(boosters, matrix.values, matrix.edges)
+        scored = score_all(boosters, values, matrix.edges)
         scores = scored.scores
         first = None if scored.first is None else (matrix.edges, scored.first)
         flagged, stored, inserted = store_alerts(
-            engine, card, boosters[-1], matrix.ids, scored.x, scores, first, run
+            engine, card, boosters[-1], matrix.ids, scored.x, scores, first, run, known
         )
         if not run.finished:  # nothing crossed the threshold: no transaction was needed
             run.done(engine, {"flagged": flagged, "stored": stored, "inserted": inserted})

@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from moneytrail.detect.features import EdgeArrays, FeatureConfig, transaction_features
+from moneytrail.detect.model.baselines import baseline_sides, disjoint_rows
 from moneytrail.detect.model.data import (
     RAW_ATTRIBUTES,
     LabelledEdges,
@@ -38,11 +39,21 @@ from moneytrail.detect.model.data import (
     load_edges,
     raw_attributes,
 )
-from moneytrail.detect.model.folds import Fold, FoldSide, fold_ends, fold_side, new_fold
+from moneytrail.detect.model.folds import (
+    Fold,
+    FoldSide,
+    fold_ends,
+    fold_side,
+    new_fold,
+    prefix_split,
+)
+from moneytrail.detect.model.memory import NAMES as MEMORY_NAMES
+from moneytrail.detect.model.memory import split_memory
 from moneytrail.detect.model.stacking import Fitted, fit
 from moneytrail.detect.model.store import ModelCard, save_model
 from moneytrail.detect.model.training import (
     NUM_THREADS,
+    SEED,
     Metrics,
     TemporalSplit,
     account_scores,
@@ -64,7 +75,10 @@ class EvaluateSettings:
     under which to keep the model, if any; ``threads``: LightGBM threads (see
     :func:`booster_params`); ``folds``: how many rolling-origin folds to report (1: the
     standard split only; see :mod:`folds`); ``stages``: 2 (default) adds the neighbourhood
-    scores of :mod:`stacking`, 1 keeps one booster."""
+    scores of :mod:`stacking`, 1 keeps one booster; ``seed``: LightGBM's sampling seed;
+    ``memory``: add the known-subject columns of :mod:`.memory` (knowledge = the training
+    period's positives); ``baselines``: also judge the memory rule and the degree-only model
+    (:mod:`.baselines`) on the same split."""
 
     dataset: str = "workspace"
     save_model: str | None = None
@@ -72,6 +86,9 @@ class EvaluateSettings:
     features: FeatureConfig = field(default_factory=FeatureConfig)
     folds: int = 1
     stages: int = 2
+    seed: int = SEED
+    memory: bool = True
+    baselines: bool = True
 
 
 @dataclass(frozen=True)
@@ -100,6 +117,7 @@ class SideReport:
     account_test: Metrics | None = None
     mode: str = ""
     stages: int = 1
+    disjoint_test: Metrics | None = None
 
 
 @dataclass
@@ -114,6 +132,10 @@ class EvaluationReport:
     sides: list[SideReport]
     saved_model: str | None = None
     folds: list[Fold] = field(default_factory=list)
+    baselines: list[SideReport] = field(default_factory=list)
+    disjoint: dict[str, int] = field(default_factory=dict)
+    seed: int = SEED
+    memory: bool = False
 
 
 @dataclass
@@ -124,6 +146,7 @@ class Evaluation:
     report: EvaluationReport
     data: LabelledEdges
     split: TemporalSplit
+    disjoint: npt.NDArray[np.bool_] | None = None
 
 
 def with_graph_features(
@@ -161,24 +184,47 @@ def judge_side(
     seconds: float,
     threads: int,
     two_stage: bool,
+    seed: int = SEED,
+    disjoint: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[SideReport, Fitted, float]:
-    """Train on ``x``, choose the threshold on validation, measure on test (and per account).
+    """Train on ``x``, choose the threshold on validation, measure on test (and per account;
+    and on the account-disjoint test rows ``disjoint``, a mask over the test part).
 
     Returns the side's figures, the fitted boosters and the threshold.
     """
-    fitted = fit(x, data.target, data.edges, split, names, threads, two_stage)
-    scores = fitted.scores
+    fitted = fit(x, data.target, data.edges, split, names, threads, two_stage, seed)
+    report, threshold = judge_scores(name, data, split, fitted.scores, disjoint)
+    report.features = x.shape[1]
+    report.feature_seconds = seconds
+    report.edges_per_second = len(data) / seconds if seconds > 0 else float("inf")
+    report.rounds = fitted.rounds
+    report.stages = len(fitted.boosters)
+    return report, fitted, threshold
+
+
+def judge_scores(
+    name: str,
+    data: LabelledEdges,
+    split: TemporalSplit,
+    scores: npt.NDArray[np.float64],
+    disjoint: npt.NDArray[np.bool_] | None = None,
+    threshold: float | None = None,
+) -> tuple[SideReport, float]:
+    """Figures of any scores of rows ``[0, test end)`` (a model's, a rule's): threshold on
+    validation (or the given one: a rule's 0/1 score has none to choose), metrics on test, per
+    account, on the account-disjoint test rows."""
     y = data.target
-    threshold = choose_threshold(y[split.validation], scores[split.validation])
+    fixed = threshold is not None
+    if threshold is None:
+        threshold = choose_threshold(y[split.validation], scores[split.validation])
     codes, typologies = _codes(data.typology)
     part = {k: split.part(k) for k in ("validation", "test")}
     report = SideReport(
         name=name,
-        features=x.shape[1],
-        feature_seconds=seconds,
-        edges_per_second=len(data) / seconds if seconds > 0 else float("inf"),
-        rounds=fitted.rounds,
-        stages=len(fitted.boosters),
+        features=0,
+        feature_seconds=0.0,
+        edges_per_second=0.0,
+        rounds=0,
         validation=metrics(y[part["validation"]], scores[part["validation"]], threshold),
         test=metrics(
             y[part["test"]], scores[part["test"]], threshold, codes[part["test"]], typologies
@@ -193,7 +239,9 @@ def judge_side(
             scores[part["validation"]],
             n_accounts,
         )
-        account_threshold = choose_threshold(view.label[val_seen], val_scores[val_seen])
+        account_threshold = (
+            threshold if fixed else choose_threshold(view.label[val_seen], val_scores[val_seen])
+        )
         test_scores, seen = account_scores(
             view.src[part["test"]], view.dst[part["test"]], scores[part["test"]], n_accounts
         )
@@ -204,26 +252,52 @@ def judge_side(
             view.typology[seen],
             view.typology_names,
         )
-    return report, fitted, threshold
+    if disjoint is not None and disjoint.any():
+        test_y, test_scores = y[part["test"]], scores[part["test"]]
+        report.disjoint_test = metrics(test_y[disjoint], test_scores[disjoint], threshold)
+    return report, threshold
 
 
 def add_to_folds(
     folds: list[Fold], side: SideReport, data: LabelledEdges, names: list[str],
-    x: npt.NDArray[np.float32], threads: int, two_stage: bool,
+    x: npt.NDArray[np.float32], threads: int, two_stage: bool, seed: int = SEED,
 ) -> None:  # fmt: skip
     """This side's figures in every fold: the main report's for the first, a new booster each
     for the earlier ones (see :mod:`folds`). A fold with two sides or more gets the F1 gap of
-    the first (ours) to the last, in points."""
+    the first (ours) to the last, in points. Memory columns, when ``names`` has them, are
+    recomputed from each fold's own training period (its later positives are not known)."""
     for fold in folds:
         if fold.end >= 1.0:
             fold.sides.append(FoldSide(side.name, side.rounds, side.test))
         else:
             y, edges, end = data.target, data.edges, fold.end
-            fold.sides.append(fold_side(side.name, x, y, edges, names, end, threads, two_stage))
+            fx = _fold_memory(x, names, data, prefix_split(edges.ts, end).train.stop)
+            fold.sides.append(
+                fold_side(side.name, fx, y, edges, names, end, threads, two_stage, seed)
+            )
     for fold in folds:
         if len(fold.sides) > 1:
             first, last = fold.sides[0].test.f1, fold.sides[-1].test.f1
             fold.gap_points = round(100 * (first - last), 2)
+
+
+def _fold_memory(
+    x: npt.NDArray[np.float32], names: list[str], data: LabelledEdges, upto: int
+) -> npt.NDArray[np.float32]:
+    """``x`` with its memory columns (if any) recomputed from the positives of rows < upto."""
+    if MEMORY_NAMES[0] not in names:
+        return x
+    first = names.index(MEMORY_NAMES[0])
+    out = x.copy()
+    out[:, first : first + len(MEMORY_NAMES)] = split_memory(data.edges, data.target, upto)
+    return out
+
+
+def with_memory(
+    names: list[str], x: npt.NDArray[np.float32], memory: npt.NDArray[np.float32]
+) -> tuple[list[str], npt.NDArray[np.float32]]:
+    """The features followed by the known-subject columns (:mod:`.memory`)."""
+    return [*names, *MEMORY_NAMES], np.hstack([x, memory])
 
 
 def _iso(seconds: int) -> str:
@@ -266,10 +340,16 @@ def run_evaluation(
     split = temporal_split(data.edges.ts)
     say("detect_model.step_features")
     names, x, seconds = with_graph_features(data.raw, data.edges, settings.features)
+    graph_names, graph_x = names, x
+    memory = split_memory(data.edges, data.target, split.train.stop)
+    disjoint = disjoint_rows(memory, split)
+    if settings.memory:
+        names, x = with_memory(names, x, memory)
     say("detect_model.step_train")
     two_stage = settings.stages == 2
+    threads, seed = settings.threads, settings.seed
     ours, fitted, threshold = judge_side(
-        "moneytrail", data, split, names, x, seconds, settings.threads, two_stage
+        "moneytrail", data, split, names, x, seconds, threads, two_stage, seed, disjoint
     )
     report = EvaluationReport(
         dataset=settings.dataset,
@@ -278,10 +358,22 @@ def run_evaluation(
         split=split_summary(data, split),
         sides=[ours],
         folds=[new_fold(data.edges.ts, data.target, end) for end in ends if len(ends) > 1],
+        disjoint={
+            "transactions": int(disjoint.sum()),
+            "positives": int(data.target[split.test][disjoint].sum()),
+        },
+        seed=seed,
+        memory=settings.memory,
     )
+    if settings.baselines:
+        say("detect_model.step_baselines")
+        report.baselines = baseline_sides(
+            data, split, graph_names, graph_x, memory, disjoint, threads, seed, judge_scores
+        )
+    del graph_x
     if len(ends) > 1:
         say("detect_model.step_folds")
-        add_to_folds(report.folds, ours, data, names, x, settings.threads, two_stage)
+        add_to_folds(report.folds, ours, data, names, x, threads, two_stage, seed)
     del x
     if settings.save_model:
         say("detect_model.step_save")
@@ -297,13 +389,16 @@ def run_evaluation(
             target_kind=data.target_kind,
             split=report.split,
             metrics=asdict(ours.test),
-            params=booster_params(train_positives, len(y_train) - train_positives, settings.threads)
+            params=booster_params(
+                train_positives, len(y_train) - train_positives, settings.threads, settings.seed
+            )
             | {"rounds": ours.rounds},
             stages=len(fitted.boosters),
+            memory=settings.memory,
         )
         save_model(workspace, fitted.boosters, card)
         report.saved_model = f"{card.name}@{card.version}"
-    return Evaluation(report, data, split)
+    return Evaluation(report, data, split, disjoint)
 
 
 def evaluate_workspace(

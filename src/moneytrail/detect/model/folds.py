@@ -31,6 +31,7 @@ import numpy.typing as npt
 from moneytrail.detect.features import EdgeArrays
 from moneytrail.detect.model.stacking import fit
 from moneytrail.detect.model.training import (
+    SEED,
     Metrics,
     TemporalSplit,
     choose_threshold,
@@ -97,10 +98,11 @@ def fold_side(
     end: float,
     threads: int,
     two_stage: bool = False,
+    seed: int = SEED,
 ) -> FoldSide:
     """Train on the fold's train part, threshold on its validation part, figures on its test."""
     split = prefix_split(edges.ts, end)
-    fitted = fit(x, y, edges, split, names, threads, two_stage)
+    fitted = fit(x, y, edges, split, names, threads, two_stage, seed)
     threshold = choose_threshold(y[split.validation], fitted.scores[split.validation])
     test = fitted.scores[split.test]
     return FoldSide(name, fitted.rounds, metrics(y[split.test], test, threshold))

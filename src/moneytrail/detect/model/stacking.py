@@ -41,7 +41,7 @@ import numpy.typing as npt
 from moneytrail.detect.features import EdgeArrays
 from moneytrail.detect.model.propagation import NAMES as PROPAGATION_NAMES
 from moneytrail.detect.model.propagation import PAIR_NAMES, pair_history, propagate
-from moneytrail.detect.model.training import TemporalSplit, booster_params, train_booster
+from moneytrail.detect.model.training import SEED, TemporalSplit, booster_params, train_booster
 
 BLOCKS = 4
 MIN_ROUNDS = 20
@@ -96,6 +96,7 @@ def cross_fitted(
     names: list[str],
     first: lgb.Booster,
     threads: int,
+    seed: int = SEED,
 ) -> npt.NDArray[np.float64]:
     """First-stage scores of the train rows, each period scored by a booster blind to it.
 
@@ -114,7 +115,7 @@ def cross_fitted(
             out[lo:hi] = first.predict(x[lo:hi])
             continue
         positives = int(labels.sum())  # the class weight too must not know the period's labels
-        params = booster_params(positives, len(labels) - positives, threads)
+        params = booster_params(positives, len(labels) - positives, threads, seed)
         data = lgb.Dataset(x[rest], label=labels.astype(np.float32), feature_name=names)
         booster = lgb.train(params, data, num_boost_round=_rounds(first))
         out[lo:hi] = booster.predict(x[lo:hi])
@@ -129,22 +130,23 @@ def fit(
     names: list[str],
     threads: int,
     two_stage: bool = True,
+    seed: int = SEED,
 ) -> Fitted:
     """Train one side on ``split`` (one booster or two stages); score rows up to its test end."""
     stop = split.test.stop
-    first = train_booster(x, y, split, names, threads)
+    first = train_booster(x, y, split, names, threads, seed)
     scores = np.zeros(stop, dtype=np.float64)
     tail = slice(split.train.stop, stop)
     scores[tail] = np.asarray(first.predict(x[tail]), dtype=np.float64)
     if not two_stage:
         return Fitted([first], names, scores)
-    scores[split.train] = cross_fitted(x, y, split.train, names, first, threads)
+    scores[split.train] = cross_fitted(x, y, split.train, names, first, threads, seed)
     head = EdgeArrays(
         edges.src[:stop], edges.dst[:stop], edges.ts[:stop], edges.amount[:stop], edges.n_nodes
     )
     second_x = np.hstack([x[:stop], second_stage_columns(head, scores)])
     second_names = [*names, *SECOND_STAGE_NAMES]
-    second = train_booster(second_x, y[:stop], split, second_names, threads)
+    second = train_booster(second_x, y[:stop], split, second_names, threads, seed)
     final = np.zeros(stop, dtype=np.float64)
     final[tail] = np.asarray(second.predict(second_x[tail]), dtype=np.float64)
     return Fitted([first, second], second_names, final)

@@ -58,6 +58,7 @@ class ModelCard:
     metrics: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
     stages: int = 1
+    memory: bool = False
 
     def config(self) -> FeatureConfig:
         """The feature settings the model was trained with."""

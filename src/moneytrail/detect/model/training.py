@@ -34,13 +34,16 @@ MAX_ROUNDS = 400
 EARLY_STOPPING_ROUNDS = 40
 
 
-def booster_params(positives: int, negatives: int, threads: int = NUM_THREADS) -> dict[str, Any]:
+def booster_params(
+    positives: int, negatives: int, threads: int = NUM_THREADS, seed: int = SEED
+) -> dict[str, Any]:
     """LightGBM parameters (docs/decisions/0112-scoring-model.md).
 
     Class imbalance: ``scale_pos_weight`` = sqrt(negatives / positives). The full ratio (often
     1,000 : 1) makes probabilities useless as scores and the trees noisy; no weight at all lets
     a few hundred positives vanish among a million rows. The square root is the usual middle
-    way, and the threshold chosen on validation corrects the remaining bias. ``threads``: 2 for
+    way, and the threshold chosen on validation corrects the remaining bias. ``seed``: the row
+    and feature sampling (``evaluate --seed``; 7 unless asked). ``threads``: 2 for
     the 2-core laptops of the field; 1 on a machine shared with other jobs (OpenMP threads that
     wait for a busy core make training several times slower). ``deterministic`` and
     ``force_row_wise`` make the trees the same for any thread count.
@@ -56,7 +59,7 @@ def booster_params(positives: int, negatives: int, threads: int = NUM_THREADS) -
         "lambda_l2": 1.0,
         "scale_pos_weight": math.sqrt(max(negatives, 1) / max(positives, 1)),
         "metric": "average_precision",
-        "seed": SEED,
+        "seed": seed,
         "deterministic": True,
         "force_row_wise": True,
         "num_threads": threads,
@@ -104,6 +107,7 @@ def train_booster(
     split: TemporalSplit,
     names: list[str],
     threads: int = NUM_THREADS,
+    seed: int = SEED,
 ) -> lgb.Booster:
     """Train on the train slice, stop early on validation average precision."""
     y_train, y_val = y[split.train], y[split.validation]
@@ -111,7 +115,7 @@ def train_booster(
         if not labels.any():
             raise UsageError("problem.model_no_positives", part=part)
     positives = int(y_train.sum())
-    params = booster_params(positives, len(y_train) - positives, threads)
+    params = booster_params(positives, len(y_train) - positives, threads, seed)
     train = lgb.Dataset(
         x[split.train], label=y_train.astype(np.float32), feature_name=names, free_raw_data=True
     )
