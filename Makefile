@@ -11,7 +11,7 @@ STAMP := $(VENV)/.stamp-runtime
 DEVSTAMP := $(VENV)/.stamp-dev
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo test explore fuzz lint typecheck pytest postgres system-libs chromium bench clean-venv
+.PHONY: demo test explore fuzz lint typecheck pytest postgres system-libs chromium java bench clean-venv
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,8 @@ lint: $(DEVSTAMP)
 typecheck: $(DEVSTAMP)
 	$(VENV)/bin/mypy
 
-pytest: $(DEVSTAMP) postgres system-libs chromium
-	$(PY) -m pytest -n 2 -q
+pytest: $(DEVSTAMP) postgres system-libs chromium java
+	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 # The case-store tests run on SQLite and on a real PostgreSQL server, a throwaway cluster that
 # tests/support/postgres.py starts from initdb/pg_ctl (on PATH or in /usr/lib/postgresql/*/bin).
@@ -107,6 +107,29 @@ chromium:
 	    exit 1; fi; \
 	  echo "make chromium: installing Debian's chromium (apt-get)"; \
 	  $$sudo $(CHROMIUM_APT) || { $$sudo apt-get update && $$sudo $(CHROMIUM_APT); } || exit 1; \
+	fi
+
+# The Spark engine (tests/spark/, benchmarks/bench_spark.py; decision 0135) runs on a Java 17
+# runtime: Debian's openjdk-17-jre-headless, installed with apt-get when `java` is missing or
+# older than 17 (JAVA_HOME/bin/java counts), like postgres. MONEYTRAIL_SKIP_SPARK=1 skips it
+# (and the Spark tests, which otherwise fail saying what is missing).
+JAVA_APT := env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	openjdk-17-jre-headless
+
+java:
+	@java=$${JAVA_HOME:+$$JAVA_HOME/bin/}java; \
+	major=$$($$java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n1); \
+	if [ "$$MONEYTRAIL_SKIP_SPARK" = 1 ] || [ "$${major:-0}" -ge 17 ] 2>/dev/null; then :; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "make java: Java 17 not found (Spark needs it) and no apt-get: install a Java 17" \
+	    "runtime and set JAVA_HOME, or MONEYTRAIL_SKIP_SPARK=1 to skip the Spark tests" >&2; \
+	  exit 1; \
+	else \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	  else echo "make java: installing Java 17 needs root: run 'sudo make java'" >&2; exit 1; fi; \
+	  echo "make java: installing Debian's openjdk-17-jre-headless (apt-get)"; \
+	  $$sudo $(JAVA_APT) || { $$sudo apt-get update && $$sudo $(JAVA_APT); } || exit 1; \
 	fi
 
 test: lint typecheck pytest

@@ -155,5 +155,5 @@ def test_progress_is_polled_from_another_thread(engine: Engine) -> None:
 
 
 def test_an_unknown_engine_kind_is_refused() -> None:
-    with pytest.raises(ValueError, match="spark"):
-        open_engine(kind="spark")
+    with pytest.raises(ValueError, match="oracle"):
+        open_engine(kind="oracle")

@@ -59,6 +59,15 @@ if TYPE_CHECKING:
     from moneytrail.trace.model import TraceResult, TraceSettings
 
 DB_NAME = "workspace.duckdb"
+
+
+def _engine_marker(folder: Path) -> dict[str, Any] | None:
+    """The folder's engine marker (a Spark workspace), ``None`` for a DuckDB one."""
+    from moneytrail.engine.spark_store import read_marker
+
+    return read_marker(folder) if folder.is_dir() else None
+
+
 # The canonical tables ``info`` counts, in the order it shows them (declared in
 # moneytrail.model.tables).
 CANONICAL_TABLES = (
@@ -96,20 +105,32 @@ class Workspace:
 
     # -- life cycle -------------------------------------------------------------------------
     @classmethod
-    def init(cls, path: Path | str) -> Workspace:
+    def init(
+        cls, path: Path | str, *, engine: str = "duckdb", master: str | None = None
+    ) -> Workspace:
         """Create a workspace in ``path`` (created if missing); an existing one is just opened.
 
         Refuses a non-empty directory that is not a workspace, so that nothing the user already
-        had there is touched.
+        had there is touched. ``engine="spark"`` makes a folder of Parquet tables that Spark
+        runs (``master``: the cluster's URL, kept in its ``spark.conf``; decision 0135); the
+        folder remembers its engine, so ``open`` needs no option.
         """
         folder = Path(path)
         db = folder / DB_NAME
+        if engine not in ("duckdb", "spark"):
+            raise UsageError("error.spark_engine_unknown", engine=engine)
         if folder.exists() and not folder.is_dir():
             raise UsageError("error.workspace_not_dir", path=str(folder))
-        if folder.exists() and not db.exists() and any(folder.iterdir()):
+        made = db.exists() or _engine_marker(folder) is not None
+        if folder.exists() and not made and any(folder.iterdir()):
             raise UsageError("error.workspace_dir_not_empty", path=str(folder))
+        if not made and engine == "spark":
+            from moneytrail.api.spark import init_spark_workspace
+
+            init_spark_workspace(folder, master)
+            return cls.open(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        if not db.exists():
+        if not made:
             open_engine(db).close()
         return cls.open(folder)
 
@@ -118,6 +139,14 @@ class Workspace:
         """Open the workspace in ``path`` and bring its schema up to date."""
         folder = Path(path)
         db = folder / DB_NAME
+        marker = _engine_marker(folder)
+        if marker is not None and marker.get("kind") == "spark":
+            from moneytrail.api.spark import check_spark_schema
+
+            check_spark_schema(folder)
+            return cls(folder, open_engine(folder, kind="spark", read_only=read_only))
+        if marker is not None:
+            raise UsageError("error.spark_engine_unknown", engine=str(marker.get("kind")))
         if not db.is_file():
             raise UsageError("error.workspace_missing", path=str(folder))
         if db.stat().st_size == 0:  # never made by moneytrail: DuckDB would start it afresh
@@ -141,6 +170,16 @@ class Workspace:
             engine.close()
             raise
         return cls(folder, engine)
+
+    @property
+    def engine_kind(self) -> str:
+        """``"duckdb"`` or ``"spark"``: what runs this workspace's SQL."""
+        return "spark" if self.engine.dialect.name == "spark" else "duckdb"
+
+    def _not_on_spark(self, what: str) -> None:
+        """Refuse, with a usage error naming it, what does not run on Spark yet."""
+        if self.engine_kind == "spark":
+            raise UsageError("error.spark_not_yet", what=what)
 
     def close(self) -> None:
         """Release the database file."""
@@ -185,6 +224,18 @@ class Workspace:
         from moneytrail.ingest.base import IngestOptions
         from moneytrail.ingest.pipeline import ingest_files
 
+        if self.engine_kind == "spark":
+            from moneytrail.api.spark import ingest_on_spark
+            from moneytrail.engine.spark_engine import SparkEngine
+
+            assert isinstance(self.engine, SparkEngine)
+            return ingest_on_spark(
+                self.engine,
+                [Path(p) for p in paths],
+                options or IngestOptions(),
+                self.reporting_currency,
+                progress,
+            )
         return ingest_files(
             self.engine,
             [Path(p) for p in paths],
@@ -204,12 +255,14 @@ class Workspace:
         from moneytrail.trace import trace
         from moneytrail.trace.seeds import resolve_seed
 
+        self._not_on_spark("trace")
         return trace(self.engine, resolve_seed(self.engine, seed), settings)
 
     # -- parts (see the module docstring) -------------------------------------------------
     @cached_property
     def network(self) -> NetworkPart:
         """The money network: ``ws.network.metrics()``, ``.export()``, ``.picture()``..."""
+        self._not_on_spark("network")
         from moneytrail.api.network import NetworkPart
 
         return NetworkPart(self)
@@ -217,6 +270,7 @@ class Workspace:
     @cached_property
     def paths(self) -> PathsPart:
         """Time-respecting paths and shared counterparties: ``ws.paths.between(a, b)``."""
+        self._not_on_spark("paths")
         from moneytrail.api.paths import PathsPart
 
         return PathsPart(self)
@@ -224,6 +278,7 @@ class Workspace:
     @cached_property
     def flows(self) -> FlowsPart:
         """Pictures of traced money: ``ws.flows.sankey(result, "rancon.svg", lang)``."""
+        self._not_on_spark("flows")
         from moneytrail.api.flows import FlowsPart
 
         return FlowsPart(self)
@@ -231,6 +286,7 @@ class Workspace:
     @cached_property
     def resolution(self) -> ResolutionPart:
         """Entity resolution: ``ws.resolution.run()``, ``.pairs()``, ``.decide()``..."""
+        self._not_on_spark("resolution")
         from moneytrail.api.resolution import ResolutionPart
 
         return ResolutionPart(self)
@@ -238,6 +294,7 @@ class Workspace:
     @cached_property
     def lists(self) -> ListsPart:
         """Sanctions list versions: ``ws.lists.load(path)``, ``.versions()``."""
+        self._not_on_spark("lists")
         from moneytrail.api.lists import ListsPart
 
         return ListsPart(self)
@@ -245,6 +302,7 @@ class Workspace:
     @cached_property
     def screening(self) -> ScreeningPart:
         """Screening of the workspace's parties: ``ws.screening.parties()``, ``.matches()``."""
+        self._not_on_spark("screening")
         from moneytrail.api.screening import ScreeningPart
 
         return ScreeningPart(self)
@@ -254,11 +312,16 @@ class Workspace:
         """Typology rules: ``ws.rules.run()``, ``.catalogue()``, ``.quality()``."""
         from moneytrail.api.rules import RulesPart
 
+        if self.engine_kind == "spark":
+            from moneytrail.api.spark import SparkRulesPart
+
+            return SparkRulesPart(self)
         return RulesPart(self)
 
     @cached_property
     def alerts(self) -> AlertsPart:
         """Alerts of rules and models: ``ws.alerts.list()``, ``.show(id)``, ``.decide()``."""
+        self._not_on_spark("alerts")
         from moneytrail.api.alerts import AlertsPart
 
         return AlertsPart(self)
@@ -266,6 +329,7 @@ class Workspace:
     @cached_property
     def model(self) -> ModelPart:
         """The scoring model: ``ws.model.train()``, ``.evaluate()``, ``.score(name)``."""
+        self._not_on_spark("model")
         from moneytrail.api.model import ModelPart
 
         return ModelPart(self)
@@ -273,6 +337,7 @@ class Workspace:
     @cached_property
     def export(self) -> ExportPart:
         """Hand the workspace over: ``ws.export.ftm("entites.jsonl")``."""
+        self._not_on_spark("export")
         from moneytrail.api.export import ExportPart
 
         return ExportPart(self)
@@ -280,6 +345,7 @@ class Workspace:
     @cached_property
     def conflicts(self) -> ConflictsPart:
         """Transactions two sources tell differently: ``ws.conflicts.list()``, ``.decide()``."""
+        self._not_on_spark("conflicts")
         from moneytrail.api.conflicts import ConflictsPart
 
         return ConflictsPart(self)
@@ -287,9 +353,17 @@ class Workspace:
     @cached_property
     def goaml(self) -> GoamlPart:
         """goAML reports read into the workspace: ``ws.goaml.reports(indicator="SPT")``."""
+        self._not_on_spark("goaml")
         from moneytrail.api.goaml_reports import GoamlPart
 
         return GoamlPart(self)
+
+    def _schema_version(self) -> int:
+        if self.engine_kind == "spark":
+            from moneytrail.api.spark import spark_schema_version
+
+            return spark_schema_version(self.path)
+        return current_version(self.engine)
 
     def info(self) -> WorkspaceInfo:
         """Counts, date range, currencies, channels and sources of the workspace."""
@@ -303,13 +377,13 @@ class Workspace:
             {"currency": c, "transactions": int(n), "total": str(s)}
             for c, n, s in e.fetchall(
                 "SELECT currency, count(*), sum(amount) FROM transactions"
-                " GROUP BY 1 ORDER BY 2 DESC"
+                " GROUP BY 1 ORDER BY 2 DESC, 1"
             )
         ]
         channels = [
             {"channel": c, "transactions": int(n)}
             for c, n in e.fetchall(
-                "SELECT channel, count(*) FROM transactions GROUP BY 1 ORDER BY 2 DESC"
+                "SELECT channel, count(*) FROM transactions GROUP BY 1 ORDER BY 2 DESC, 1"
             )
         ]
         sources = [
@@ -323,12 +397,12 @@ class Workspace:
             }
             for sid, p, f, ok, bad, at in e.fetchall(
                 "SELECT id, path, format, rows_ok, rows_rejected, ingested_at FROM sources"
-                " ORDER BY ingested_at"
+                " ORDER BY ingested_at, id"
             )
         ]
         return WorkspaceInfo(
             path=str(self.path),
-            schema_version=current_version(e),
+            schema_version=self._schema_version(),
             counts=counts,
             first_transaction=first.isoformat() if first else None,
             last_transaction=last.isoformat() if last else None,

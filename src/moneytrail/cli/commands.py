@@ -29,10 +29,20 @@ def init(
     ctx: typer.Context,
     directory: Annotated[Path, typer.Argument(help="Directory of the new workspace")],
     json_out: JsonOpt = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", help="duckdb (one file, default) or spark (Parquet tables, docs/scale.md)"
+        ),
+    ] = "duckdb",
+    master: Annotated[
+        str | None,
+        typer.Option("--master", help="Spark only: the cluster's master URL (else local[2])"),
+    ] = None,
 ) -> None:
     """Create a workspace / créer un espace de travail."""
     out = output(ctx)
-    with Workspace.init(directory) as ws:
+    with Workspace.init(directory, engine=engine, master=master) as ws:
         summary = ws.info()
     if json_out:
         out.json(summary)
@@ -136,6 +146,14 @@ def ingest(
             " / recharger un fichier dont des lignes ont été rejetées",
         ),
     ] = False,
+    memory_limit: Annotated[
+        str,
+        typer.Option(
+            "--memory-limit",
+            help="Memory the load may use before spilling to disk (e.g. 1GiB, 4GB)"
+            " / mémoire avant débordement sur disque",
+        ),
+    ] = "1GiB",
     json_out: JsonOpt = False,
 ) -> int:
     """Load files into the workspace / charger des fichiers."""
@@ -151,6 +169,7 @@ def ingest(
         currency=currency,
         namespace=namespace,
         retry_rejected=retry_rejected,
+        memory_limit=memory_limit,
         extra={"goaml_profile": goaml_profile} if goaml_profile else {},
     )
     if fmt is not None and fmt not in format_names():

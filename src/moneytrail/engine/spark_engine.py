@@ -1,0 +1,277 @@
+"""Spark implementation of :class:`~moneytrail.engine.base.Engine` (the scale-out engine).
+
+A :class:`SparkEngine` is one Spark session (``newSession()`` of the process's session,
+:mod:`.spark_session`) over a workspace folder of Parquet tables (:mod:`.spark_store`): each
+table is a temporary view over its directory, registered when the engine opens and again
+after each write. SQL is the canonical dialect, transpiled by :class:`SparkDialect`;
+values are bound as Spark's positional parameters (``?``), never formatted into the text.
+
+What differs from DuckDB, named:
+
+* **writes** go through :meth:`create_table_from_arrow`, :meth:`append_arrow` and
+  :meth:`write_table_from_query` (distributed: executors write the Parquet files); ``INSERT``,
+  ``UPDATE``, ``DELETE`` on a workspace table are refused by Spark (views over files);
+* :meth:`transaction` batches those writes: the tables written inside swap in together at the
+  end, or none does (see :mod:`.spark_store`); reads inside the block see the old versions;
+* :meth:`progress` is unknown (-1); :meth:`splink_api` is refused (entity resolution is not on
+  Spark yet); an in-memory engine (``path=None``) holds its tables in a temporary folder
+  deleted on :meth:`close`.
+
+Spark's own exceptions never leave this module: an analysis or runtime failure is an
+:class:`EngineError` (``engine="spark"``) with Spark's first message line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from moneytrail.engine import spark_store
+from moneytrail.engine.base import Params
+from moneytrail.engine.errors import EngineError
+from moneytrail.engine.spark_dialect import SPARK, SparkDialect
+from moneytrail.engine.spark_session import shared_session, spark_conf
+from moneytrail.errors import MoneytrailError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+class SparkEngine:
+    """One Spark session over the Parquet tables of the workspace folder ``path``."""
+
+    dialect: SparkDialect = SPARK
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        *,
+        read_only: bool = False,
+        config: Mapping[str, str] | None = None,
+    ) -> None:
+        self._scratch = path is None
+        self.folder = (
+            Path(tempfile.mkdtemp(prefix="moneytrail-spark-")) if path is None else Path(path)
+        )
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        self._writes: spark_store.TableWrites | None = None
+        spark_store.recover(self.folder)
+        with self._translated():
+            self._spark = shared_session(spark_conf(self.folder, config)).newSession()
+        self.refresh()
+
+    # -- properties of the protocol -----------------------------------------------------------
+    @property
+    def path(self) -> Path | None:
+        return None if self._scratch else self.folder
+
+    @property
+    def version(self) -> str:
+        return f"spark {self._spark.version}"
+
+    @property
+    def session(self) -> Any:
+        """The Spark session (``pyspark.sql.SparkSession``), for code in ``moneytrail.engine``."""
+        return self._spark
+
+    def sql_for(self, sql: str) -> str:
+        return self.dialect.prepare(sql)
+
+    # -- tables ----------------------------------------------------------------------------------
+    def refresh(self, names: list[str] | None = None) -> None:
+        """(Re)register the workspace tables (``names``, or all) as temporary views."""
+        with self._lock, self._translated():
+            for name in names if names is not None else spark_store.table_names(self.folder):
+                directory = spark_store.table_dir(self.folder, name)
+                self._spark.read.parquet(str(directory)).createOrReplaceTempView(name)
+
+    def tables(self) -> list[str]:
+        """The workspace's tables."""
+        return spark_store.table_names(self.folder)
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except (EngineError, MoneytrailError):
+            raise
+        except Exception as exc:
+            raise _translate(exc) from exc
+
+    def dataframe(self, sql: str, params: Params = None) -> Any:
+        """The DataFrame of canonical query ``sql`` (lazy: nothing runs yet)."""
+        with self._translated():
+            if params:
+                named, values = _named_parameters(sql, list(params))
+                return self._spark.sql(self.sql_for(named), args=values)
+            return self._spark.sql(self.sql_for(sql))
+
+    # -- the protocol -----------------------------------------------------------------------------
+    def execute(self, sql: str, params: Params = None) -> None:
+        with self._lock, self._translated():
+            self.dataframe(sql, params)
+
+    def execute_watched(
+        self, sql: str, params: Params, on_progress: Callable[[float], None], every: float = 0.2
+    ) -> None:
+        on_progress(-1.0)
+        self.execute(sql, params)
+
+    def fetchall(self, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+        with self._lock, self._translated():
+            return [tuple(row) for row in self.dataframe(sql, params).collect()]
+
+    def fetch_arrow(self, sql: str, params: Params = None) -> pa.Table:
+        with self._lock, self._translated():
+            return _naive_times(self.dataframe(sql, params).toArrow())
+
+    def iter_batches(
+        self, sql: str, params: Params = None, size: int = 100_000
+    ) -> Iterator[pa.RecordBatch]:
+        # The result is gathered on the driver first (Arrow); fine for what analytics fetch.
+        yield from self.fetch_arrow(sql, params).to_batches(max_chunksize=size)
+
+    def create_table_from_arrow(self, table: str, data: pa.Table) -> None:
+        self._write(
+            table, lambda d: spark_store.write_arrow_files(d, data.to_batches(), data.schema)
+        )
+
+    def append_arrow(self, table: str, data: pa.Table) -> None:
+        import pyarrow as pa
+
+        old = self.fetch_arrow(f"SELECT * FROM {self.dialect.quote(table)}")  # noqa: S608 - quoted
+        merged = pa.concat_tables([old, data.select(old.column_names).cast(old.schema)])
+        self.create_table_from_arrow(table, merged)
+
+    def write_table_from_query(self, table: str, sql: str, params: Params = None) -> None:
+        """Replace ``table`` by the rows of canonical query ``sql``, written by the executors."""
+
+        def write(directory: Path) -> None:
+            self.dataframe(sql, params).write.parquet(str(directory))
+
+        self._write(table, write)
+
+    def _write(self, table: str, writer: Callable[[Path], Any]) -> None:
+        if self.read_only:
+            raise EngineError(f"workspace opened read-only: cannot write {table}", engine="spark")
+        with self._lock, self._translated():
+            if self._writes is not None:
+                writer(self._writes.new_dir(table))
+                return
+            with spark_store.table_writes(self.folder) as writes:
+                writer(writes.new_dir(table))
+            self.refresh([table])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            if self._writes is not None:  # nested: the outer block decides
+                yield
+                return
+            writes = spark_store.TableWrites(self.folder)
+            self._writes = writes
+            try:
+                yield
+            except BaseException:
+                writes.rollback()
+                raise
+            else:
+                self.refresh(writes.commit())
+            finally:
+                self._writes = None
+
+    def pending_writes(self) -> spark_store.TableWrites:
+        """The writes of the :meth:`transaction` in progress (a caller writing Parquet files
+        itself stages them there); outside a transaction, an error."""
+        if self._writes is None:
+            raise EngineError("pending_writes() outside a transaction", engine="spark")
+        return self._writes
+
+    def stage_rows(self, name: str, sql: str, params: Params = None) -> None:
+        """Append the rows of canonical query ``sql`` to the work table ``name`` (Parquet
+        files written by the executors under ``tables/.work-<name>``, readable as ``name``
+        until :meth:`drop_work_table`). Why: a result used twice (counted, then merged) is
+        computed once, without holding it in memory."""
+        directory = self.folder / spark_store.TABLES / f".work-{name}"
+        with self._lock, self._translated():
+            self.dataframe(sql, params).write.mode("append").parquet(str(directory))
+            self._spark.read.parquet(str(directory)).createOrReplaceTempView(name)
+
+    def drop_work_table(self, name: str) -> None:
+        """Forget the work table ``name`` and delete its files."""
+        with self._lock:
+            with contextlib.suppress(Exception):
+                self._spark.catalog.dropTempView(name)
+            shutil.rmtree(self.folder / spark_store.TABLES / f".work-{name}", ignore_errors=True)
+
+    def progress(self) -> float:
+        return -1.0
+
+    @contextmanager
+    def bounded_memory(self, limit: str) -> Iterator[None]:
+        """Spark's memory is the executors' configuration (``spark.conf``), not a per-load
+        setting: nothing changes here."""
+        del limit
+        yield
+
+    def splink_api(self) -> Any:
+        from moneytrail.errors import UsageError
+
+        raise UsageError("error.spark_not_yet", what="entity resolution (splink)")
+
+    def close(self) -> None:
+        with self._lock:
+            with contextlib.suppress(Exception):
+                for name in spark_store.table_names(self.folder):
+                    self._spark.catalog.dropTempView(name)
+            if self._scratch:
+                shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _named_parameters(sql: str, params: list[Any]) -> tuple[str, dict[str, Any]]:
+    """Canonical ``sql`` with its ``?`` markers named ``$mt_1, $mt_2...`` in text order, and
+    the values by name. Why: sqlglot moves a subquery's ``WITH`` to the front of the
+    statement for Spark, which would bind positional values to the wrong markers."""
+    import sqlglot
+
+    tokens = sqlglot.Dialect.get_or_raise("duckdb").tokenize(sql)
+    marks = [t for t in tokens if t.token_type == sqlglot.TokenType.PLACEHOLDER and t.text == "?"]
+    if len(marks) != len(params):
+        raise EngineError(
+            f"{len(marks)} parameter markers for {len(params)} values", engine="spark"
+        )
+    pieces, last, values = [], 0, {}
+    for i, (mark, value) in enumerate(zip(marks, params, strict=True), start=1):
+        pieces += [sql[last : mark.start], f"$mt_{i}"]
+        last = mark.end + 1
+        values[f"mt_{i}"] = value
+    pieces.append(sql[last:])
+    return "".join(pieces), values
+
+
+def _naive_times(table: pa.Table) -> pa.Table:
+    """Timestamps as DuckDB gives them: UTC, without an offset (Spark's Arrow says ``UTC``)."""
+    import pyarrow as pa
+
+    fields = []
+    for f in table.schema:
+        if pa.types.is_timestamp(f.type) and f.type.tz is not None:
+            fields.append(pa.field(f.name, pa.timestamp(f.type.unit), f.nullable))
+        else:
+            fields.append(f)
+    schema = pa.schema(fields)
+    return table if schema == table.schema else table.cast(schema)
+
+
+def _translate(exc: BaseException) -> BaseException:
+    """An :class:`EngineError` for what pyspark or py4j raised (first line of the message)."""
+    text = str(exc) or type(exc).__name__
+    kind = getattr(exc, "getCondition", lambda: None)() or type(exc).__name__
+    return EngineError(text.strip(), kind=str(kind), engine="spark")

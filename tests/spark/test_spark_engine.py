@@ -1,0 +1,179 @@
+"""The Spark engine and dialect: the rewrites keep DuckDB's meaning, what cannot be kept is
+refused, and Spark is never loaded where it is not used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from moneytrail.engine import DuckDBEngine, Engine, EngineError, open_engine
+from moneytrail.engine.spark_dialect import SPARK, UnportableSqlError
+from moneytrail.errors import UsageError
+from moneytrail.workspace import Workspace
+from tests.spark.conftest import _skip_or_check
+
+ROWS = pa.table(
+    {
+        "acc": ["a", "a", "a", "a", "b", "b"],
+        "other": ["x", "y", "x", None, "z", "z"],
+        "ts": pa.array(
+            [
+                datetime(2025, 1, d, 10, 0, s)
+                for d, s in [(1, 0), (2, 1), (3, 0), (3, 0), (1, 5), (9, 0)]
+            ],
+            pa.timestamp("us"),
+        ),
+        "k": [3, None, 1, 2, 1, 1],
+        "amount": pa.array(
+            [Decimal("1.5"), Decimal("2"), None, Decimal("4"), Decimal("5"), Decimal("6")],
+            pa.decimal128(38, 8),
+        ),
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def engines() -> Iterator[tuple[Engine, Engine]]:
+    _skip_or_check()
+    duck, spark = DuckDBEngine(), open_engine(kind="spark")
+    duck.create_table_from_arrow("r", ROWS)
+    spark.create_table_from_arrow("r", ROWS)
+    yield duck, spark
+    duck.close()
+    spark.close()
+
+
+QUERIES = {
+    "ordered list, NULL keys last": "SELECT acc, list(other ORDER BY k, other) AS l FROM r GROUP BY acc ORDER BY acc",
+    "ordered list, NULLS FIRST": "SELECT acc, list(k ORDER BY k NULLS FIRST) AS l FROM r GROUP BY acc ORDER BY acc",
+    "distinct window count": (
+        "SELECT acc, ts, k, count(DISTINCT other) OVER (PARTITION BY acc ORDER BY ts"
+        " RANGE BETWEEN CURRENT ROW AND INTERVAL 2 DAY FOLLOWING) AS n FROM r ORDER BY acc, ts, k NULLS FIRST"
+    ),
+    "epoch of an interval": "SELECT acc, epoch(max(ts) - min(ts)) AS s FROM r GROUP BY acc ORDER BY acc",
+    "casts to an integer round as DuckDB does": (
+        "SELECT k, CAST(k / 2 AS BIGINT) AS half, CAST(CAST(k AS DECIMAL(10, 2)) + 0.5 AS INTEGER) AS dec,"
+        " CAST(-k / 2 AS BIGINT) AS neg FROM r WHERE k IS NOT NULL ORDER BY k, acc"
+    ),
+    "bound values, lists and money": (
+        "SELECT acc, sum(amount) AS total FROM r WHERE list_contains(?, other) AND amount >= ?"
+        " GROUP BY acc ORDER BY acc"
+    ),
+}
+PARAMS: dict[str, list[object]] = {"bound values, lists and money": [["x", "z"], Decimal("1.5")]}
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_the_rewritten_sql_means_the_same_on_spark(
+    engines: tuple[Engine, Engine], name: str
+) -> None:
+    duck, spark = engines
+    params = PARAMS.get(name)
+    expected = duck.fetchall(QUERIES[name], params)
+    got = spark.fetchall(QUERIES[name], params)
+    assert [tuple(list(v) if isinstance(v, list) else v for v in r) for r in got] == expected
+    assert expected
+
+
+def test_a_construct_without_a_faithful_form_is_refused() -> None:
+    for sql in (
+        "SELECT rowid FROM r",
+        "SELECT list(x ORDER BY ts DESC) FROM r",
+        "SELECT string_agg(x, ',' ORDER BY ts) FROM r",
+        "SELECT epoch_us(ts) FROM r",
+    ):
+        with pytest.raises(UnportableSqlError):
+            SPARK.prepare(sql)
+
+
+def test_a_failed_statement_is_an_engine_error(engines: tuple[Engine, Engine]) -> None:
+    _, spark = engines
+    with pytest.raises(EngineError) as caught:
+        spark.fetchall("SELECT no_such_column FROM r")
+    assert caught.value.engine == "spark" and "no_such_column" in caught.value.detail
+    with pytest.raises(EngineError, match="not portable"):
+        spark.fetchall("SELECT rowid FROM r")
+
+
+def test_writes_in_a_transaction_land_together_or_not_at_all(
+    engines: tuple[Engine, Engine],
+) -> None:
+    _, spark = engines
+    with pytest.raises(RuntimeError), spark.transaction():
+        spark.create_table_from_arrow("t1", pa.table({"x": [1]}))
+        raise RuntimeError("stop")
+    with pytest.raises(EngineError):
+        spark.fetchall("SELECT * FROM t1")
+    with spark.transaction():
+        spark.create_table_from_arrow("t1", pa.table({"x": [1]}))
+    spark.append_arrow("t1", pa.table({"x": [2]}))
+    assert spark.fetchall("SELECT x FROM t1 ORDER BY x") == [(1,), (2,)]
+
+
+def test_parts_that_do_not_run_on_spark_yet_say_so(tmp_path: Path) -> None:
+    _skip_or_check()
+    with Workspace.init(tmp_path / "ws", engine="spark") as ws:
+        assert ws.engine_kind == "spark"
+        for part in ("network", "screening", "model", "alerts"):
+            with pytest.raises(UsageError) as caught:
+                getattr(ws, part)
+            assert caught.value.exit_code == 2 and "Spark" in caught.value.render("en")
+            assert "Spark" in caught.value.render("fr")
+    with Workspace.open(tmp_path / "ws") as again:  # the folder remembers its engine
+        assert again.engine_kind == "spark"
+
+
+def test_an_unknown_engine_is_a_usage_error(cli: Any, tmp_path: Path) -> None:
+    done = cli("init", str(tmp_path / "w"), "--engine", "oracle")
+    assert done.code == 2 and "oracle" in done.err + done.out
+
+
+def test_missing_java_is_said_with_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from moneytrail.engine.spark_session import check_spark_available
+
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(UsageError) as caught:
+        check_spark_available()
+    assert caught.value.exit_code == 2
+    assert "openjdk-17-jre-headless" in caught.value.render("en")
+    assert "installez" in caught.value.render("fr")
+
+
+def test_the_default_path_never_imports_pyspark() -> None:
+    code = (
+        "import sys; import moneytrail.cli.main; from moneytrail.engine import open_engine;"
+        " open_engine().close(); print('pyspark' in sys.modules, 'py4j' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
+
+
+def test_the_cli_runs_init_ingest_info_and_rules_on_spark(cli: Any, tmp_path: Path) -> None:
+    _skip_or_check()
+    ws = tmp_path / "nationale"
+    sample = resources.files("moneytrail") / "samples" / "orange_money_2024-03.csv"
+    csv = tmp_path / "orange_money_2024-03.csv"
+    csv.write_bytes(sample.read_bytes())
+    assert cli("init", ws, "--engine", "spark", "--json").code == 0
+    assert (ws / "moneytrail-engine.json").is_file() and not (ws / "workspace.duckdb").exists()
+    loaded = cli("ingest", "-w", ws, csv, "--json")
+    assert loaded.code == 0, loaded.err
+    info = cli("info", "-w", ws, "--json").json()
+    assert info["counts"]["transactions"] > 0
+    rules = cli("detect", "run", "-w", ws, "--only", "large_cash,structuring", "--json")
+    assert rules.code == 0, rules.err
+    assert {r["rule"] for r in rules.json()["rules"]} == {"large_cash", "structuring"}
+    refused = cli("trace", "-w", ws, "--account", "x")
+    assert refused.code == 2 and "Spark" in refused.err + refused.out
