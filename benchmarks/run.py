@@ -14,8 +14,14 @@ vs plain lxml ``XMLSchema.validate``.
 ``audit``: 100,000 audit entries appended and verified on SQLite and PostgreSQL vs a plain
 unchained table (a yardstick), and the tamper-detection table.
 ``goaml-read``: 100,000 transactions ingested as goAML XML vs the same rows as CSV (goal <= 3x).
+``hawala``: hawala link precision/recall and the share of a generated ransom traced to its
+final cash/hawala endpoints, with and without the cash and hawala sources (decision 0134).
 ``web-load``: 50 simulated analysts for 2 minutes on ``moneytrail serve`` (loopback) over a
 1M-transaction workspace, vs the same traces through the library (``--quick``: 100k, 10, 15 s).
+``spark``: ingest and every typology rule on Spark local[2] vs DuckDB on a synth year
+(``--spark-scale``, default 7,000 residents: about 1.15M transactions), same hits required.
+``share``: a keyed filter of 1M subjects built and matched against 1M (goal < 2 min), PSI of
+100k x 10k identifiers, vs HMAC-SHA256 sets.
 """
 
 from __future__ import annotations
@@ -30,9 +36,12 @@ from benchmarks import (
     bench_detect_rules,
     bench_goaml_read,
     bench_goaml_validate,
+    bench_hawala,
     bench_ingest,
     bench_resolve,
     bench_screen,
+    bench_share,
+    bench_spark,
     bench_startup,
     bench_trace,
     bench_web_load,
@@ -51,6 +60,9 @@ NAMES = (
     "goaml-validate",
     "goaml-read",
     "web-load",
+    "hawala",
+    "share",
+    "spark",
 )
 
 
@@ -70,6 +82,7 @@ def main() -> None:
     parser.add_argument("--detect-threads", type=int, default=2, help="LightGBM threads (detect)")
     parser.add_argument("--feature-rows", type=int, default=1_000_000, help="rows (features)")
     parser.add_argument("--rules-scale", type=int, default=7000, help="synth scale (rules)")
+    parser.add_argument("--spark-scale", type=int, default=7000, help="synth scale (spark)")
     parser.add_argument(
         "--startup-baseline", default=None, help="git commit whose start-up is measured too"
     )
@@ -81,6 +94,11 @@ def main() -> None:
         type=int,
         default=bench_audit.DETECTION_POSITIONS,
         help="positions per tampering (audit)",
+    )
+    parser.add_argument(
+        "--screen-no-batch",
+        action="store_true",
+        help="screen: leave out the 1M-party batch run (about 10 minutes)",
     )
     parser.add_argument(
         "--quick", action="store_true", help="small smoke run, docs untouched (web-load)"
@@ -106,7 +124,7 @@ def main() -> None:
         if name == "ingest":
             print(bench_ingest.run(args.rows))
         elif name == "screen":
-            print(bench_screen.run())
+            print(bench_screen.run(batch=not args.screen_no_batch))
         elif name == "resolve":
             print(json.dumps(bench_resolve.run(), indent=2, ensure_ascii=False))
         elif name == "rules":
@@ -125,6 +143,12 @@ def main() -> None:
                 low, _, high = args.web_think.partition("-")
                 think = (float(low), float(high))
             print(bench_web_load.run(args.quick, args.web_pool, args.web_diagnose, think))
+        elif name == "share":
+            print(bench_share.run())
+        elif name == "spark":
+            print(bench_spark.run(args.spark_scale))
+        elif name == "hawala":
+            print(bench_hawala.run())
         elif name == "goaml-validate":
             print(bench_goaml_validate.run())
         elif name == "detect":

@@ -64,7 +64,7 @@ def test_the_readme_has_examples_of_every_command_group() -> None:
     groups = {split(c)[0] for c in readme_commands()}
     expected = {"init", "ingest", "info", "trace", "network", "paths", "resolve", "conflicts",
                 "export", "lists", "screen", "synth", "exercise", "detect", "alerts", "evaluate",
-                "model", "score", "user", "case", "audit", "goaml", "report", "serve"}  # fmt: skip
+                "model", "score", "user", "case", "audit", "goaml", "report", "serve", "share"}  # fmt: skip
     assert expected <= groups, expected - groups
 
 
