@@ -93,17 +93,9 @@ class RulesPart:
     ) -> RulesRun:
         """Run rules (all of the library when ``rule_ids`` is empty; a rule object runs as
         given) and store their hits as alerts; an unknown id or parameter is a usage error."""
-        from moneytrail.detect.rules import load_library, parse_overrides, run_rules, select
+        from moneytrail.detect.rules import run_rules
 
-        library = load_library([Path(f) for f in folders])
-        select(library, [r for r in rule_ids if isinstance(r, str)])  # refuses an unknown id
-        rules = [library[r] if isinstance(r, str) else r for r in rule_ids] or list(
-            library.values()
-        )
-        if params is None or isinstance(params, Mapping):
-            overrides = params or {}
-        else:
-            overrides = parse_overrides(list(params), library | {r.id: r for r in rules})
+        rules, overrides = chosen_rules(rule_ids, params, folders)
         result = run_rules(self._ws.engine, rules, overrides, progress)
         return RulesRun(
             rules=result.rules,
@@ -120,6 +112,24 @@ class RulesPart:
         from moneytrail.detect.rules.quality import rule_quality
 
         return RulesQuality(rule_quality(self._ws.engine))
+
+
+def chosen_rules(
+    rule_ids: Sequence[str | Rule],
+    params: Mapping[str, Mapping[str, Any]] | Sequence[str] | None,
+    folders: Iterable[Path | str],
+) -> tuple[list[Rule], Mapping[str, Mapping[str, Any]]]:
+    """The rules a run asks for (all of the library when ``rule_ids`` is empty; an unknown id
+    is a usage error) and their parameter overrides (a mapping, or ``rule.param=value`` texts),
+    the same for every engine."""
+    from moneytrail.detect.rules import load_library, parse_overrides, select
+
+    library = load_library([Path(f) for f in folders])
+    select(library, [r for r in rule_ids if isinstance(r, str)])  # refuses an unknown id
+    rules = [library[r] if isinstance(r, str) else r for r in rule_ids] or list(library.values())
+    if params is None or isinstance(params, Mapping):
+        return rules, params or {}
+    return rules, parse_overrides(list(params), library | {r.id: r for r in rules})
 
 
 def rule_catalogue(folders: Iterable[Path | str] = (), lang: str = "fr") -> list[RuleEntry]:

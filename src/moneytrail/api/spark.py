@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from moneytrail.api.rules import RuleProgress, RulesPart, RulesQuality, RulesRun
+from moneytrail.api.rules import RuleProgress, RulesPart, RulesQuality, RulesRun, chosen_rules
 from moneytrail.engine import spark_store
 from moneytrail.errors import UsageError
 
@@ -268,17 +268,7 @@ class SparkRulesPart(RulesPart):
         folders: Iterable[Path | str] = (),
         progress: RuleProgress | None = None,
     ) -> RulesRun:
-        from moneytrail.detect.rules import load_library, parse_overrides, select
-
-        library = load_library([Path(f) for f in folders])
-        select(library, [r for r in rule_ids if isinstance(r, str)])
-        rules = [library[r] if isinstance(r, str) else r for r in rule_ids] or list(
-            library.values()
-        )
-        if params is None or isinstance(params, Mapping):
-            overrides: Mapping[str, Mapping[str, Any]] = params or {}
-        else:
-            overrides = parse_overrides(list(params), library | {r.id: r for r in rules})
+        rules, overrides = chosen_rules(rule_ids, params, folders)
         engine: SparkEngine = self._ws.engine  # type: ignore[assignment]
         outcomes, seconds = run_rules_on_spark(engine, rules, overrides, progress)
         return RulesRun(
