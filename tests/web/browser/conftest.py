@@ -180,7 +180,10 @@ class Story:
         folder = SCREENSHOTS / self.lang / self.role
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{len(self.shots) + 1:02d}-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        # a full page with a Plotly chart and long tables can take over 20 s to paint on a busy
+        # 2-core machine (CI runs the Spark parity JVM beside it): the picture gets 60 s, the
+        # story's actions keep the 20 s of the context
+        self.page.screenshot(path=str(path), full_page=True, timeout=SHOT_TIMEOUT_MS)
         self.shots.append(path)
         text = self.page.inner_text("body")
         assert self.page.get_attribute("html", "lang") == self.lang, f"{name}: wrong language"
@@ -219,6 +222,9 @@ def pytest_runtest_makereport(
 
 
 FAILED = pytest.StashKey[bool]()
+
+
+SHOT_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture
