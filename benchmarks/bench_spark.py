@@ -1,4 +1,4 @@
-"""Spark benchmark: ingest and every typology rule on Spark local[2] vs DuckDB, same machine.
+"""Spark benchmark: ingest, rules, features, scoring, network and a trace, Spark vs DuckDB.
 
 The scenario is ``moneytrail synth --scale N --seed 1`` (one year; 7,000 residents give about
 1.15 million transactions), kept under ``benchmarks/.data``. Each engine runs in its own
@@ -28,6 +28,8 @@ from benchmarks.common import DATA, Measure, measure, stamp, write_section
 
 FILES = ("parties", "accounts", "identifiers", "transactions", "truth_members")
 CORES = 2
+MODEL = "bench"
+TRAIN_SCALE = 300  # the model's training scenario (about 50,000 transactions)
 
 
 def scenario(scale: int) -> Path:
@@ -108,6 +110,7 @@ def job(engine: str, data: str, folder: str) -> dict[str, Any]:
     began = time.perf_counter()
     done = ws.rules.run(portable)
     rules = time.perf_counter() - began
+    analytics = _analytics(ws, engine)
     ws.close()
     return {
         "engine": engine,
@@ -117,8 +120,94 @@ def job(engine: str, data: str, folder: str) -> dict[str, Any]:
         "transactions": transactions,
         "loaded": [o.status.value for o in outcomes],
         "hits": {o.rule: o.hits for o in done.rules},
+        **analytics,
         "peak_tree_mib": round(memory.stop(), 1),
     }
+
+
+def _analytics(ws: Any, engine: str) -> dict[str, Any]:
+    """Part 2 of issue 22: the feature matrix, model scoring (a model trained on the DuckDB
+    side, copied to the Spark side), the network's metrics and a seeded trace."""
+    out: dict[str, Any] = {}
+    features = DATA / f"spark-bench-features-{engine}"
+    shutil.rmtree(features, ignore_errors=True)
+    began = time.perf_counter()
+    ws.model.features(features)
+    out["features"] = round(time.perf_counter() - began, 2)
+    shutil.copytree(DATA / "spark-bench-models", Path(ws.path) / "models", dirs_exist_ok=True)
+    began = time.perf_counter()
+    scored = ws.model.score(MODEL)
+    out["score"] = round(time.perf_counter() - began, 2)
+    out["model_alerts"] = sorted(
+        r[0] for r in ws.engine.fetchall("SELECT id FROM alerts WHERE detector_kind = 'model'")
+    )
+    out["flagged"] = scored.flagged
+    began = time.perf_counter()
+    metrics = ws.network.metrics(top=10)
+    out["network"] = round(time.perf_counter() - began, 2)
+    out["network_top"] = [r.id for r in metrics.top_pagerank] + [metrics.nodes, metrics.edges]
+    out.update(_trace(ws))
+    return out
+
+
+def train(data: str, folder: str) -> dict[str, Any]:
+    """The model both engines score with, trained on DuckDB on a small scenario of the same
+    generator (training does not run on Spark; a national model is trained on a sample)."""
+    from moneytrail.workspace import Workspace
+
+    shutil.rmtree(folder, ignore_errors=True)
+    ws = Workspace.init(folder)
+    ws.ingest([Path(data) / f"{name}.parquet" for name in FILES])
+    began = time.perf_counter()
+    ws.model.train(MODEL, threads=CORES)
+    seconds = time.perf_counter() - began
+    models = DATA / "spark-bench-models"
+    shutil.rmtree(models, ignore_errors=True)
+    shutil.copytree(Path(ws.path) / "models", models)
+    rows = int(ws.engine.fetchall("SELECT count(*) FROM transactions")[0][0])
+    ws.close()
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"train": round(seconds, 2), "train_rows": rows}
+
+
+def _trace(ws: Any) -> dict[str, Any]:
+    """A seeded FIFO trace (4 hops) from the busiest sender, on engines that run traces."""
+    from moneytrail.errors import UsageError
+    from moneytrail.trace import Seed, TraceSettings
+
+    seed = ws.engine.fetchall(
+        "SELECT src_account_id FROM transactions WHERE src_account_id IS NOT NULL"
+        " GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+    )[0][0]
+    began = time.perf_counter()
+    try:
+        result = ws.trace(Seed(accounts=(str(seed),)), TraceSettings(max_hops=4))
+    except UsageError:
+        return {}
+    seconds = round(time.perf_counter() - began, 2)
+    ends = sorted((e.kind.value, str(e.account_id), str(e.amount)) for e in result.endpoints)
+    return {"trace": seconds, "trace_endpoints": ends}
+
+
+def _same_features(a: Path, b: Path) -> tuple[int, int]:
+    """(values compared, values differing) between two feature folders, column by column."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    left_ids = pq.read_table(a, columns=["id"])["id"].to_numpy(zero_copy_only=False)
+    right_ids = pq.read_table(b, columns=["id"])["id"].to_numpy(zero_copy_only=False)
+    lo, ro = np.argsort(left_ids), np.argsort(right_ids)
+    if not np.array_equal(left_ids[lo], right_ids[ro]):
+        return len(left_ids), len(left_ids)
+    names = pq.read_schema(next(a.glob("*.parquet"))).names[1:]
+    compared = differing = 0
+    for name in names:
+        x = pq.read_table(a, columns=[name])[name].to_numpy()[lo]
+        y = pq.read_table(b, columns=[name])[name].to_numpy()[ro]
+        same = (x.view(np.uint32) == y.view(np.uint32)) | (np.isnan(x) & np.isnan(y))
+        compared += len(x)
+        differing += int((~same).sum())
+    return compared, differing
 
 
 def run(scale: int = 7000) -> str:
@@ -127,6 +216,9 @@ def run(scale: int = 7000) -> str:
 
     check_spark_available()
     data = scenario(scale)
+    model = measure(
+        "bench_spark", "train", str(scenario(TRAIN_SCALE)), str(DATA / "spark-bench-train")
+    ).figures
     results: dict[str, Measure] = {}
     for engine in ("duckdb", "spark"):
         target = DATA / f"spark-bench-{engine}"
@@ -134,36 +226,66 @@ def run(scale: int = 7000) -> str:
         shutil.rmtree(target, ignore_errors=True)
     duck, spark = results["duckdb"].figures, results["spark"].figures
     same = duck["hits"] == spark["hits"]
+    compared, differing = _same_features(
+        DATA / "spark-bench-features-duckdb", DATA / "spark-bench-features-spark"
+    )
+    for engine in results:
+        shutil.rmtree(DATA / f"spark-bench-features-{engine}", ignore_errors=True)
     rows = duck["transactions"]
     lines = [
         f"{stamp()} Shared machine (several engineers at once): figures are an upper bound.",
         "",
         f"Command: `python -m benchmarks.run spark --spark-scale {scale}` (synth, seed 1,"
         f" {rows:,} transactions). Spark 4.3, local[2], 4 shuffle partitions; the ingest into"
-        " Spark is staged by DuckDB on the driver and written as Parquet (decision 0135).",
+        " Spark is staged by DuckDB on the driver and written as Parquet (decision 0135);"
+        " features and scoring run the single-machine code per bucket of whole components"
+        " on the executors, the network's graph is aggregated by Spark and its metrics"
+        " computed on the driver, a seeded trace collects the reachable sub-graph to the"
+        " driver (decisions 0140, 0141).",
         "",
-        f"| engine | start (s) | ingest (s) | {len(duck['hits'])} rules (s) | total (s)"
-        " | peak MiB (with JVM)"
-        " | rules: tx/s per core |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| engine | start (s) | ingest (s) | {len(duck['hits'])} rules (s) | features (s)"
+        " | scoring (s) | network metrics (s) | seeded trace (s) | total (s)"
+        " | peak MiB (with JVM) | rules: tx/s per core | features: tx/s per core |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for name, m in results.items():
         f = m.figures
         per_core = rows / f["rules"] / CORES
+        feat_core = rows / f["features"] / CORES
         lines.append(
-            f"| {name} | {f['init']} | {f['ingest']} | {f['rules']} | {m.seconds:.1f}"
-            f" | {max(m.peak_mib, f['peak_tree_mib']):.0f} | {per_core:,.0f} |"
+            f"| {name} | {f['init']} | {f['ingest']} | {f['rules']} | {f['features']}"
+            f" | {f['score']} | {f['network']} | {f.get('trace', '-')} | {m.seconds:.1f}"
+            f" | {max(m.peak_mib, f['peak_tree_mib']):.0f} | {per_core:,.0f} | {feat_core:,.0f} |"
         )
+    same_alerts = duck["model_alerts"] == spark["model_alerts"]
+    same_network = duck["network_top"] == spark["network_top"]
+    same_trace = duck.get("trace_endpoints") == spark.get("trace_endpoints")
     lines += [
         "",
-        f"Same hits per rule on both engines: **{'yes' if same else 'NO'}**"
-        f" ({sum(duck['hits'].values())} hits over {len(duck['hits'])} rules). Both engines"
-        f" used the machine's {CORES} cores (DuckDB threads, Spark local[{CORES}]); the"
-        " Spark rules step includes its fixed cost per rule (planning, scheduling, the"
-        " executors' Parquet writes). `scatter_gather` is left out on both: Spark 4.3 returns wrong values for"
-        " its correlated subqueries, so the Spark dialect refuses it (decision 0135). The"
-        " 50M-row run of issue 22 is a later step (docs/scale.md).",
+        "Same results on both engines:",
+        "",
+        f"* hits per rule: **{'yes' if same else 'NO'}** ({sum(duck['hits'].values())} hits"
+        f" over {len(duck['hits'])} rules);",
+        f"* feature matrix: **{differing:,} differing values of {compared:,}** (bit for bit);",
+        f"* model alerts (model trained on DuckDB on the scale-{TRAIN_SCALE} scenario,"
+        f" {model['train_rows']:,} transactions, in {model['train']} s, copied to both):"
+        f" **{'yes' if same_alerts else 'NO'}** ({len(duck['model_alerts']):,} alerts,"
+        f" {duck['flagged']:,} scores over the threshold);",
+        f"* network: nodes, edges and top-10 PageRank **{'yes' if same_network else 'NO'}**;",
+        f"* seeded trace endpoints: **{'yes' if same_trace else 'NO'}**"
+        f" ({len(duck.get('trace_endpoints', []))} endpoints).",
+        "",
+        f"Both engines used the machine's {CORES} cores (DuckDB threads, Spark"
+        f" local[{CORES}]); the Spark rules step includes its fixed cost per rule (planning,"
+        " scheduling, the executors' Parquet writes). `scatter_gather` is left out on both:"
+        " Spark 4.3 returns wrong values for its correlated subqueries, so the Spark dialect"
+        " refuses it (decision 0135). The 50M-row run of issue 22 is a later step"
+        " (docs/scale.md).",
     ]
     body = "\n".join(lines)
-    write_section("spark", "## Spark vs DuckDB (issue 22, part 1)\n\n" + body)
-    return body + "\n" + json.dumps({"duckdb": duck, "spark": spark}, indent=1)
+    write_section("spark", "## Spark vs DuckDB (issue 22)\n\n" + body)
+    shown = {
+        name: {k: v for k, v in f.items() if k not in ("model_alerts", "trace_endpoints")}
+        for name, f in (("duckdb", duck), ("spark", spark))
+    }
+    return body + "\n" + json.dumps(shown, indent=1)

@@ -123,7 +123,7 @@ def test_parts_that_do_not_run_on_spark_yet_say_so(tmp_path: Path) -> None:
     _skip_or_check()
     with Workspace.init(tmp_path / "ws", engine="spark") as ws:
         assert ws.engine_kind == "spark"
-        for part in ("network", "screening", "model", "alerts"):
+        for part in ("screening", "alerts"):
             with pytest.raises(UsageError) as caught:
                 getattr(ws, part)
             assert caught.value.exit_code == 2 and "Spark" in caught.value.render("en")
@@ -175,5 +175,5 @@ def test_the_cli_runs_init_ingest_info_and_rules_on_spark(cli: Any, tmp_path: Pa
     rules = cli("detect", "run", "-w", ws, "--only", "large_cash,structuring", "--json")
     assert rules.code == 0, rules.err
     assert {r["rule"] for r in rules.json()["rules"]} == {"large_cash", "structuring"}
-    refused = cli("trace", "-w", ws, "--account", "x")
+    refused = cli("conflicts", "list", "-w", ws)  # trace runs on Spark now (decision 0140)
     assert refused.code == 2 and "Spark" in refused.err + refused.out

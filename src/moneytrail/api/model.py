@@ -25,8 +25,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     # Workspace, and the result types a face names in its annotations
     from moneytrail.api.workspace import Workspace
+    from moneytrail.detect.features import FeatureConfig
     from moneytrail.detect.model.alerts import ScoreOutcome as ScoreOutcome
     from moneytrail.detect.model.evaluate import EvaluationReport as EvaluationReport
     from moneytrail.detect.model.evaluate import SideReport as SideReport
@@ -34,7 +37,7 @@ if TYPE_CHECKING:
     from moneytrail.detect.model.store import ModelCard
     from moneytrail.detect.model.training import Metrics as Metrics
 
-__all__ = ["NUM_THREADS", "SEED", "ModelPart", "SavedModel", "Step"]
+__all__ = ["NUM_THREADS", "SEED", "FeaturesWritten", "ModelPart", "SavedModel", "Step"]
 
 NUM_THREADS = 2
 """LightGBM threads by default (``moneytrail.detect.model.training.NUM_THREADS``; kept here so
@@ -133,11 +136,59 @@ class ModelPart:
 
         return score_workspace(self._ws.engine, self._ws.path, name)
 
+    def features(self, out: Path | str, model: str | None = None) -> FeaturesWritten:
+        """Write the feature matrix of every transaction (``id``, raw attributes, graph
+        features: the model's inputs, with model ``model``'s settings or the defaults) as
+        Parquet files in the folder ``out`` (made if missing; must be empty), for analysis
+        outside moneytrail or to compare engines."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from moneytrail.detect.features import FeatureConfig
+        from moneytrail.detect.model.evaluate import feature_matrix
+
+        folder = _empty_folder(out)
+        config = self._config(model) if model else FeatureConfig()
+        rows = feature_matrix(self._ws.engine, config)
+        columns = {"id": rows.ids.cast(pa.string())}
+        for j, name in enumerate(rows.names):
+            columns[name] = pa.array(rows.values[:, j], pa.float32())
+        pq.write_table(pa.table(columns), folder / "part-00000.parquet")
+        return FeaturesWritten(str(folder), len(rows.ids), len(rows.names))
+
+    def _config(self, model: str) -> FeatureConfig:
+        from moneytrail.detect.model.store import read_card
+
+        return read_card(self._ws.path, model).config()
+
     def list(self) -> builtins.list[SavedModel]:
         """The models saved in the workspace, by name."""
         from moneytrail.detect.model.store import known_models, read_card
 
         return [_saved(read_card(self._ws.path, n)) for n in known_models(self._ws.path)]
+
+
+@dataclass
+class FeaturesWritten:
+    """Where a feature matrix was written, with its rows and feature columns (besides ``id``)."""
+
+    folder: str
+    rows: int
+    features: int
+
+
+def _empty_folder(out: Path | str) -> Path:
+    """``out`` as a folder that exists and is empty; a usage error when it holds files (a
+    matrix is never mixed with, or written over, other files)."""
+    from pathlib import Path
+
+    from moneytrail.errors import UsageError
+
+    folder = Path(out)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UsageError("model_api.features_out_not_empty", path=str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _saved(card: ModelCard) -> SavedModel:

@@ -1,4 +1,4 @@
-"""A workspace on Spark: create it, ingest into it, run the typology rules on it.
+"""A workspace on Spark: create it, ingest into it, run the typology rules on it, and more.
 
 ``Workspace.init(path, engine="spark")`` (``moneytrail init --engine spark``) calls
 :func:`init_spark_workspace`; ``Workspace.open`` sees the folder's engine marker and opens a
@@ -12,8 +12,11 @@
   its hits merged into the ``alerts`` table, written by the executors
   (:func:`run_rules_on_spark`).
 
-Anything else (features, model scoring, network metrics, tracing, screening, resolution)
-refuses a Spark workspace with a usage error naming it (:func:`refuse_on_spark`).
+Part 2 (decisions 0140, 0141): a seeded trace (:mod:`.spark_trace`), the feature matrix and
+model scoring (:mod:`.spark_features`, per bucket of whole components, :mod:`.spark_components`)
+and the network (its graph's SQL on Spark, metrics on the driver) run too. Anything else
+(screening, resolution, cases, alerts review, export, training) refuses a Spark workspace with
+a usage error naming it (:func:`refuse_on_spark`).
 """
 
 from __future__ import annotations

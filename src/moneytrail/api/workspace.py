@@ -255,14 +255,20 @@ class Workspace:
         from moneytrail.trace import trace
         from moneytrail.trace.seeds import resolve_seed
 
-        self._not_on_spark("trace")
+        if self.engine_kind == "spark":  # the reached sub-graph, traced on the driver
+            from moneytrail.api.spark_trace import trace_on_spark
+            from moneytrail.engine.spark_engine import SparkEngine
+
+            assert isinstance(self.engine, SparkEngine)
+            return trace_on_spark(self.engine, seed, settings)
         return trace(self.engine, resolve_seed(self.engine, seed), settings)
 
     # -- parts (see the module docstring) -------------------------------------------------
     @cached_property
     def network(self) -> NetworkPart:
-        """The money network: ``ws.network.metrics()``, ``.export()``, ``.picture()``..."""
-        self._not_on_spark("network")
+        """The money network: ``ws.network.metrics()``, ``.export()``, ``.picture()``...
+        (on Spark the graph is aggregated by the executors, its metrics computed on the
+        driver: docs/scale.md)."""
         from moneytrail.api.network import NetworkPart
 
         return NetworkPart(self)
@@ -278,7 +284,6 @@ class Workspace:
     @cached_property
     def flows(self) -> FlowsPart:
         """Pictures of traced money: ``ws.flows.sankey(result, "rancon.svg", lang)``."""
-        self._not_on_spark("flows")
         from moneytrail.api.flows import FlowsPart
 
         return FlowsPart(self)
@@ -329,8 +334,13 @@ class Workspace:
     @cached_property
     def model(self) -> ModelPart:
         """The scoring model: ``ws.model.train()``, ``.evaluate()``, ``.score(name)``."""
-        self._not_on_spark("model")
         from moneytrail.api.model import ModelPart
+
+        if self.engine_kind == "spark":
+            from moneytrail.api.spark_features import _spark_model_part
+
+            part: ModelPart = _spark_model_part()(self)
+            return part
 
         return ModelPart(self)
 

@@ -1,9 +1,10 @@
-"""``moneytrail model`` (``train``, ``evaluate``, ``score``, ``list``), and ``moneytrail
-evaluate`` and ``moneytrail score``, the same two commands at the top level.
+"""``moneytrail model`` (``train``, ``evaluate``, ``score``, ``features``, ``list``), and
+``moneytrail evaluate`` and ``moneytrail score``, the same two commands at the top level.
 
 ``evaluate`` trains and judges the scoring model on the workspace's labelled transactions
 (temporal 60/20/20 split) and can keep it; ``train`` trains and keeps it; ``score`` applies a
-kept model and stores explained alerts; ``list`` shows the kept models. Each only parses, calls
+kept model and stores explained alerts; ``features`` writes the model's inputs (the feature
+matrix) as Parquet; ``list`` shows the kept models. Each only parses, calls
 ``ws.model`` (:mod:`moneytrail.api.model`), and prints. Comparing the model with a peer's
 features is the benchmark's job (``python -m benchmarks.run detect``).
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from moneytrail.api.model import EvaluationReport, Metrics, SideReport, Step
 
 model_app = typer.Typer(
-    help="The scoring model / le modèle de notation (train, evaluate, score, list).",
+    help="The scoring model / le modèle de notation (train, evaluate, score, features, list).",
     no_args_is_help=True,
 )
 # ``--peer`` is kept, hidden, so that scripts written when ``evaluate`` ran the peer still
@@ -201,6 +203,37 @@ def score(
             threshold=f"{outcome.threshold:.4f}",
             stored=outcome.stored,
             inserted=outcome.inserted,
+        )
+    )
+
+
+@model_app.command("features")
+def features(
+    ctx: typer.Context,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="New folder for the Parquet files / dossier neuf")
+    ],
+    model: Annotated[
+        str | None, typer.Option("--model", help="Use this saved model's feature settings")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Write every transaction's features as Parquet / écrire la matrice des variables."""
+    out = output(ctx)
+    with Workspace.open(workspace_path(workspace)) as ws, steps(out, not json_out) as step:
+        if step is not None:
+            step("detect_model.step_features")
+        written = ws.model.features(out_dir, model)
+    if json_out:
+        out.json(written)
+        return
+    out.print(
+        out.tr(
+            "model_api.features_written",
+            folder=written.folder,
+            rows=written.rows,
+            features=written.features,
         )
     )
 

@@ -45,12 +45,16 @@ def account_facts(engine: Engine, ids: Iterable[str]) -> dict[str, AccountFacts]
     wanted = sorted(set(ids))
     if not wanted:
         return {}
+    # Addresses joined as a grouped list, not a correlated subquery: one SQL text that
+    # DuckDB and Spark read alike (decision 0141).
     rows = engine.fetchall(
-        "SELECT a.id, a.number, a.kind, a.country, coalesce(p.name, a.name),"
-        " (SELECT string_agg(DISTINCT i.value, ' / ' ORDER BY i.value) FROM identifiers i"
-        "  WHERE i.owner_id = a.id AND i.scheme = 'address')"
+        "WITH places AS (SELECT owner_id, array_to_string(list(value ORDER BY value), ' / ')"
+        " AS place FROM (SELECT DISTINCT owner_id, value FROM identifiers"
+        " WHERE scheme = 'address' AND list_contains(?, owner_id)) GROUP BY owner_id)"
+        " SELECT a.id, a.number, a.kind, a.country, coalesce(p.name, a.name), pl.place"
         " FROM accounts a LEFT JOIN parties p ON p.id = a.holder_party_id"
+        " LEFT JOIN places pl ON pl.owner_id = a.id"
         " WHERE list_contains(?, a.id)",
-        [wanted],
+        [wanted, wanted],
     )
     return {str(r[0]): AccountFacts(str(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows}

@@ -136,6 +136,8 @@ def drop_rejected_records(engine: Engine) -> None:
     195 bad amounts must not fill the workspace with 364 wallets nobody paid. An account an
     accepted line also names stays (its ``source_row`` is its first line, perhaps a rejected
     one); a party stays while it holds a staged account, an identifier while its owner stays.
+    A label staged from a rejected line goes too (decision 0138): it would otherwise label a
+    transaction another line, or an earlier load, gave the same id.
     """
     bad = int(engine.fetchall(f"SELECT count(*) FROM ({_BAD_LINES})")[0][0])
     if not bad:
@@ -154,4 +156,5 @@ def drop_rejected_records(engine: Engine) -> None:
         "DELETE FROM stg_identifiers WHERE source_row IN (SELECT * FROM stg_bad_lines)"
         " AND owner_id NOT IN (SELECT id FROM stg_parties UNION SELECT id FROM stg_accounts)"
     )
+    engine.execute("DELETE FROM stg_labels WHERE source_row IN (SELECT * FROM stg_bad_lines)")
     engine.execute("DROP TABLE IF EXISTS stg_bad_lines")

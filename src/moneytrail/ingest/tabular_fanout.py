@@ -184,6 +184,17 @@ PLACES_SQL = (
 )
 
 
+# Ground truth (decision 0138): a positive row labels its own transaction, keyed by the id the
+# row was given above (from the file's ext_id), so evaluate reads it as it reads synth truth.
+# Only positives get a row: evaluate counts an unlabelled transaction as negative (a ``0``
+# says the same). Rejected rows have no staged transaction, hence no label.
+LABELS_SQL = (
+    "INSERT INTO stg_labels (subject_kind, subject_id, label, typology, instance_id, source_row)"
+    " SELECT 'transaction', t.id, $1, r.label_typology, r.label_case, t.source_row"
+    " FROM stg_transactions t JOIN tab_rows r ON r.line = t.source_row WHERE r.label_flag"
+)
+
+
 def stage_fanout(engine: Engine, plan: Plan) -> None:
     """Fill the staging tables from ``tab_rows``; drop each work table once read."""
     p = Params()
@@ -201,6 +212,8 @@ def stage_fanout(engine: Engine, plan: Plan) -> None:
     engine.execute(transactions_sql(plan, p), p.values)
     if "place" in plan.columns:
         engine.execute(PLACES_SQL)
+    if plan.labelled:
+        engine.execute(LABELS_SQL, [plan.label_word])
     engine.execute("DROP TABLE IF EXISTS tab_rows")  # free its memory before the accounts
     engine.execute("DROP TABLE IF EXISTS tab_channels")
     engine.execute(accounts_insert_sql())

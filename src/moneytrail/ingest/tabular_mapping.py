@@ -63,8 +63,15 @@ FIELDS: tuple[str, ...] = (
     "counterparty_name",
     "place",
     "balance",
+    "label",
+    "typology",
+    "case_id",
 )
 """Canonical fields a column may be mapped to (``balance`` is recognised, then ignored).
+
+``label``, ``typology`` and ``case_id`` are ground truth, not evidence: a labelled data set's
+own answer (``is_laundering`` 1/0) loads into the ``labels`` table, keyed to the row's
+transaction, for ``moneytrail detect evaluate`` (docs/decisions/0138-labels-from-user-files.md).
 
 ``place`` is where a cash-in or cash-out happened (the agent's locality, point of service or
 bank branch): it is kept on the agent's account, the far side of the cash movement, as an

@@ -27,7 +27,7 @@ from moneytrail.errors import BadInputError, Message, UsageError
 from moneytrail.ingest.base import StageContext
 from moneytrail.ingest.tabular_detect import header_aliases, match_header
 from moneytrail.ingest.tabular_mapping import Mapping, header_key, resolve_columns
-from moneytrail.ingest.tabular_sql import ISO_8601, Plan
+from moneytrail.ingest.tabular_sql import ISO_8601, LABEL_FALSE, LABEL_TRUE, Plan, label_word
 from moneytrail.model.dates import DATE_FORMATS, DateError, detect_date_format, zone
 from moneytrail.model.identifiers import DEFAULT_REGION
 from moneytrail.model.money import DecimalConvention, detect_decimal_convention
@@ -200,6 +200,8 @@ def build_plan(
 ) -> Plan:
     """The :class:`Plan` of a file whose header is ``header`` (columns become ``c0, c1...``)."""
     found = _fields(header, mapping, preset, ctx)
+    _label_or_reference(found, sample, mapping)
+    _truth_needs_label(found)
     _require(found, header, ctx, preset)
     _refuse_duplicates(found, header, ctx)
     nulls = {f for f, c in (mapping.columns if mapping else {}).items() if c is None}
@@ -281,7 +283,43 @@ def build_plan(
         channel_values=channel_values,
         debit_values=[fold(v) for v in direction.get("debit", [])],
         credit_values=[fold(v) for v in direction.get("credit", [])],
+        label_word=label_word(found["label"]) if "label" in found else "laundering",
     )
+
+
+LABEL_SHARE = 0.9
+"""Share of label words a ``label`` column's sample needs to be read as ground truth."""
+
+
+def _label_or_reference(found: dict[str, str], sample: Sampler, mapping: Mapping | None) -> None:
+    """A column found by its header ``label`` is ground truth only if its sample says so.
+
+    Why: an English export's ``Label`` is often the description of the payment. Read as ground
+    truth, every row would be rejected for a bad label value; so, unless the mapping names the
+    label column itself, a ``label`` column whose sample is not at least 90 % label words (1/0,
+    yes/no...: a few typos stay labels, rejected on their lines) is the reference (when no
+    other column is), else left unread (and named as unused).
+    """
+    header = found.get("label")
+    if header is None or header_key(header) != "label":
+        return
+    if mapping is not None and mapping.columns.get("label") is not None:
+        return
+    words = set(LABEL_TRUE) | set(LABEL_FALSE)
+    values = sample(header)
+    if sum(fold(value) in words for value in values) >= LABEL_SHARE * len(values):
+        return
+    del found["label"]
+    if "reference" not in found and (mapping is None or "reference" not in mapping.columns):
+        found["reference"] = header
+
+
+def _truth_needs_label(found: dict[str, str]) -> None:
+    """``typology`` and ``case_id`` describe a positive row: without a ``label`` column there is
+    none, so they are not read (and named in the unused-columns warning)."""
+    if "label" not in found:
+        found.pop("typology", None)
+        found.pop("case_id", None)
 
 
 def _refuse_duplicates(found: dict[str, str], header: list[str], ctx: StageContext) -> None:

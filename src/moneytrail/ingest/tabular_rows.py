@@ -20,7 +20,16 @@ Example: ``rows_sql(plan, "SELECT line, c0, c1 FROM tab_xlsx", Params())``.
 
 from __future__ import annotations
 
-from moneytrail.ingest.tabular_sql import ISO_8601, Params, Plan, amount_sql, in_list_sql
+from moneytrail.ingest.tabular_sql import (
+    ISO_8601,
+    LABEL_FALSE,
+    LABEL_TRUE,
+    Params,
+    Plan,
+    amount_sql,
+    fold_sql,
+    in_list_sql,
+)
 
 SIDES = ("a", "b")
 _OFFSET = r"\d:\d{2}(:\d{2}([.,]\d+)?)? ?([Zz]|[+-]\d{2}(:?\d{2})?)$"
@@ -30,6 +39,9 @@ KEPT = (
     " place"
 )
 SIDE_KEPT = ("number", "name", "inst", "country")
+LABEL_KEPT = "label_flag, label_typology, label_case"
+"""Ground truth of a labelled file (``plan.labelled``), kept only then: the common path pays
+nothing for it."""
 
 
 def _texts(plan: Plan, source: str, p: Params) -> str:
@@ -53,6 +65,10 @@ def _texts(plan: Plan, source: str, p: Params) -> str:
         "reference": plan.text("reference"),
         "place": plan.text("place"),
     }
+    if plan.labelled:
+        fields["raw_label"] = plan.text("label")
+        fields["label_typology"] = plan.text("typology")
+        fields["label_case"] = plan.text("case_id")
     sides: dict[str, tuple[str, str, str | None, str | None]]
     if plan.statement:
         sides = {
@@ -101,6 +117,14 @@ def _parsed(plan: Plan, inner: str, p: Params) -> str:
         f"{in_list_sql('raw_direction', plan.credit_values, p)} AS dir_credit",
         f"coalesce(upper(raw_currency), {p.add(plan.currency)}) AS currency",
     ]
+    if plan.labelled:
+        yes = ", ".join(p.add(v) for v in LABEL_TRUE)
+        no = ", ".join(p.add(v) for v in LABEL_FALSE)
+        folded = fold_sql("raw_label")
+        cols.append(
+            f"CASE WHEN {folded} IN ({yes}) THEN TRUE WHEN {folded} IN ({no}) THEN FALSE END"
+            " AS label_flag"
+        )
     return f"SELECT *, {', '.join(cols)} FROM ({inner})"
 
 
@@ -178,6 +202,15 @@ def problem_checks(plan: Plan) -> list[tuple[str, str, str, str]]:
                 "raw_direction",
             )
         )
+    if plan.labelled:
+        checks.append(
+            (
+                "raw_label IS NOT NULL AND label_flag IS NULL",
+                "label_invalid",
+                plan.headers["label"],
+                "raw_label",
+            )
+        )
     return checks
 
 
@@ -212,6 +245,8 @@ def rows_sql(plan: Plan, source: str, p: Params) -> str:
     level = _parsed(plan, level, p)
     level = _derived(plan, level)
     kept = [KEPT] + [f"{s}_{c}" for s in SIDES for c in SIDE_KEPT]
+    if plan.labelled:
+        kept.append(LABEL_KEPT)
     return (
         f"CREATE OR REPLACE TEMP TABLE tab_rows AS SELECT {', '.join(kept)}, {_problem(plan)}"
         f" FROM ({level})"

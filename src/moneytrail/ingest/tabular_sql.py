@@ -27,6 +27,31 @@ ISO_8601 = "ISO8601"
 (a written offset honoured, the value then stored as UTC) rather than by a ``strptime`` pattern."""
 
 
+LABEL_TRUE = ("1", "true", "yes", "oui", "vrai", "1.0")
+LABEL_FALSE = ("0", "false", "no", "non", "faux", "0.0")
+"""Words of a ``label`` column (compared without case, accents or surrounding spaces; ``1.0`` is
+how a float column of a Parquet file reads as text). Any other value rejects its row
+(``label_invalid``); an empty cell leaves the row unlabelled."""
+
+
+def label_word(header: str) -> str:
+    """The word stored in ``labels.label`` for a positive row, from the label column's header.
+
+    The vocabulary of the benchmark readers (AMLworld ``Is Laundering`` -> ``laundering``,
+    AMLSim ``isFraud`` -> ``fraud``, ``suspicious``): ``evaluate`` counts any label row as
+    positive, the word only tells a reader what the source claimed.
+
+    >>> [label_word(h) for h in ("is_laundering", "isFraud", "Suspect", "label")]
+    ['laundering', 'fraud', 'suspicious', 'laundering']
+    """
+    key = header.lower()
+    if "fraud" in key:
+        return "fraud"
+    if "suspic" in key or "suspect" in key:
+        return "suspicious"
+    return "laundering"
+
+
 class Params:
     """Numbered DuckDB parameters: ``p.add(value)`` returns ``$n`` to write into the SQL."""
 
@@ -62,11 +87,17 @@ class Plan:
     channel_values: dict[str, str] = field(default_factory=dict)
     debit_values: list[str] = field(default_factory=list)
     credit_values: list[str] = field(default_factory=list)
+    label_word: str = "laundering"
 
     @property
     def statement(self) -> bool:
         """True for the statement layout (an ``account`` column)."""
         return "account" in self.columns
+
+    @property
+    def labelled(self) -> bool:
+        """True when the file carries ground truth (a ``label`` column)."""
+        return "label" in self.columns
 
     @property
     def dial(self) -> DialPlan:

@@ -69,6 +69,9 @@ _ROW_COLUMN = {
     "ext_id": "ext_id",
     "reference": "reference",
     "tx_type": "tx_type",
+    "label": "label_flag",
+    "typology": "label_typology",
+    "case_id": "label_case",
 }
 _ACCOUNT_FIELDS = ("src_account", "account", "dst_account", "counterparty_account")
 

@@ -134,13 +134,21 @@ def _add_edge(net: MoneyNetwork, src: str, dst: str, edge: Edge) -> None:
 
 
 def _add_transfers(net: MoneyNetwork, engine: Engine) -> None:
+    # The first references of each pair by a window, not a sliced ordered list: one SQL text
+    # that means the same on DuckDB and Spark (decision 0141).
     rows = engine.fetchall(
-        "SELECT src_account_id, dst_account_id, count(*),"
-        " sum(coalesce(amount_reporting, amount)), min(ts), max(ts),"
-        " (list(ext_id ORDER BY ts, id) FILTER (WHERE ext_id IS NOT NULL))[1:?]"
-        " FROM transactions"
-        " WHERE src_account_id IS NOT NULL AND dst_account_id IS NOT NULL"
-        " GROUP BY 1, 2 ORDER BY 1, 2",
+        "WITH agg AS (SELECT src_account_id AS s, dst_account_id AS d, count(*) AS n,"
+        " sum(coalesce(amount_reporting, amount)) AS total, min(ts) AS first, max(ts) AS last"
+        " FROM transactions WHERE src_account_id IS NOT NULL AND dst_account_id IS NOT NULL"
+        " GROUP BY 1, 2),"
+        " refs AS (SELECT src_account_id AS s, dst_account_id AS d, ext_id,"
+        " row_number() OVER (PARTITION BY src_account_id, dst_account_id ORDER BY ts, id) AS k"
+        " FROM transactions WHERE ext_id IS NOT NULL AND src_account_id IS NOT NULL"
+        " AND dst_account_id IS NOT NULL),"
+        " firsts AS (SELECT s, d, list(ext_id ORDER BY k) AS refs FROM refs WHERE k <= ?"
+        " GROUP BY 1, 2)"
+        " SELECT a.s, a.d, a.n, a.total, a.first, a.last, f.refs FROM agg a"
+        " LEFT JOIN firsts f ON f.s = a.s AND f.d = a.d ORDER BY 1, 2",
         [MAX_EDGE_REFERENCES],
     )
     for src, dst, count, total, first, last, refs in rows:

@@ -71,12 +71,22 @@ _KERNEL_POLICY = {Policy.FIFO: FIFO, Policy.LIFO: LIFO, Policy.PRO_RATA: PRO_RAT
 MICROS_PER_DAY = 86_400_000_000
 
 
-def trace(engine: Engine, seed: Seed, settings: TraceSettings | None = None) -> TraceResult:
-    """Trace ``seed`` through the workspace under ``settings`` (see the module doc)."""
+def trace(
+    engine: Engine,
+    seed: Seed,
+    settings: TraceSettings | None = None,
+    *,
+    scale: int | None = None,
+) -> TraceResult:
+    """Trace ``seed`` through the workspace under ``settings`` (see the module doc).
+
+    ``scale``: decimals of the integer amounts (default: those the workspace's amounts need,
+    :func:`moneytrail.trace.store.amount_scale`); given when ``engine`` holds a copy of part of
+    a larger workspace (a Spark trace), so that pro-rata shares round as on the whole."""
     settings = settings or TraceSettings()
     if settings.max_hops < 0:
         raise UsageError("error.trace_bad_hops", hops=settings.max_hops)
-    store = open_store(engine)
+    store = open_store(engine, scale)
     accounts = seed_accounts(engine, seed, store)
     if not accounts and not seed.transactions:
         raise UsageError("error.trace_no_seed")

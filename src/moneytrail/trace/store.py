@@ -186,24 +186,32 @@ def cache_folder(engine: Engine) -> Path | None:
     return None if path is None else Path(str(path) + ".trace-index")
 
 
-def open_store(engine: Engine) -> TraceStore:
+def open_store(engine: Engine, scale: int | None = None) -> TraceStore:
     """The workspace's store: the cached one when its key still matches, else built (and
-    cached when the workspace has a folder that can be written)."""
-    key = json.dumps([STORE_VERSION, engine.version, *map(str, engine.fetchall(_KEY_SQL)[0])])
+    cached when the workspace has a folder that can be written).
+
+    ``scale`` overrides :func:`amount_scale` (part of the cache key when given): a Spark
+    workspace traces a copy of the reached sub-graph, whose amounts must be scaled as the
+    whole workspace's are (:mod:`moneytrail.api.spark_trace`)."""
+    facts = [*map(str, engine.fetchall(_KEY_SQL)[0])]
+    if scale is not None:
+        facts.append(f"scale={scale}")
+    key = json.dumps([STORE_VERSION, engine.version, *facts])
     folder = cache_folder(engine)
     if folder is not None:
         cached = _read(folder, key)
         if cached is not None:
             return cached
-    store = build_store(engine)
+    store = build_store(engine, scale)
     if folder is not None:
         _write(folder, key, store)
     return store
 
 
-def build_store(engine: Engine) -> TraceStore:
-    """Read the workspace once (one sorted Arrow query) and build the arrays."""
-    scale = amount_scale(engine)
+def build_store(engine: Engine, scale: int | None = None) -> TraceStore:
+    """Read the workspace once (one sorted Arrow query) and build the arrays (amounts scaled
+    by ``10**scale``; by default :func:`amount_scale`)."""
+    scale = amount_scale(engine) if scale is None else scale
     countries = [str(r[0]) for r in engine.fetchall(_COUNTRIES_SQL)]
     currencies = [str(r[0]) for r in engine.fetchall(_CURRENCIES_SQL)]
     table = engine.fetch_arrow(_ROWS_SQL, [10**scale, countries, countries, currencies])

@@ -35,7 +35,7 @@ from moneytrail.detect.model.memory import (
     workspace_knowledge,
 )
 from moneytrail.detect.model.propagation import neighbourhood_sources
-from moneytrail.detect.model.stacking import OWN_SCORE, SECOND_STAGE_NAMES, score_all
+from moneytrail.detect.model.stacking import OWN_SCORE, SECOND_STAGE_NAMES, Scored, score_all
 from moneytrail.detect.model.store import ModelCard, load_model
 from moneytrail.engine.base import Engine
 from moneytrail.engine.runs import JobRun, RunRecord, recorded
@@ -183,29 +183,25 @@ def _neighbours(
     return out
 
 
-def store_alerts(
-    engine: Engine,
+def kept_alerts(
     card: ModelCard,
     booster: lgb.Booster,
     ids: pa.Array,
     x: npt.NDArray[np.float32],
     scores: npt.NDArray[np.float64],
     first: tuple[EdgeArrays, npt.NDArray[np.float64]] | None = None,
-    run: JobRun | None = None,
     known: tuple[EdgeArrays, Knowledge] | None = None,
-) -> tuple[int, int, int]:
-    """Store alerts for scores at or above the card's threshold (the highest ``MAX_ALERTS``).
+) -> tuple[int, pa.Table]:
+    """The rows to alert on, explained: how many scores reach the card's threshold, and the
+    highest ``MAX_ALERTS`` of them (ties in event order) as ``(tx_id, score, explanation)``.
 
-    Returns (flagged, stored, inserted): how many crossed the threshold, how many were kept,
-    how many were new. Contributions are computed only for the kept rows. ``first``: the edges
-    and first-stage scores of a two-stage model, for the explanation's neighbourhood. ``run``:
-    the job's record, marked done in the same transaction as the alerts. ``known``: the edges
-    and the knowledge of a model with memory, for the explanation's ``memory``.
-    """
+    Pure (reads nothing, writes nothing), so that the Spark engine runs it on each bucket of
+    whole components (:mod:`moneytrail.api.spark_features`) with the same result. The
+    arguments are those of :func:`store_alerts`."""
     flagged_rows = np.flatnonzero(scores >= card.threshold)
     kept = flagged_rows[np.argsort(-scores[flagged_rows], kind="stable")][:MAX_ALERTS]
     if len(kept) == 0:
-        return 0, 0, 0
+        return len(flagged_rows), _stage_table([], np.zeros(0), [])
     contrib = np.asarray(booster.predict(x[kept], pred_contrib=True), dtype=np.float64)
     kept_ids = ids.take(pa.array(kept)).to_pylist()  # at most MAX_ALERTS alerts, for humans
     neighbours = _neighbours(ids, kept, first)
@@ -227,13 +223,41 @@ def store_alerts(
         )
         for k, row in enumerate(kept)
     ]
-    stage = pa.table(
+    return len(flagged_rows), _stage_table(kept_ids, scores[kept], explanations)
+
+
+def _stage_table(ids: list[Any], scores: npt.NDArray[np.float64], texts: list[str]) -> pa.Table:
+    return pa.table(
         {
-            "tx_id": pa.array(kept_ids, pa.string()),
-            "score": pa.array(scores[kept], pa.float64()),
-            "explanation": pa.array(explanations, pa.string()),
+            "tx_id": pa.array(ids, pa.string()),
+            "score": pa.array(scores, pa.float64()),
+            "explanation": pa.array(texts, pa.string()),
         }
     )
+
+
+def store_alerts(
+    engine: Engine,
+    card: ModelCard,
+    booster: lgb.Booster,
+    ids: pa.Array,
+    x: npt.NDArray[np.float32],
+    scores: npt.NDArray[np.float64],
+    first: tuple[EdgeArrays, npt.NDArray[np.float64]] | None = None,
+    run: JobRun | None = None,
+    known: tuple[EdgeArrays, Knowledge] | None = None,
+) -> tuple[int, int, int]:
+    """Store alerts for scores at or above the card's threshold (the highest ``MAX_ALERTS``).
+
+    Returns (flagged, stored, inserted): how many crossed the threshold, how many were kept,
+    how many were new. Contributions are computed only for the kept rows. ``first``: the edges
+    and first-stage scores of a two-stage model, for the explanation's neighbourhood. ``run``:
+    the job's record, marked done in the same transaction as the alerts. ``known``: the edges
+    and the knowledge of a model with memory, for the explanation's ``memory``.
+    """
+    flagged, stage = kept_alerts(card, booster, ids, x, scores, first, known)
+    if stage.num_rows == 0:
+        return flagged, 0, 0
     alert_id = natural_key_sql("alert", ["?", "?", "'transaction'", "s.tx_id", "t.ts", "t.ts"])
     engine.execute(
         f"CREATE OR REPLACE TEMP TABLE {_STAGE} (tx_id VARCHAR, score DOUBLE, explanation VARCHAR)"
@@ -263,11 +287,39 @@ def store_alerts(
             )
             after = int(engine.fetchall("SELECT count(*) FROM alerts")[0][0])
             if run is not None:
-                counts = {"flagged": len(flagged_rows), "stored": len(kept)}
+                counts = {"flagged": flagged, "stored": stage.num_rows}
                 run.done(engine, {**counts, "inserted": after - before})
     finally:
         engine.execute(f"DROP TABLE IF EXISTS {_STAGE}")
-    return len(flagged_rows), len(kept), after - before
+    return flagged, stage.num_rows, after - before
+
+
+@dataclass(frozen=True)
+class ScoredRows:
+    """Every transaction of a workspace scored by a model, in event order, with what the
+    explanations need (first-stage scores, knowledge)."""
+
+    ids: pa.Array
+    scored: Scored
+    first: tuple[EdgeArrays, npt.NDArray[np.float64]] | None
+    known: tuple[EdgeArrays, Knowledge] | None
+
+
+def score_rows(engine: Engine, card: ModelCard, boosters: list[lgb.Booster]) -> ScoredRows:
+    """Features (and memory) of every transaction of ``engine``'s workspace, scored by the
+    model. Reads only; the Spark engine runs it on each bucket of whole components."""
+    matrix = feature_matrix(engine, card.config())
+    names, values, known = matrix.names, matrix.values, None
+    if card.memory:
+        knowledge = workspace_knowledge(engine)
+        names, values = with_memory(names, values, memory_columns(matrix.edges, knowledge))
+        known = (matrix.edges, knowledge)
+    expected = [*names, *(SECOND_STAGE_NAMES if card.stages == 2 else ())]
+    if expected != card.feature_names:
+        raise UsageError("problem.model_features_changed", name=card.name)
+    scored = score_all(boosters, values, matrix.edges)
+    first = None if scored.first is None else (matrix.edges, scored.first)
+    return ScoredRows(matrix.ids, scored, first, known)
 
 
 def score_workspace(engine: Engine, workspace: Path, name: str) -> ScoreOutcome:
@@ -279,20 +331,10 @@ def score_workspace(engine: Engine, workspace: Path, name: str) -> ScoreOutcome:
     boosters, card = load_model(workspace, name)
     settings = {"model": name, "version": card.version, "threshold": card.threshold}
     with recorded(engine, "score", settings) as run:
-        matrix = feature_matrix(engine, card.config())
-        names, values, known = matrix.names, matrix.values, None
-        if card.memory:
-            knowledge = workspace_knowledge(engine)
-            names, values = with_memory(names, values, memory_columns(matrix.edges, knowledge))
-            known = (matrix.edges, knowledge)
-        expected = [*names, *(SECOND_STAGE_NAMES if card.stages == 2 else ())]
-        if expected != card.feature_names:
-            raise UsageError("problem.model_features_changed", name=name)
-        scored = score_all(boosters, values, matrix.edges)
-        scores = scored.scores
-        first = None if scored.first is None else (matrix.edges, scored.first)
+        rows = score_rows(engine, card, boosters)
+        scores = rows.scored.scores
         flagged, stored, inserted = store_alerts(
-            engine, card, boosters[-1], matrix.ids, scored.x, scores, first, run, known
+            engine, card, boosters[-1], rows.ids, rows.scored.x, scores, rows.first, run, rows.known
         )
         if not run.finished:  # nothing crossed the threshold: no transaction was needed
             run.done(engine, {"flagged": flagged, "stored": stored, "inserted": inserted})
