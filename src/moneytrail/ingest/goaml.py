@@ -33,7 +33,10 @@ from moneytrail.files.text import is_binary
 from moneytrail.ingest.base import StageContext
 from moneytrail.ingest.goaml_map import channel_of, report_row, stage_report_rows
 from moneytrail.ingest.goaml_parties import Ledger
+from moneytrail.ingest.goaml_pool import layout, stage_parallel, workers_for
+from moneytrail.ingest.goaml_run import Unusual
 from moneytrail.ingest.goaml_validate import choose_profile
+from moneytrail.model.goaml.profile import Profile
 from moneytrail.model.xml import safe_xml_parser
 
 DETECT_ORDER = ("uae-5.0.2", "lk-2.0")
@@ -79,32 +82,74 @@ class GoamlReader:
     def stage(self, ctx: StageContext) -> None:
         """Validate every report of the file and stage its rows (nothing if one is invalid).
 
-        Reports are read one at a time (``iterparse``) and cleared once staged, so memory stays
-        bounded by one report. A report found invalid stops the staging but not the reading:
-        every problem of the file is listed, then the file is refused and its transaction
-        rolled back (nothing staged is committed).
+        A large multi-report file laid out plainly is read by worker processes, runs of
+        reports in parallel (:mod:`moneytrail.ingest.goaml_pool`); if any report is not valid
+        the file is read again here, which lists its problems. Here, reports are read one at a
+        time (``iterparse``) and cleared once staged, so memory stays bounded by one report. A
+        report found invalid stops the staging but not the reading: every problem of the file
+        is listed, then the file is refused and its transaction rolled back (nothing staged is
+        committed).
         """
         chosen: str | None = ctx.options.extra.get("goaml_profile")
         candidates = (chosen,) if chosen else DETECT_ORDER
-        problems: list[Problem] = []
-        ledger = Ledger(ctx)
-        rows: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        profiles: set[str] = set()
-        for document in _documents(ctx):
-            ledger.offset = document.offset
-            for report, profile, found in _reports(ctx, document, candidates):
-                problems.extend(found)
-                if problems:
-                    continue  # keep validating: every problem of the file is listed
-                profiles.add(profile)
-                ids = stage_report_rows(ctx, ledger, report, seen)
-                rows.append(report_row(report, profile, document, ledger, ids))
-        if problems:
-            raise BadInputError("error.file_refused", problems=problems, file=str(ctx.path))
+        parallel = _parallel(ctx, candidates)
+        if parallel is None:
+            ledger, rows, profiles = _sequential(ctx, candidates)
+        else:
+            ledger, rows, profiles = parallel
         ledger.finish()
+        # the ledger staged one row per party and per account id, and every account a
+        # transaction names: the commit may skip its de-duplicating window and account probe
+        ctx.unique_ids = True
         ctx.mapping_used = {"profiles": sorted(profiles), "reports": len(rows)}
+        if parallel is not None:
+            ctx.mapping_used["read_by_workers"] = True
         _record_reports(ctx, rows)
+
+
+def _parallel(
+    ctx: StageContext, candidates: tuple[str, ...]
+) -> tuple[Ledger, list[dict[str, Any]], set[str]] | None:
+    """The file read by a pool of workers when it is large and plainly laid out
+    (:mod:`moneytrail.ingest.goaml_pool`); ``None``: read it in this process."""
+    path = Path(ctx.read_path)
+    size = path.stat().st_size
+    workers = workers_for(size, ctx.options.extra.get("goaml_workers"))
+    if not workers:
+        return None
+    _check_text(Document(str(ctx.path), None, 0, b"", path, size))
+    with path.open("rb") as handle:
+        if handle.read(len(_ZIP_MAGIC)) == _ZIP_MAGIC:
+            return None
+        handle.seek(0)
+        try:
+            shape = layout(handle, size)
+        except Unusual:
+            return None
+    return stage_parallel(ctx, shape, candidates, workers)
+
+
+def _sequential(
+    ctx: StageContext, candidates: tuple[str, ...]
+) -> tuple[Ledger, list[dict[str, Any]], set[str]]:
+    """Every report validated and mapped in this process, one at a time."""
+    problems: list[Problem] = []
+    ledger = Ledger(ctx)
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    profiles: set[str] = set()
+    for document in _documents(ctx):
+        ledger.offset = document.offset
+        for report, profile, found in _reports(ctx, document, candidates):
+            problems.extend(found)
+            if problems:
+                continue  # keep validating: every problem of the file is listed
+            profiles.add(profile)
+            ids = stage_report_rows(ctx, ledger, report, seen)
+            rows.append(report_row(report, profile, document.member, ledger, ids))
+    if problems:
+        raise BadInputError("error.file_refused", problems=problems, file=str(ctx.path))
+    return ledger, rows, profiles
 
 
 def _reports(
@@ -115,6 +160,7 @@ def _reports(
     A document with a namespace or a DOCTYPE is read whole as before (:func:`_whole`).
     """
     _check_text(document)
+    loaded: dict[str, Profile] = {}
     with ExitStack() as stack:
         if document.path is not None:
             source: Any = stack.enter_context(document.path.open("rb"))
@@ -143,7 +189,7 @@ def _reports(
                 continue
             if parent is not None and (parent.getparent() is not None or parent.tag == "report"):
                 continue  # a report nested deeper is not one of the file's reports
-            profile, found = _validate(report, candidates, document.name)
+            profile, found = _validate(report, candidates, document.name, loaded)
             done += 1
             yield report, profile, found
             ctx.report(source.tell(), document.size)
@@ -261,10 +307,13 @@ def _parse_whole(ctx: StageContext, document: Document) -> etree._Element:
 
 
 def _validate(
-    report: etree._Element, candidates: tuple[str, ...], name: str
+    report: etree._Element,
+    candidates: tuple[str, ...],
+    name: str,
+    loaded: dict[str, Profile] | None = None,
 ) -> tuple[str, list[Problem]]:
     """The profile the parsed report is valid against (or the first tried) and its problems."""
-    return choose_profile(report, candidates, name)
+    return choose_profile(report, candidates, name, loaded)
 
 
 def _validate_bytes(

@@ -19,16 +19,13 @@ from __future__ import annotations
 
 import unicodedata
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from moneytrail.ingest.base import StageContext
 from moneytrail.ingest.goaml_parties import Element, Ledger, child_text, children, kid_text
 from moneytrail.model.dates import DateError, parse_timestamp
 from moneytrail.model.ids import natural_key
 from moneytrail.model.vocab import Channel
-
-if TYPE_CHECKING:
-    from moneytrail.ingest.goaml import Document
 
 _W, _CASH, _CARD = Channel.WIRE.value, "cash", Channel.CARD.value
 TRANSMODE_CHANNELS: dict[str, str] = {
@@ -108,10 +105,21 @@ def stage_report_rows(
     ``seen`` holds the transaction ids staged by earlier reports of the file: a transaction
     two reports both describe is staged once (the first) and listed by both.
     """
+    ids, rows = report_transactions(ledger, report, ctx.options.timezone, seen)
+    ctx.add_many("transactions", rows)
+    return ids
+
+
+def report_transactions(
+    ledger: Ledger, report: Element, timezone: str, seen: set[str]
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The ids of the transactions of ``report`` and the rows to stage (accounts and parties
+    go to ``ledger``): :func:`stage_report_rows` without a staging context, so that a worker
+    process can map reports too (:mod:`moneytrail.ingest.goaml_pool`)."""
     rentity = child_text(report, "rentity_id") or ""
     currency = child_text(report, "currency_code_local")
-    timezone = ctx.options.timezone
     ids: list[str] = []
+    rows: list[dict[str, Any]] = []
     staged_here: set[str] = set()
     for tx in report.iterchildren("transaction"):
         kids = children(tx)
@@ -138,8 +146,7 @@ def stage_report_rows(
             ts = parse_timestamp(raw_date, tz=timezone) if raw_date else None
         except DateError:
             ts = None
-        ctx.add(
-            "transactions",
+        rows.append(
             {
                 "id": key,
                 "ext_id": number,
@@ -159,11 +166,11 @@ def stage_report_rows(
                 "reference": kid_text(kids, "internal_ref_number")
                 or kid_text(kids, "transaction_description"),
                 "source_row": line,
-            },
+            }
         )
     for party in report.iterfind("activity/report_parties/report_party"):
         _involved(ledger, party)
-    return ids
+    return ids, rows
 
 
 def _involved(ledger: Ledger, party: Element) -> None:
@@ -185,9 +192,10 @@ def _text(report: Element, tag: str) -> str | None:
 
 
 def report_row(
-    report: Element, profile: str, document: Document, ledger: Ledger, ids: list[str]
+    report: Element, profile: str, member: str | None, ledger: Ledger, ids: list[str]
 ) -> dict[str, Any]:
-    """The ``goaml_reports`` row of ``report`` (``source_id`` added by the caller)."""
+    """The ``goaml_reports`` row of ``report`` (``source_id`` added by the caller); ``member``
+    names the ZIP member that holds it."""
     rentity = child_text(report, "rentity_id") or ""
     reference = child_text(report, "entity_reference") or ""
     raw_date = child_text(report, "submission_date") or child_text(report, "report_date")
@@ -198,7 +206,7 @@ def report_row(
     return {
         "id": natural_key("goaml_report", rentity, reference),
         "source_row": ledger.row(report),
-        "member": document.member,
+        "member": member,
         "profile": profile,
         "report_code": child_text(report, "report_code") or "",
         "submission_code": child_text(report, "submission_code"),

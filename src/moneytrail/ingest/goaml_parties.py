@@ -116,12 +116,17 @@ _ID_TYPES = {"A": IdentifierScheme.PASSPORT.value, "PASSPORT": IdentifierScheme.
 class Ledger:
     """Collects a file's parties, accounts and identifiers, merged per id, staged once."""
 
-    ctx: StageContext
+    ctx: StageContext | None
+    """Where :meth:`finish` stages (``None`` in a worker process, whose ledger is merged into
+    the reader's: :meth:`absorb`)."""
     parties: dict[str, dict[str, Any]] = field(default_factory=dict)
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)
     identifiers: dict[tuple[str, str, str], int | None] = field(default_factory=dict)
     offset: int = 0
     """Added to every element's line (ZIP members: see docs/goaml.md)."""
+    _touched: dict[str, set[str]] = field(default_factory=lambda: {"p": set(), "a": set()})
+    """Ids of the parties (``p``) and accounts (``a``) merged since the last :meth:`delta`."""
+    _new_identifiers: list[tuple[str, str, str]] = field(default_factory=list)
     _known: dict[tuple[str, bytes], str | None] = field(default_factory=dict)
     """(kind, digest of a block) → its id: a block already staged is not read again (merging
     it again would change nothing: rows merge by filling empty fields, identifiers keep their
@@ -142,7 +147,10 @@ class Ledger:
 
     def _identify(self, owner: str, scheme: str, value: str | None, line: int | None) -> None:
         if value:
-            self.identifiers.setdefault((owner, scheme, value), line)
+            key = (owner, scheme, value)
+            if key not in self.identifiers:
+                self.identifiers[key] = line
+                self._new_identifiers.append(key)
 
     def _contacts(self, owner: str, element: Element, line: int | None) -> None:
         for phone in element.iterfind("phones/phone"):
@@ -190,7 +198,7 @@ class Ledger:
             person_name({t: child_text(p, t) for t in ("first_name", "last_name")})
             for p in element.iterfind("previous_names/previous_name")
         ]
-        merge_row(
+        self._merge(
             self.parties,
             {
                 "id": key,
@@ -238,7 +246,7 @@ class Ledger:
         else:
             return None
         commercial = kid_text(kids, "commercial_name")
-        merge_row(
+        self._merge(
             self.parties,
             {
                 "id": key,
@@ -288,7 +296,7 @@ class Ledger:
         if holder is None and signatories:
             chosen = (primary or signatories)[0]
             holder = people[signatories.index(chosen)]
-        merge_row(
+        self._merge(
             self.accounts,
             {
                 "id": key,
@@ -307,7 +315,7 @@ class Ledger:
     def outside(self, party: str, name: str | None, line: int | None) -> str:
         """The ``external`` account of a party that appears on a side without an account."""
         key = natural_key("account", AccountKind.EXTERNAL.value, "goaml", party)
-        merge_row(
+        self._merge(
             self.accounts,
             {
                 "id": key,
@@ -319,6 +327,44 @@ class Ledger:
         )
         return key
 
+    def absorb(self, other: Ledger, shift: int = 0) -> None:
+        """Merge what ``other`` collected from the reports that follow this ledger's, its
+        lines moved by ``shift`` (a worker numbers them from the start of its byte range).
+
+        Merging keeps the first non-empty value of each field, so folding the reports in runs
+        and the runs in file order gives the rows one ledger reading every report would give.
+        """
+        for rows, into in ((other.parties, self.parties), (other.accounts, self.accounts)):
+            for row in rows.values():
+                if shift and row.get("source_row") is not None:
+                    row["source_row"] += shift
+                merge_row(into, row)
+        for key, line in other.identifiers.items():
+            self.identifiers.setdefault(key, None if line is None else line + shift)
+
+    def _merge(self, rows: dict[str, dict[str, Any]], row: dict[str, Any]) -> None:
+        merge_row(rows, row)
+        self._touched["p" if rows is self.parties else "a"].add(row["id"])
+
+    def delta(self) -> Ledger:
+        """What this ledger merged since the last call: the rows it touched (whole) and the
+        identifiers it added, with their lines as they were read.
+
+        A worker keeps one ledger over its byte ranges, so a block read in an earlier range
+        is not mapped again, and sends each range's delta. A row sent again carries a line of
+        an earlier range, which the reader shifts wrongly but never uses: the reader merged
+        that earlier range first, so the row's id already has its line.
+        """
+        out = Ledger(None)
+        parties, accounts = self._touched["p"], self._touched["a"]
+        out.parties = {k: row for k, row in self.parties.items() if k in parties}
+        out.accounts = {k: row for k, row in self.accounts.items() if k in accounts}
+        out.identifiers = {key: self.identifiers[key] for key in self._new_identifiers}
+        self._touched = {"p": set(), "a": set()}
+        self._new_identifiers = []
+        return out
+
     def finish(self) -> None:
         """Stage every merged party, account and identifier."""
+        assert self.ctx is not None, "a worker's ledger is absorbed, not staged"
         stage_ledger(self.ctx, self.parties, self.accounts, self.identifiers)
