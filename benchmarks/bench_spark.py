@@ -17,14 +17,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import DATA, Measure, measure, stamp, write_section
+from benchmarks.common import DATA, Measure, measure, stamp, synth_scenario, write_section
 
 FILES = ("parties", "accounts", "identifiers", "transactions", "truth_members")
 CORES = 2
@@ -34,30 +32,7 @@ TRAIN_SCALE = 300  # the model's training scenario (about 50,000 transactions)
 
 def scenario(scale: int) -> Path:
     """The synth scenario of ``scale`` residents (kept between runs)."""
-    folder = DATA / f"spark-synth-{scale}"
-    if (folder / "transactions.parquet").exists():
-        return folder
-    building = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(building, ignore_errors=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "moneytrail",
-            "synth",
-            "--seed",
-            "1",
-            "--scale",
-            str(scale),
-            "--out",
-            str(building),
-            "--json",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    building.rename(folder)
-    return folder
+    return synth_scenario(DATA / f"spark-synth-{scale}", "--seed", "1", "--scale", str(scale))
 
 
 class PeakMemory:

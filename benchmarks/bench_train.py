@@ -24,14 +24,12 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import DATA, measure, stamp, write_section
+from benchmarks.common import DATA, measure, stamp, synth_scenario, write_section
 
 SCALE = 3030  # residents; about 165 transactions each over a year: 500 688 transactions
 TYPOLOGY_RATE = 10  # as benchmarks.bench_detect_model: enough positives in the test part
@@ -44,16 +42,11 @@ INGEST_ORDER = ("parties", "accounts", "identifiers", "transactions", "truth_mem
 
 def scenario(scale: int) -> Path:
     """The labelled synth scenario of ``scale`` residents (kept between runs)."""
-    folder = DATA / f"train-synth-{scale}-x{TYPOLOGY_RATE}"
-    if (folder / "truth_members.parquet").exists():
-        return folder
-    building = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(building, ignore_errors=True)
-    command = [sys.executable, "-m", "moneytrail", "synth", "--seed", str(SEED)]
-    command += ["--scale", str(scale), "--typology-rate", str(TYPOLOGY_RATE)]
-    subprocess.run([*command, "--out", str(building), "--json"], check=True, capture_output=True)
-    building.rename(folder)
-    return folder
+    return synth_scenario(
+        DATA / f"train-synth-{scale}-x{TYPOLOGY_RATE}",
+        *("--seed", str(SEED), "--scale", str(scale), "--typology-rate", str(TYPOLOGY_RATE)),
+        marker="truth_members.parquet",
+    )
 
 
 def job_build(folder: str, workspace: str) -> dict[str, Any]:

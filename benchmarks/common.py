@@ -78,6 +78,21 @@ def measure(module: str, function: str, *args: str, timeout: float = 3600) -> Me
     )
 
 
+def synth_scenario(folder: Path, *args: str, marker: str = "transactions.parquet") -> Path:
+    """A ``moneytrail synth`` scenario made with ``args`` in ``folder``, kept between runs
+    (``marker``: the file whose presence says it is complete; built aside, then renamed)."""
+    import shutil
+
+    if (folder / marker).exists():
+        return folder
+    building = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(building, ignore_errors=True)
+    command = [sys.executable, "-m", "moneytrail", "synth", *args]
+    subprocess.run([*command, "--out", str(building), "--json"], check=True, capture_output=True)
+    building.rename(folder)
+    return folder
+
+
 def write_section(name: str, body: str) -> None:
     """Replace (or append) the section ``name`` of docs/benchmarks.md, keeping the others."""
     start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
