@@ -215,28 +215,7 @@ def commit_stage(ctx: StageContext, reporting_currency: str) -> CommitResult:
     result.inserted["transactions"] = inserted_tx
     accepted_tx = engine.fetchall("SELECT count(*) FROM stg_checked WHERE problem IS NULL")[0][0]
 
-    # A label must point at a transaction of the workspace; one that does not is rejected with
-    # its line (ground truth loaded before its transactions), never dropped in silence.
-    engine.execute(
-        "INSERT INTO stg_quarantine (line, field, raw_value, code, detail)"
-        " SELECT source_row, 'subject_id', subject_id, 'label_subject_unknown', NULL"
-        " FROM stg_labels WHERE subject_kind = 'transaction'"
-        " AND subject_id NOT IN (SELECT id FROM transactions)"
-        " AND source_row NOT IN (SELECT line FROM stg_quarantine WHERE line IS NOT NULL)"
-    )  # a row already rejected as a transaction (AMLworld: same line) is counted once
-    before = _count(engine, "labels")
-    engine.execute(
-        "INSERT INTO labels SELECT DISTINCT ON (s.subject_kind, s.subject_id, s.label,"
-        " s.typology, s.instance_id) s.subject_kind, s.subject_id, s.label, s.typology,"
-        " s.instance_id, ?, s.source_row FROM stg_labels s WHERE NOT EXISTS (SELECT 1 FROM labels"
-        "  l WHERE l.subject_kind = s.subject_kind AND l.subject_id = s.subject_id"
-        "  AND l.label = s.label AND l.typology IS NOT DISTINCT FROM s.typology"
-        "  AND l.instance_id IS NOT DISTINCT FROM s.instance_id) AND (s.subject_kind <>"
-        " 'transaction' OR s.subject_id IN (SELECT id FROM transactions))"
-        " ORDER BY s.subject_kind, s.subject_id, s.label, s.typology, s.instance_id, s.source_row",
-        [src.id],
-    )
-    result.inserted["labels"] = _count(engine, "labels") - before
+    _commit_labels(engine, src.id, result)
     result.already_present = int(accepted_tx) - inserted_tx - result.conflicts
 
     rejected = engine.fetchall(
@@ -368,3 +347,42 @@ def _rate_join(engine: Engine, reporting_currency: str) -> str:
 
 def _count(engine: Engine, table: str) -> int:
     return int(engine.fetchall(f"SELECT count(*) FROM {table}")[0][0])  # noqa: S608 - fixed names
+
+
+# The workspace's transactions a staged label names: the label ids first (a small hash table),
+# then the transactions among them. Why not ``IN (SELECT id FROM transactions)``: that builds a
+# hash table of every transaction id, which cannot spill; at 50M rows it failed the load under a
+# 2 GiB memory limit ("failed to pin block"), even for a file without any label.
+_LABELLED_TX = (
+    "(SELECT t.id FROM transactions t WHERE t.id IN"
+    " (SELECT subject_id FROM stg_labels WHERE subject_kind = 'transaction'))"
+)
+
+
+def _commit_labels(engine: Engine, source_id: str, result: CommitResult) -> None:
+    """Insert the staged labels (none staged: nothing to read). A label must point at a
+    transaction of the workspace; one that does not is rejected with its line (ground truth
+    loaded before its transactions), never dropped in silence."""
+    result.inserted["labels"] = 0
+    if not engine.fetchall("SELECT EXISTS (SELECT 1 FROM stg_labels)")[0][0]:
+        return
+    engine.execute(
+        "INSERT INTO stg_quarantine (line, field, raw_value, code, detail)"  # noqa: S608 - fixed SQL fragments
+        " SELECT source_row, 'subject_id', subject_id, 'label_subject_unknown', NULL"
+        " FROM stg_labels WHERE subject_kind = 'transaction'"
+        f" AND subject_id NOT IN {_LABELLED_TX}"
+        " AND source_row NOT IN (SELECT line FROM stg_quarantine WHERE line IS NOT NULL)"
+    )  # a row already rejected as a transaction (AMLworld: same line) is counted once
+    before = _count(engine, "labels")
+    engine.execute(
+        "INSERT INTO labels SELECT DISTINCT ON (s.subject_kind, s.subject_id, s.label,"  # noqa: S608 - fixed SQL fragments
+        " s.typology, s.instance_id) s.subject_kind, s.subject_id, s.label, s.typology,"
+        " s.instance_id, ?, s.source_row FROM stg_labels s WHERE NOT EXISTS (SELECT 1 FROM labels"
+        "  l WHERE l.subject_kind = s.subject_kind AND l.subject_id = s.subject_id"
+        "  AND l.label = s.label AND l.typology IS NOT DISTINCT FROM s.typology"
+        "  AND l.instance_id IS NOT DISTINCT FROM s.instance_id) AND (s.subject_kind <>"
+        f" 'transaction' OR s.subject_id IN {_LABELLED_TX})"
+        " ORDER BY s.subject_kind, s.subject_id, s.label, s.typology, s.instance_id, s.source_row",
+        [source_id],
+    )
+    result.inserted["labels"] = _count(engine, "labels") - before
