@@ -28,10 +28,11 @@ from benchmarks.bench_ingest import generate
 from benchmarks.common import DATA, stamp, write_section
 
 LIMIT_GIB = 4
-# DuckDB's own limit inside the 4 GiB: 3 GiB. With 2 GiB (and the CLI's default 1 GiB) the 50M
-# load fails after parsing, in the commit step: "failed to pin block of size 256 KiB (1.9 GiB/2.0
-# GiB used)": an operator there cannot spill (run of 2026-12-06 20:03, exit code 2, nothing
-# loaded, nothing lost). Issue 20 follow-up: find it (EXPLAIN ANALYZE of the commit's statements).
+# DuckDB's own limit inside the 4 GiB: 3 GiB (the recorded run). With 2 GiB the 50M load first
+# failed after parsing, in the commit step ("failed to pin block of size 256 KiB (1.9 GiB/2.0 GiB
+# used)"; exit code 2, nothing loaded, nothing lost): the labels' check built a hash table of
+# every transaction id. Fixed in c2bffd7; a load at 2 GiB then completed (2026-12-06 21:14, not
+# under the cgroup). With the CLI's default 1 GiB it still fails, while staging the ids.
 DUCKDB_LIMIT = "3GiB"
 REDRAW = "\x1b[2K"  # rich erases a line before drawing it again
 
