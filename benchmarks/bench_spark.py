@@ -6,8 +6,8 @@ process: a fresh workspace, ingest of the scenario's files (with its ground trut
 shipped rules. Peak memory is the largest resident set of the process *and its children*
 (Spark's JVM is a child of the Python driver), sampled every 0.2 s.
 
-Every shipped rule that has a faithful Spark form runs on both (``scatter_gather`` is refused on
-Spark: decision 0135). Figures: seconds per step, peak MiB, transactions per second per executor core (rules step;
+Every shipped rule that has a faithful Spark form runs on both (all 16 since decision 0143;
+``unportable_rules()`` lists any that does not). Figures: seconds per step, peak MiB, transactions per second per executor core (rules step;
 local[2] has 2 cores), and whether both engines found the same hits per rule (they must). The
 issue's 50M-row run is a later step (docs/scale.md): this machine is shared by several
 engineers and has 2 cores.
@@ -252,10 +252,8 @@ def run(scale: int = 7000) -> str:
         "",
         f"Both engines used the machine's {CORES} cores (DuckDB threads, Spark"
         f" local[{CORES}]); the Spark rules step includes its fixed cost per rule (planning,"
-        " scheduling, the executors' Parquet writes). `scatter_gather` is left out on both:"
-        " Spark 4.3 returns wrong values for its correlated subqueries, so the Spark dialect"
-        " refuses it (decision 0135). The 50M-row run of issue 22 is a later step"
-        " (docs/scale.md).",
+        " scheduling, the executors' Parquet writes). The 50M-row run of issue 22 is a later"
+        " step (docs/scale.md).",
     ]
     body = "\n".join(lines)
     write_section("spark", "## Spark vs DuckDB (issue 22)\n\n" + body)

@@ -245,7 +245,8 @@ def _one_rule_on_spark(
 
 def unportable_rules(rules: Iterable[Rule] | None = None) -> dict[str, str]:
     """Rules (all shipped ones by default) whose SQL has no faithful Spark form, with why
-    (``scatter_gather``: correlated scalar subqueries; see moneytrail.engine.spark_dialect).
+    (a correlated scalar subquery, for one: see moneytrail.engine.spark_dialect; no shipped
+    rule since ``scatter_gather`` sums with joins, decision 0143).
     ``detect run`` on Spark refuses them by name; ``--only`` runs the others."""
     from moneytrail.detect.rules import load_library
     from moneytrail.detect.rules.library import compile_query

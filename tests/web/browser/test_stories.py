@@ -103,6 +103,11 @@ def see_loop_trace(story: Story) -> None:
     assert story.page.locator("#sankey .sankey-node").count() >= 3
     endpoints = story.page.inner_text("#endpoints")
     assert "+22366100001" in endpoints.replace(" ", ""), endpoints
+    # a link's hover names the bank's reference of the transfer behind it (what a
+    # requisition quotes), not only the internal ids
+    story.page.locator("#sankey .sankey-link").first.hover(force=True)
+    hover = story.page.locator("#sankey .hoverlayer")
+    expect(hover).to_contain_text("OMLOOP")
     story.shot("trace")
 
 

@@ -34,7 +34,7 @@ NAMES = ("cycle_temporal", "cycle_simple")
 
 
 @JIT
-def _distances(u: int, i: int, since: int, depth: int, in_ptr: Any, in_lst: Any, src: Any,
+def _distances(u: int, i: int, since: int, depth: int, in_ptr: Any, in_lst: Any, in_src: Any,
                ts: Any, dist: Any, seen: Any, queue: Any, budget: int) -> int:  # fmt: skip
     """Hops from each account to ``u`` (up to ``depth``), marked ``seen == i``; returns the work
     left."""
@@ -50,7 +50,7 @@ def _distances(u: int, i: int, since: int, depth: int, in_ptr: Any, in_lst: Any,
         a, b = window_slice(in_lst, in_ptr[x], in_ptr[x + 1], ts, since, i)
         for p in range(a, b):
             budget -= 1
-            w = src[in_lst[p]]
+            w = in_src[p]
             if w >= 0 and seen[w] != i:
                 seen[w] = i
                 dist[w] = dist[x] + 1
@@ -61,7 +61,7 @@ def _distances(u: int, i: int, since: int, depth: int, in_ptr: Any, in_lst: Any,
 
 @JIT
 def _count(u: int, v: int, i: int, since: int, max_len: int, simple: bool, out_ptr: Any,
-           out_lst: Any, dst: Any, ts: Any, dist: Any, seen: Any, on_path: Any, stack: Any,
+           out_lst: Any, out_dst: Any, ts: Any, dist: Any, seen: Any, on_path: Any, stack: Any,
            budget: int) -> Any:  # fmt: skip
     """Depth-first search of chains v -> ... -> u; returns (temporal, simple) counts."""
     temporal = 0
@@ -83,7 +83,7 @@ def _count(u: int, v: int, i: int, since: int, max_len: int, simple: bool, out_p
         ordered = stack[depth, 4] == 1 and e > stack[depth, 3]
         if not simple and not ordered:
             continue
-        y = dst[e]
+        y = out_dst[p]
         if y == u:
             chains += 1
             if ordered:
@@ -111,6 +111,11 @@ def cycles(src: Any, dst: Any, ts: Any, out_ptr: Any, out_lst: Any, in_ptr: Any,
     into ``out[:, col_s]``. Part c takes every ``parts``-th transaction from c (hubs spread
     evenly over the threads) with its own scratch arrays."""
     n_edges, n_nodes = src.shape[0], out_ptr.shape[0] - 1
+    # the far account of each listed edge, stored beside the list: the searches read it in
+    # list order instead of jumping to src/dst at the edge's index (same values, fewer cache
+    # misses; the searches and their work counts are unchanged)
+    in_src = src[in_lst]
+    out_dst = dst[out_lst]
     for c in nb.prange(parts):
         dist = np.zeros(n_nodes, np.int32)
         seen = np.full(n_nodes, -1, np.int32)
@@ -122,12 +127,20 @@ def cycles(src: Any, dst: Any, ts: Any, out_ptr: Any, out_lst: Any, in_ptr: Any,
             if u < 0 or v < 0 or u == v or max_len < 2:
                 continue
             since = ts[i] - window
-            left = _distances(u, i, since, max_len - 1, in_ptr, in_lst, src, ts, dist, seen,
+            # no chain v -> ... -> u can exist when v paid nobody or u was paid by nobody in
+            # the window: the counts are 0, and skipping the search changes no other row
+            a, b = window_slice(out_lst, out_ptr[v], out_ptr[v + 1], ts, since, i)
+            if a == b:
+                continue
+            a, b = window_slice(in_lst, in_ptr[u], in_ptr[u + 1], ts, since, i)
+            if a == b:
+                continue
+            left = _distances(u, i, since, max_len - 1, in_ptr, in_lst, in_src, ts, dist, seen,
                               queue, max_work)  # fmt: skip
             if seen[v] != i or dist[v] > max_len - 1:
                 continue
-            t, s = _count(u, v, i, since, max_len, simple, out_ptr, out_lst, dst, ts, dist, seen,
-                          on_path, stack, left)  # fmt: skip
+            t, s = _count(u, v, i, since, max_len, simple, out_ptr, out_lst, out_dst, ts, dist,
+                          seen, on_path, stack, left)  # fmt: skip
             if col_t >= 0:
                 out[i, col_t] = t
             if col_s >= 0:

@@ -27,6 +27,23 @@
     if (n.role === "endpoint") { return END[n.kind] || "#9e9e9e"; }
     return n.seed ? "#d62728" : "#37474f";
   }
+  // Hover texts carry what a requisition quotes: the account's country and agent's place,
+  // the bank references (ext_id) behind a link. Plotly reads customdata as HTML: escape it.
+  function esc(text) {
+    return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+  function nodeFacts(n) {
+    var parts = [n.country, n.place].filter(function (p) { return p; });
+    return parts.length ? " · " + esc(parts.join(" · ")) : "";
+  }
+  var SHOWN_REFS = 5;
+  function linkRefs(l) {
+    var refs = l.references || [];
+    if (!refs.length) { return ""; }
+    var shown = refs.slice(0, SHOWN_REFS).map(esc).join(", ");
+    var more = refs.length > SHOWN_REFS ? " … (+" + (refs.length - SHOWN_REFS) + ")" : "";
+    return "<br>" + esc(d.refs) + " " + shown + more;
+  }
   function draw(data) {
     var index = {};
     data.nodes.forEach(function (n, i) { index[n.id] = i; });
@@ -38,8 +55,8 @@
       node: {
         label: data.nodes.map(nodeLabel),
         color: data.nodes.map(nodeColour),
-        customdata: data.nodes.map(function (n) { return n.country || ""; }),
-        hovertemplate: "%{label} %{customdata}<br>%{value} " + currency + "<extra></extra>",
+        customdata: data.nodes.map(nodeFacts),
+        hovertemplate: "%{label}%{customdata}<br>%{value} " + currency + "<extra></extra>",
         pad: 12, thickness: 14
       },
       link: {
@@ -47,7 +64,9 @@
         target: data.links.map(function (l) { return index[l.target]; }),
         value: data.links.map(function (l) { return Number(l.amount); }),
         color: data.links.map(function (l) { return CHANNEL[l.channel] || CHANNEL.other; }),
-        customdata: data.links.map(function (l) { return fmt.format(Number(l.amount)) + " " + currency + " · " + l.channel; }),
+        customdata: data.links.map(function (l) {
+          return fmt.format(Number(l.amount)) + " " + currency + " · " + l.channel + linkRefs(l);
+        }),
         hovertemplate: "%{source.label} → %{target.label}<br>%{customdata}<extra></extra>"
       }
     };
