@@ -73,6 +73,30 @@ def chunks(ptr: Any, parts: int) -> Any:
 
 
 @JIT
+def window_slice_listed(lst: Any, lst_ts: Any, lo: int, hi: int, since: int, before: int) -> Any:
+    """:func:`window_slice` with the edges' times stored beside the list (``lst_ts[k] ==
+    ts[lst[k]]``): the binary search stays inside the account's own run of the list instead of
+    jumping across ``ts`` (same positions, fewer cache misses in the searches that run once
+    per account reached)."""
+    a, b = lo, hi
+    while a < b:  # first edge at or after ``since``
+        mid = (a + b) // 2
+        if lst_ts[mid] < since:
+            a = mid + 1
+        else:
+            b = mid
+    start = a
+    b = hi
+    while a < b:  # first edge index at or after ``before``
+        mid = (a + b) // 2
+        if lst[mid] < before:
+            a = mid + 1
+        else:
+            b = mid
+    return start, a
+
+
+@JIT
 def window_slice(lst: Any, lo: int, hi: int, ts: Any, since: int, before: int) -> Any:
     """Positions ``[a, b)`` of ``lst[lo:hi]`` whose edges have ``ts >= since`` and index
     ``< before`` (binary searches; ``lst`` is in edge order, hence in time order)."""

@@ -28,14 +28,14 @@ from typing import Any
 import numba as nb
 import numpy as np
 
-from moneytrail.detect.features.adjacency import JIT, PJIT, window_slice
+from moneytrail.detect.features.adjacency import JIT, PJIT, window_slice_listed
 
 NAMES = ("cycle_temporal", "cycle_simple")
 
 
 @JIT
 def _distances(u: int, i: int, since: int, depth: int, in_ptr: Any, in_lst: Any, in_src: Any,
-               ts: Any, dist: Any, seen: Any, queue: Any, budget: int) -> int:  # fmt: skip
+               in_ts: Any, dist: Any, seen: Any, queue: Any, budget: int) -> int:  # fmt: skip
     """Hops from each account to ``u`` (up to ``depth``), marked ``seen == i``; returns the work
     left."""
     seen[u] = i
@@ -47,7 +47,7 @@ def _distances(u: int, i: int, since: int, depth: int, in_ptr: Any, in_lst: Any,
         head += 1
         if dist[x] >= depth:
             continue
-        a, b = window_slice(in_lst, in_ptr[x], in_ptr[x + 1], ts, since, i)
+        a, b = window_slice_listed(in_lst, in_ts, in_ptr[x], in_ptr[x + 1], since, i)
         for p in range(a, b):
             budget -= 1
             w = in_src[p]
@@ -61,14 +61,14 @@ def _distances(u: int, i: int, since: int, depth: int, in_ptr: Any, in_lst: Any,
 
 @JIT
 def _count(u: int, v: int, i: int, since: int, max_len: int, simple: bool, out_ptr: Any,
-           out_lst: Any, out_dst: Any, ts: Any, dist: Any, seen: Any, on_path: Any, stack: Any,
-           budget: int) -> Any:  # fmt: skip
+           out_lst: Any, out_dst: Any, out_ts: Any, dist: Any, seen: Any, on_path: Any,
+           stack: Any, budget: int) -> Any:  # fmt: skip
     """Depth-first search of chains v -> ... -> u; returns (temporal, simple) counts."""
     temporal = 0
     chains = 0
     # stack rows: node, next position, end position, previous edge, chain still in time order
     depth = 0
-    a, b = window_slice(out_lst, out_ptr[v], out_ptr[v + 1], ts, since, i)
+    a, b = window_slice_listed(out_lst, out_ts, out_ptr[v], out_ptr[v + 1], since, i)
     stack[0, 0], stack[0, 1], stack[0, 2], stack[0, 3], stack[0, 4] = v, a, b, -1, 1
     on_path[v] = i
     while depth >= 0 and budget > 0:
@@ -93,7 +93,7 @@ def _count(u: int, v: int, i: int, since: int, max_len: int, simple: bool, out_p
         if y < 0 or on_path[y] == i or seen[y] != i or dist[y] > left:
             continue
         depth += 1
-        a, b = window_slice(out_lst, out_ptr[y], out_ptr[y + 1], ts, since, i)
+        a, b = window_slice_listed(out_lst, out_ts, out_ptr[y], out_ptr[y + 1], since, i)
         stack[depth, 0], stack[depth, 1], stack[depth, 2] = y, a, b
         stack[depth, 3], stack[depth, 4] = e, 1 if ordered else 0
         on_path[y] = i
@@ -114,8 +114,8 @@ def cycles(src: Any, dst: Any, ts: Any, out_ptr: Any, out_lst: Any, in_ptr: Any,
     # the far account of each listed edge, stored beside the list: the searches read it in
     # list order instead of jumping to src/dst at the edge's index (same values, fewer cache
     # misses; the searches and their work counts are unchanged)
-    in_src = src[in_lst]
-    out_dst = dst[out_lst]
+    in_src, in_ts = src[in_lst], ts[in_lst]
+    out_dst, out_ts = dst[out_lst], ts[out_lst]
     for c in nb.prange(parts):
         dist = np.zeros(n_nodes, np.int32)
         seen = np.full(n_nodes, -1, np.int32)
@@ -129,18 +129,18 @@ def cycles(src: Any, dst: Any, ts: Any, out_ptr: Any, out_lst: Any, in_ptr: Any,
             since = ts[i] - window
             # no chain v -> ... -> u can exist when v paid nobody or u was paid by nobody in
             # the window: the counts are 0, and skipping the search changes no other row
-            a, b = window_slice(out_lst, out_ptr[v], out_ptr[v + 1], ts, since, i)
+            a, b = window_slice_listed(out_lst, out_ts, out_ptr[v], out_ptr[v + 1], since, i)
             if a == b:
                 continue
-            a, b = window_slice(in_lst, in_ptr[u], in_ptr[u + 1], ts, since, i)
+            a, b = window_slice_listed(in_lst, in_ts, in_ptr[u], in_ptr[u + 1], since, i)
             if a == b:
                 continue
-            left = _distances(u, i, since, max_len - 1, in_ptr, in_lst, in_src, ts, dist, seen,
-                              queue, max_work)  # fmt: skip
+            left = _distances(u, i, since, max_len - 1, in_ptr, in_lst, in_src, in_ts, dist,
+                              seen, queue, max_work)  # fmt: skip
             if seen[v] != i or dist[v] > max_len - 1:
                 continue
-            t, s = _count(u, v, i, since, max_len, simple, out_ptr, out_lst, out_dst, ts, dist,
-                          seen, on_path, stack, left)  # fmt: skip
+            t, s = _count(u, v, i, since, max_len, simple, out_ptr, out_lst, out_dst, out_ts,
+                          dist, seen, on_path, stack, left)  # fmt: skip
             if col_t >= 0:
                 out[i, col_t] = t
             if col_s >= 0:
