@@ -83,6 +83,15 @@ def synth(
             " declarations (CSV templates) / aussi les registres hawala et déclarations",
         ),
     ] = False,
+    fresh_periods: Annotated[
+        int,
+        typer.Option(
+            "--fresh-periods",
+            parser=count("--fresh-periods", 1, 366),
+            help="Cut the days into N periods whose schemes use other people each"
+            " / N périodes, chacune avec ses propres criminels",
+        ),
+    ] = 1,
     json_out: JsonOpt = False,
 ) -> None:
     """Synthetic scenario with ground truth / scénario synthétique avec vérité terrain."""
@@ -102,6 +111,7 @@ def synth(
         sanctions_list=sanctions_list,
         duplicate_rate=duplicate_rate,
         cash_sources=cash_sources,
+        fresh_periods=fresh_periods,
     )
     made = offline.synth(config, out)
     if json_out:

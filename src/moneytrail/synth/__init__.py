@@ -70,10 +70,16 @@ def inject(pop: Population, config: SynthConfig) -> list[InstanceBuilder]:
             continue
         expected = float(rates[name]) * config.typology_rate * config.scale / 10_000
         count = max(1, round(expected)) if config.typology_rate > 0 else 0
+        periods = config.fresh_periods
         for k in range(count):
             rng = np.random.Generator(np.random.PCG64([config.seed, 3, position, k]))
             builder = InstanceBuilder(f"{config.scope}-{name}-{k:04d}", name, config.difficulty)
-            inject_one(TypologyContext(pop, config, rng, start, end), builder)
+            # round robin over the periods, each typology starting one period further: a
+            # typology with a single instance still lands in every period across typologies
+            period = (position + k) % periods
+            lo = start + (end - start) * period // periods
+            hi = start + (end - start) * (period + 1) // periods
+            inject_one(TypologyContext(pop, config, rng, lo, hi, (period, periods)), builder)
             instances.append(builder)
     return instances
 

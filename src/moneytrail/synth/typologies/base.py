@@ -25,6 +25,18 @@ from moneytrail.synth.config import SynthConfig, load_data
 from moneytrail.synth.population import Population
 
 HOUR = 3_600_000_000
+MIN_SHARE = 8
+"""Accounts a pool needs per period to be split between fresh periods (``TypologyContext.pool``)."""
+
+
+def party_share(party: int, seed: int, periods: int) -> int:
+    """The period whose schemes may use party ``party`` (a multiplicative hash of its number
+    and the seed: shares of about equal size, none favouring early or late parties).
+
+    >>> sorted({party_share(p, 0, 4) for p in range(100)})
+    [0, 1, 2, 3]
+    """
+    return ((party * 2_654_435_761 + seed * 97) & 0xFFFFFFFF) * periods >> 32
 
 
 @dataclass
@@ -36,6 +48,8 @@ class TypologyContext:
     rng: np.random.Generator
     period_start: int
     period_end: int
+    share: tuple[int, int] = (0, 1)
+    """(this instance's period, the number of periods): see ``SynthConfig.fresh_periods``."""
 
     @property
     def difficulty(self) -> float:
@@ -47,9 +61,27 @@ class TypologyContext:
         """Cash-transaction declaration threshold (XOF), from ``typologies.yaml``."""
         return int(load_data("typologies.yaml")["threshold"])
 
+    def pool(self, name: str) -> list[int]:
+        """The accounts of pool ``name`` this instance may use: all of them, or with fresh
+        periods those whose party is in this period's share.
+
+        A pool of fewer than :data:`MIN_SHARE` accounts per period is not split: it holds the
+        few agents, hawaladars, bureaux de change, NGOs and commodity traders every scheme of
+        a region goes through (shared infrastructure, as in real cases); the people who run
+        the schemes (persons' wallets and bank accounts, businesses) come from pools of
+        hundreds and are split.
+        """
+        accounts = self.pop.pools.get(name, [])
+        period, periods = self.share
+        if periods == 1 or len(accounts) < MIN_SHARE * periods:
+            return accounts
+        owner = self.pop.account_party
+        seed = self.config.seed
+        return [a for a in accounts if party_share(owner[a], seed, periods) == period]
+
     def pick(self, pool: str, n: int = 1, exclude: tuple[int, ...] = ()) -> list[int]:
         """``n`` distinct accounts of ``pool`` (fewer if the pool is small), not in ``exclude``."""
-        accounts = [a for a in self.pop.pools.get(pool, []) if a not in exclude]
+        accounts = [a for a in self.pool(pool) if a not in exclude]
         if not accounts:
             return []
         chosen = self.rng.choice(len(accounts), size=min(n, len(accounts)), replace=False)

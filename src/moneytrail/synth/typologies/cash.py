@@ -49,9 +49,7 @@ def cash_courier(ctx: TypologyContext, b: InstanceBuilder) -> None:
     party = ctx.pop.account_party[organiser]
     home_cash = next(a for a in ctx.pop.pools["person_cash"] if ctx.pop.account_party[a] == party)
     country = ctx.pop.accounts[organiser]["country"]
-    abroad = [
-        a for a in ctx.pop.pools["business_bank"] if ctx.pop.accounts[a]["country"] != country
-    ]
+    abroad = [a for a in ctx.pool("business_bank") if ctx.pop.accounts[a]["country"] != country]
     receiver = abroad[int(ctx.rng.integers(len(abroad)))] if abroad else ctx.one("business_bank")
     courier_party = ctx.pop.add_party(
         "person", ctx.pop.party_of(ctx.one("person_wallet"))["name"], country

@@ -18,7 +18,7 @@ def zakat_extortion(ctx: TypologyContext, b: InstanceBuilder) -> None:
     """Many small payments from villagers of one country to a collector, then upwards."""
     collector = ctx.one("person_wallet")
     country = ctx.pop.accounts[collector]["country"]
-    same = [a for a in ctx.pop.pools["person_wallet"] if ctx.pop.accounts[a]["country"] == country]
+    same = [a for a in ctx.pool("person_wallet") if ctx.pop.accounts[a]["country"] == country]
     count = min(len(same) - 1, int(ctx.rng.integers(10, 41)))
     chosen = ctx.rng.choice(len(same), size=count + 1, replace=False)
     villagers = [same[int(i)] for i in chosen if same[int(i)] != collector][:count]
