@@ -73,6 +73,19 @@ def chunks(ptr: Any, parts: int) -> Any:
 
 
 @JIT
+def _first_at_or_after(lst: Any, a: int, hi: int, before: int) -> int:
+    """First position of ``lst[a:hi]`` whose edge index is at or after ``before``."""
+    b = hi
+    while a < b:
+        mid = (a + b) // 2
+        if lst[mid] < before:
+            a = mid + 1
+        else:
+            b = mid
+    return a
+
+
+@JIT
 def window_slice_listed(lst: Any, lst_ts: Any, lo: int, hi: int, since: int, before: int) -> Any:
     """:func:`window_slice` with the edges' times stored beside the list (``lst_ts[k] ==
     ts[lst[k]]``): the binary search stays inside the account's own run of the list instead of
@@ -85,15 +98,7 @@ def window_slice_listed(lst: Any, lst_ts: Any, lo: int, hi: int, since: int, bef
             a = mid + 1
         else:
             b = mid
-    start = a
-    b = hi
-    while a < b:  # first edge index at or after ``before``
-        mid = (a + b) // 2
-        if lst[mid] < before:
-            a = mid + 1
-        else:
-            b = mid
-    return start, a
+    return a, _first_at_or_after(lst, a, hi, before)
 
 
 @JIT
@@ -107,12 +112,4 @@ def window_slice(lst: Any, lo: int, hi: int, ts: Any, since: int, before: int) -
             a = mid + 1
         else:
             b = mid
-    start = a
-    b = hi
-    while a < b:  # first edge index at or after ``before``
-        mid = (a + b) // 2
-        if lst[mid] < before:
-            a = mid + 1
-        else:
-            b = mid
-    return start, a
+    return a, _first_at_or_after(lst, a, hi, before)
