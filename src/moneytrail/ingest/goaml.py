@@ -37,7 +37,7 @@ from moneytrail.ingest.goaml_pool import layout, stage_parallel, workers_for
 from moneytrail.ingest.goaml_run import Unusual
 from moneytrail.ingest.goaml_validate import choose_profile
 from moneytrail.model.goaml.profile import Profile
-from moneytrail.model.xml import safe_xml_parser
+from moneytrail.model.xml import element_line, safe_xml_parser
 
 DETECT_ORDER = ("uae-5.0.2", "lk-2.0")
 """Shipped profiles tried, in this order, when no profile is named."""
@@ -346,8 +346,7 @@ def _shifted(problem: Problem, shift: int) -> Problem:
 
 
 def _line(element: etree._Element) -> int | None:
-    line = element.sourceline
-    return line if isinstance(line, int) else None
+    return element_line(element)
 
 
 def _problem(document: Document, code: str, line: int | None, tag: object) -> Problem:

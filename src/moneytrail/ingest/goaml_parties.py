@@ -34,6 +34,7 @@ from moneytrail.ingest.ledger import merge_row, stage_ledger
 from moneytrail.model.dates import DateError, parse_date
 from moneytrail.model.ids import natural_key
 from moneytrail.model.vocab import AccountKind, IdentifierScheme, PartyKind
+from moneytrail.model.xml import element_line
 
 Element = etree._Element
 
@@ -142,8 +143,8 @@ class Ledger:
 
     def row(self, element: Element) -> int | None:
         """``source_row`` of ``element``: its line plus the current member's offset."""
-        line = element.sourceline
-        return line + self.offset if isinstance(line, int) else None
+        line = element_line(element)
+        return line + self.offset if line is not None else None
 
     def _identify(self, owner: str, scheme: str, value: str | None, line: int | None) -> None:
         if value:

@@ -30,7 +30,7 @@ from moneytrail.files.text import is_binary
 from moneytrail.ingest.base import StageContext
 from moneytrail.model.dates import DateError, parse_timestamp
 from moneytrail.model.ids import natural_key
-from moneytrail.model.xml import safe_xml_parser
+from moneytrail.model.xml import element_line, safe_xml_parser
 
 Element = etree._Element
 
@@ -122,8 +122,7 @@ def find_message(root: Element) -> Element | None:
 
 def line_of(element: Element | None) -> int | None:
     """The 1-based line where ``element`` starts (``None`` when unknown)."""
-    value = None if element is None else element.sourceline
-    return value if isinstance(value, int) else None
+    return None if element is None else element_line(element)
 
 
 def text(element: Element | None, path: str | None = None) -> str | None:

@@ -27,7 +27,7 @@ from lxml import etree
 from moneytrail.errors import Problem, problem_for
 from moneytrail.files.text import is_binary
 from moneytrail.model.goaml.profile import Profile
-from moneytrail.model.xml import safe_xml_parser
+from moneytrail.model.xml import element_line, safe_xml_parser
 
 _VALUE = re.compile(r"The value '(.*?)' is not|'(.*?)' is not a valid value", re.S)
 _EXPECTED = re.compile(r"Expected is(?: one of)? \( ?(.*?) ?\)")
@@ -109,8 +109,7 @@ def _refused(problem: Problem) -> ValidatedReport:
 
 
 def _line(element: etree._Element) -> int | None:
-    line = element.sourceline
-    return line if isinstance(line, int) else None
+    return element_line(element)
 
 
 def _schema_problems(tree: etree._ElementTree, profile: Profile, name: str) -> list[Problem]:

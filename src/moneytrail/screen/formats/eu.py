@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from moneytrail.model.xml import element_line
 from moneytrail.screen.entry import ListEntry, SanctionsList, country_codes, iso_partial, unique
 from moneytrail.screen.formats.common import (
     children,
@@ -42,7 +43,7 @@ def _iso2(code: str | None) -> str | None:
 def _xml_entry(element: Any, path: Path) -> ListEntry:
     entry_id = element.get("logicalId")
     if not entry_id:
-        refuse(path, "field_missing", line=element.sourceline, field="logicalId")
+        refuse(path, "field_missing", line=element_line(element), field="logicalId")
     subject = children(element, "subjectType")
     kind = _SUBJECT.get((subject[0].get("code") if subject else "") or "", "Organization")
     names = [a.get("wholeName") for a in children(element, "nameAlias")]
@@ -75,7 +76,7 @@ def load_eu_xml(path: Path) -> SanctionsList:
     """Read an EU consolidated XML export; each ``sanctionEntity`` becomes one entry."""
     root = parse_xml(path)
     if local(root.tag) != "export":
-        refuse(path, "format_not_recognised", line=root.sourceline)
+        refuse(path, "format_not_recognised", line=element_line(root))
     stamp = (root.get("generationDate") or "")[:10]
     published = (
         date.fromisoformat(stamp) if iso_partial(stamp) == stamp and len(stamp) == 10 else None
@@ -84,7 +85,7 @@ def load_eu_xml(path: Path) -> SanctionsList:
     lines: dict[str, int] = {}
     for element in children(root, "sanctionEntity"):
         entries.append(_xml_entry(element, path))
-        lines.setdefault(entries[-1].entry_id, element.sourceline)
+        lines.setdefault(entries[-1].entry_id, element_line(element) or 0)
     return SanctionsList(
         source="eu",
         entries=entries,

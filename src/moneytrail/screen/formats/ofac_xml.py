@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from moneytrail.model.xml import element_line
 from moneytrail.screen.entry import ListEntry, SanctionsList, country_codes, iso_partial, unique
 from moneytrail.screen.formats.common import child_text, children, local, parse_xml, refuse
 
@@ -55,11 +56,14 @@ def _entry(element: Any, path: Path) -> ListEntry:
     name = _name(element)
     if not uid or not name:
         refuse(
-            path, "field_missing", line=element.sourceline, field="uid" if not uid else "lastName"
+            path,
+            "field_missing",
+            line=element_line(element),
+            field="uid" if not uid else "lastName",
         )
     kind = (child_text(element, "sdnType") or "").lower()
     if kind not in _SCHEMA:
-        refuse(path, "value_invalid", line=element.sourceline, field="sdnType", value=kind)
+        refuse(path, "value_invalid", line=element_line(element), field="sdnType", value=kind)
     akas = [_name(a) for g in children(element, "akaList") for a in children(g, "aka")]
     dobs = [
         iso_partial(d) for d in _items(element, "dateOfBirthList", "dateOfBirthItem", "dateOfBirth")
@@ -85,7 +89,7 @@ def load_ofac_xml(path: Path) -> SanctionsList:
     """Read an OFAC SDN-schema XML file (SDN or consolidated non-SDN list)."""
     root = parse_xml(path)
     if local(root.tag) != "sdnList":
-        refuse(path, "format_not_recognised", line=root.sourceline)
+        refuse(path, "format_not_recognised", line=element_line(root))
     published: date | None = None
     for info in children(root, "publshInformation"):
         raw = child_text(info, "Publish_Date") or ""
@@ -97,7 +101,7 @@ def load_ofac_xml(path: Path) -> SanctionsList:
     lines: dict[str, int] = {}
     for element in children(root, "sdnEntry"):
         entries.append(_entry(element, path))
-        lines.setdefault(entries[-1].entry_id, element.sourceline)
+        lines.setdefault(entries[-1].entry_id, element_line(element) or 0)
     return SanctionsList(
         source="ofac_sdn",
         entries=entries,

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from moneytrail.model.xml import element_line
 from moneytrail.screen.entry import ListEntry, SanctionsList, country_codes, iso_partial, unique
 from moneytrail.screen.formats.common import child_text, children, local, parse_xml, refuse
 
@@ -42,13 +43,13 @@ def _identifiers(element: Any, tag: str) -> list[tuple[str, str]]:
 def _entry(element: Any, person: bool, path: Path) -> ListEntry:
     ref = child_text(element, "REFERENCE_NUMBER") or child_text(element, "DATAID")
     if not ref:
-        refuse(path, "field_missing", line=element.sourceline, field="REFERENCE_NUMBER")
+        refuse(path, "field_missing", line=element_line(element), field="REFERENCE_NUMBER")
     parts = [
         child_text(element, t) for t in ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
     ]
     primary = " ".join(p for p in parts if p)
     if not primary:
-        refuse(path, "field_missing", line=element.sourceline, field="FIRST_NAME", value=ref)
+        refuse(path, "field_missing", line=element_line(element), field="FIRST_NAME", value=ref)
     alias_tag = "INDIVIDUAL_ALIAS" if person else "ENTITY_ALIAS"
     aliases = [child_text(a, "ALIAS_NAME") for a in children(element, alias_tag)]
     nationality = [child_text(n, "VALUE") for n in children(element, "NATIONALITY")]
@@ -73,7 +74,7 @@ def load_un(path: Path) -> SanctionsList:
     """Read a UN consolidated XML list; every individual and entity becomes one entry."""
     root = parse_xml(path)
     if local(root.tag) != "CONSOLIDATED_LIST":
-        refuse(path, "format_not_recognised", line=root.sourceline)
+        refuse(path, "format_not_recognised", line=element_line(root))
     generated = (root.get("dateGenerated") or "")[:10]
     published = date.fromisoformat(generated) if iso_partial(generated) == generated else None
     entries: list[ListEntry] = []
@@ -83,7 +84,7 @@ def load_un(path: Path) -> SanctionsList:
             tag = "INDIVIDUAL" if person else "ENTITY"
             for element in children(container, tag):
                 entries.append(_entry(element, person, path))
-                lines.setdefault(entries[-1].entry_id, element.sourceline)
+                lines.setdefault(entries[-1].entry_id, element_line(element) or 0)
     return SanctionsList(
         source="un",
         entries=entries,
