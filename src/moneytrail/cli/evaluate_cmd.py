@@ -18,10 +18,10 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.table import Table
@@ -31,6 +31,8 @@ from moneytrail.api.model import NUM_THREADS, SEED
 from moneytrail.cli.common import JsonOpt, WorkspaceOpt, workspace_path
 from moneytrail.cli.detect_cmd import warn_interrupted
 from moneytrail.cli.output import Output, output
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from moneytrail.api.model import EvaluationReport, Metrics, SideReport, Step
@@ -96,6 +98,17 @@ def steps(out: Output, enabled: bool) -> Iterator[Step | None]:
     # file given both streams shows every step before the first result line.
     out.err.file.flush()
     out.console.file.flush()
+
+
+def one_step(
+    out: Output, workspace: Path | None, json_out: bool, key: str, work: Callable[[Workspace], T]
+) -> T:
+    """``work`` on the workspace, under one spinner line ``key`` (none with ``--json``): the
+    shape of the one-call model commands (score, features)."""
+    with Workspace.open(workspace_path(workspace)) as ws, steps(out, not json_out) as step:
+        if step is not None:
+            step(key)
+        return work(ws)
 
 
 @model_app.command("evaluate")
@@ -185,10 +198,9 @@ def score(
 ) -> None:
     """Score transactions with a saved model, store alerts / noter et créer des alertes."""
     out = output(ctx)
-    with Workspace.open(workspace_path(workspace)) as ws, steps(out, not json_out) as step:
-        if step is not None:
-            step("detect_model.step_score")
-        outcome = ws.model.score(model)
+    outcome = one_step(
+        out, workspace, json_out, "detect_model.step_score", lambda ws: ws.model.score(model)
+    )
     warn_interrupted(out, outcome.interrupted_runs)
     if json_out:
         out.json(outcome)
@@ -221,10 +233,13 @@ def features(
 ) -> None:
     """Write every transaction's features as Parquet / écrire la matrice des variables."""
     out = output(ctx)
-    with Workspace.open(workspace_path(workspace)) as ws, steps(out, not json_out) as step:
-        if step is not None:
-            step("detect_model.step_features")
-        written = ws.model.features(out_dir, model)
+    written = one_step(
+        out,
+        workspace,
+        json_out,
+        "detect_model.step_features",
+        lambda ws: ws.model.features(out_dir, model),
+    )
     if json_out:
         out.json(written)
         return

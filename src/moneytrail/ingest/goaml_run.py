@@ -175,16 +175,7 @@ def _lean_parser() -> etree.XMLParser:
     mapping (stripped texts) reads, and only on a report of fewer than :data:`_LEAN_LINES`
     lines: with blank text dropped, libxml2 (2.14.6, through lxml 6.1) gives every element past
     line 65,535 the line 65,535, so a longer report's rows would name the wrong line."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=True,
-        remove_comments=True,
-        remove_pis=True,
-        remove_blank_text=True,
-    )
+    return safe_xml_parser(huge_tree=True, remove_blank_text=True)
 
 
 class _Clock:

@@ -18,9 +18,13 @@ from __future__ import annotations
 from lxml import etree
 
 
-def safe_xml_parser(*, huge_tree: bool = False, remove_comments: bool = True) -> etree.XMLParser:
+def safe_xml_parser(
+    *, huge_tree: bool = False, remove_comments: bool = True, remove_blank_text: bool = False
+) -> etree.XMLParser:
     """A parser that resolves no entity, loads no DTD, opens no connection, drops processing
-    instructions (and comments unless ``remove_comments`` is false)."""
+    instructions (and comments unless ``remove_comments`` is false). ``remove_blank_text``
+    also drops the blank text between elements (faster, but libxml2 then loses every line past
+    65,535: see :func:`element_line`)."""
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -29,6 +33,7 @@ def safe_xml_parser(*, huge_tree: bool = False, remove_comments: bool = True) ->
         huge_tree=huge_tree,
         remove_comments=remove_comments,
         remove_pis=True,
+        remove_blank_text=remove_blank_text,
     )
 
 
