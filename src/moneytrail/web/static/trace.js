@@ -14,11 +14,17 @@
   var fmt = new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB", {maximumFractionDigits: 2});
   var d = box.dataset;
 
+  // An endpoint on an account the diagram already draws is labelled by its kind only ("Still
+  // held"): the band from that account says whose it is, and the account's own label, one
+  // column to the left, would otherwise run into it. Its hover still names the account.
+  var drawn = {};
+  function endKind(n) { return d["end" + n.kind.charAt(0).toUpperCase() + n.kind.slice(1)] || n.kind; }
   function nodeLabel(n) {
     if (n.role === "outside") { return d.outside; }
     if (n.role === "others") { return d.others; }
     if (n.role === "endpoint") {
-      var kind = d["end" + n.kind.charAt(0).toUpperCase() + n.kind.slice(1)] || n.kind;
+      var kind = endKind(n);
+      if (n.account_id && drawn[n.account_id]) { return kind; }
       return n.label ? kind + " — " + n.label : kind;
     }
     return n.label;
@@ -33,7 +39,8 @@
     return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
   function nodeFacts(n) {
-    var parts = [n.country, n.place].filter(function (p) { return p; });
+    var named = n.role === "endpoint" && n.account_id && drawn[n.account_id] && n.label;
+    var parts = [named ? n.label : "", n.country, n.place].filter(function (p) { return p; });
     return parts.length ? " · " + esc(parts.join(" · ")) : "";
   }
   var SHOWN_REFS = 5;
@@ -46,7 +53,10 @@
   }
   function draw(data) {
     var index = {};
-    data.nodes.forEach(function (n, i) { index[n.id] = i; });
+    data.nodes.forEach(function (n, i) {
+      index[n.id] = i;
+      if (n.role === "account" && n.account_id) { drawn[n.account_id] = true; }
+    });
     var currency = data.currency || "";
     var trace = {
       type: "sankey",
