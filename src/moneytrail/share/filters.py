@@ -85,8 +85,12 @@ def build_filter(
     kinds: Sequence[str] = (IDENTIFIER, NAME_KEY),
     valid_days: int = 30,
     on_progress: Progress | None = None,
+    salt: bytes | None = None,
 ) -> BuiltFilter:
-    """The keyed filter of ``subjects``' identifiers and name keys (of ``kinds``)."""
+    """The keyed filter of ``subjects``' identifiers and name keys (of ``kinds``).
+
+    ``salt``: a fresh random one unless given (only the evaluation gives one, derived from its
+    seed, so that its figures can be reproduced)."""
     check_rate(fp_rate)
     cache = KeyCache()
     keys: set[str] = set()
@@ -99,7 +103,9 @@ def build_filter(
                 keys.add(key)
                 counts[kind] += 1
     ordered = sorted(keys)  # a set's order leaks nothing, but sorted is reproducible
-    bloom = KeyedBloom.sized(pair_key, os.urandom(16), len(ordered), fp_rate)
+    bloom = KeyedBloom.sized(
+        pair_key, os.urandom(16) if salt is None else salt, len(ordered), fp_rate
+    )
     if on_progress:
         on_progress(0, len(ordered))
     bloom.add(ordered)
