@@ -55,12 +55,27 @@ class Token:
     symbols: frozenset[str] = frozenset()  # rigour's given-name groups and nicknames (persons)
     syllables: str = ""  # the whole name's Han / Hangul letters (see :func:`syllables`)
 
+    def __post_init__(self) -> None:
+        # the scorer's caches hash token pairs hundreds of thousands of times a batch: hash the
+        # fields once (every field: tokens alike but for their weight must not collide)
+        fields = (self.canon, self.kind, self.raw, self.weight, self.skeleton, self.translit)
+        object.__setattr__(self, "_hash", hash((*fields, self.symbols, self.syllables)))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[no-any-return,attr-defined]
+
+    def __reduce__(self) -> tuple[type[Token], tuple[Any, ...]]:
+        # rebuilt from its fields, so a process with another hash seed hashes it anew
+        fields = (self.canon, self.kind, self.raw, self.weight, self.skeleton, self.translit)
+        return (Token, (*fields, self.symbols, self.syllables))
+
 
 @cache
 def knowledge() -> dict[str, Any]:
     """The name tables of ``data/names.yaml``, indexed for lookups (loaded once)."""
-    raw = yaml.safe_load(
-        (resources.files("moneytrail.model") / "data" / "names.yaml").read_text("utf-8")
+    raw = yaml.load(  # libyaml's safe loader: the tables load 5x faster (one-off screens)
+        (resources.files("moneytrail.model") / "data" / "names.yaml").read_text("utf-8"),
+        Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader),
     )
     variants: dict[str, str] = {}
     for group in raw["given_name_variants"]:

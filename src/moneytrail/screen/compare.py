@@ -278,21 +278,9 @@ def _split_words(
     or a romanisation that writes each syllable apart."""
     found: list[tuple[tuple[Token, ...], str]] = []
     sizes = {len(t.canon) for t in other if t.kind == NAME}
-    for k in range(len(side) - 1):
-        a, b = side[k], side[k + 1]
-        if a.kind != NAME or b.kind != NAME or len(a.canon) < 2 or len(b.canon) < 2:
-            continue
-        if all(abs(len(a.canon) + len(b.canon) - size) > 2 for size in sizes):
+    for k, a, b, glued in glued_pairs(side):
+        if all(abs(len(glued.canon) - size) > 2 for size in sizes):
             continue  # no word opposite of the glued word's length: the hot path
-        glued = Token(
-            a.canon + b.canon,
-            NAME,
-            a.raw + b.raw,
-            max(a.weight, b.weight),
-            skeleton(a.canon + b.canon),
-            a.translit or b.translit,
-            syllables=a.syllables,
-        )
         for t in other:
             if t.kind != NAME or abs(len(t.canon) - len(glued.canon)) > 2:
                 continue
@@ -302,6 +290,28 @@ def _split_words(
                 found.append(((*side[:k], glued, *side[k + 2 :]), f"{a.raw} {b.raw}"))
                 break
     return found
+
+
+@lru_cache(maxsize=65536)
+def glued_pairs(side: tuple[Token, ...]) -> tuple[tuple[int, Token, Token, Token], ...]:
+    """Each two neighbouring name words of ``side`` (at ``k``, ``k + 1``) and the word they make
+    glued (cached: the same list names are read by every query of a batch)."""
+    pairs = []
+    for k in range(len(side) - 1):
+        a, b = side[k], side[k + 1]
+        if a.kind != NAME or b.kind != NAME or len(a.canon) < 2 or len(b.canon) < 2:
+            continue
+        glued = Token(
+            a.canon + b.canon,
+            NAME,
+            a.raw + b.raw,
+            max(a.weight, b.weight),
+            skeleton(a.canon + b.canon),
+            a.translit or b.translit,
+            syllables=a.syllables,
+        )
+        pairs.append((k, a, b, glued))
+    return tuple(pairs)
 
 
 def _other_syllables(

@@ -28,16 +28,26 @@ Example::
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from typing import Any
 
-from rapidfuzz.distance import OSA, Levenshtein
+import numpy as np
+from rapidfuzz.distance import Levenshtein
 
-from moneytrail.model.names import LEGAL, MARKER, NUMBER, PARTICLE, Token
+from moneytrail.model.names import LEGAL, MARKER, NAME, NUMBER, PARTICLE, Token
+from moneytrail.screen.bound import (
+    PASS,
+    TIGHT,
+    IntArray,
+    NameTable,
+    TableBuilder,
+    could_pair,
+    survivors,
+)
 from moneytrail.screen.compare import (
     ACRONYM_SKIPS,
     CONFLICT_PENALTY,
@@ -45,11 +55,12 @@ from moneytrail.screen.compare import (
     EXTRA_PENALTY_MAX,
     TOKEN_FLOOR,
     _split_words,
+    glued_pairs,
     token_similarity,
 )
 from moneytrail.screen.entry import ListEntry, SanctionsList
 from moneytrail.screen.merge import merge_same_person
-from moneytrail.screen.scorer import Hit, Query, corroborate, rules_for, score_names
+from moneytrail.screen.scorer import Hit, Query, corroborate, rules_for_schema, score_names
 from moneytrail.screen.settings import ScreenSettings
 from moneytrail.screen.tokens import screen_tokens
 
@@ -67,6 +78,7 @@ def _deletions(word: str) -> set[str]:
     return {"d:" + word} | {"d:" + word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+@lru_cache(maxsize=262144)
 def _token_keys(token: Token) -> frozenset[str]:
     if token.kind in _SKIP or (len(token.canon) < 2 and token.kind != NUMBER):
         return frozenset()
@@ -128,56 +140,82 @@ def _mirrored(keys: frozenset[str]) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Shape:
-    """What the score bound needs of one tokenised name (list side or query side)."""
+    """What the score bound needs of one tokenised name (list side or query side). Each part
+    is computed on first use: the second stage of the bound (:func:`tight_reach`) reads a list
+    name's words and lengths only, never its blocking keys."""
 
     tokens: tuple[Token, ...]
-    parts: tuple[tuple[float, frozenset[str], str, str], ...]  # weight, bound keys, canon, raw
-    free: tuple[tuple[str, str], ...]  # (canon, raw) of the tokens without keys
-    keys: frozenset[str]
-    total: float
-    joined: tuple[str, str]  # canonical words glued in order and sorted
-    acronyms: frozenset[str] = frozenset()  # organisations: what the name spells (``a:`` keys)
-    numbers: tuple[str, ...] = ()  # sorted; two names with other numbers compare without them
-    words: tuple[Token, ...] = ()  # the tokens the parts are made of
-    mirror: frozenset[str] = frozenset()  # the acronym keys as the other side posts them
+    organisation: bool = False
 
     @classmethod
     def of(cls, tokens: tuple[Token, ...], organisation: bool = False) -> Shape:
-        core = [t for t in tokens if t.kind not in (LEGAL, NUMBER)]
-        parts = []
-        for token in core:
-            parts.append((token.weight, _token_keys(token), token.canon, token.raw))
-        words = [t.canon for t in core]
-        acronyms = _acronym_keys(tokens) if organisation else frozenset()
-        return cls(
-            tokens,
-            tuple(parts),
-            tuple((canon, raw) for _, keys, canon, raw in parts if not keys),
-            frozenset(k for _, ks, _, _ in parts for k in ks),
-            sum(t.weight for t in core),
-            ("".join(words), "".join(sorted(words))),
-            acronyms,
-            tuple(sorted(t.canon for t in tokens if t.kind == NUMBER)),
-            tuple(core),
-            _mirrored(acronyms),
+        """The shape of a tokenised name (``organisation``: read its acronyms too)."""
+        return cls(tokens, organisation)
+
+    @cached_property
+    def words(self) -> tuple[Token, ...]:
+        """The tokens the bound weighs: all but legal forms and numbers."""
+        return tuple(t for t in self.tokens if t.kind not in (LEGAL, NUMBER))
+
+    @cached_property
+    def parts(self) -> tuple[tuple[float, frozenset[str], str, str], ...]:
+        """(weight, blocking keys, canon, raw) of each word."""
+        return tuple((t.weight, _token_keys(t), t.canon, t.raw) for t in self.words)
+
+    @cached_property
+    def free(self) -> tuple[tuple[str, str], ...]:
+        """(canon, raw) of the words without keys (particles, markers, initials)."""
+        return tuple((canon, raw) for _, keys, canon, raw in self.parts if not keys)
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        """Every blocking key of its words."""
+        return frozenset(k for _, ks, _, _ in self.parts for k in ks)
+
+    @cached_property
+    def total(self) -> float:
+        """The summed weight of its words."""
+        return sum(t.weight for t in self.words)
+
+    @cached_property
+    def joined(self) -> tuple[str, str]:
+        """Its canonical words glued in order, and sorted."""
+        words = [t.canon for t in self.words]
+        return "".join(words), "".join(sorted(words))
+
+    @cached_property
+    def acronyms(self) -> frozenset[str]:
+        """Organisations: what the name spells (``a:``/``r:`` keys)."""
+        return _acronym_keys(self.tokens) if self.organisation else frozenset()
+
+    @cached_property
+    def mirror(self) -> frozenset[str]:
+        """The acronym keys as the other side posts them."""
+        return _mirrored(self.acronyms)
+
+    @cached_property
+    def numbers(self) -> tuple[str, ...]:
+        """Its numbers, sorted (two names with other numbers compare without them)."""
+        return tuple(sorted(t.canon for t in self.tokens if t.kind == NUMBER))
+
+    @cached_property
+    def near_sizes(self) -> frozenset[int]:
+        """``word_split``: the lengths of its name words, give or take two letters (a glued
+        word meets only a word about as long)."""
+        return frozenset(
+            len(t.canon) + d for t in self.tokens if t.kind == NAME for d in (-2, -1, 0, 1, 2)
         )
 
+    @cached_property
+    def glued_sizes(self) -> frozenset[int]:
+        """The lengths of two neighbouring name words glued."""
+        return frozenset(len(glued.canon) for *_, glued in glued_pairs(self.tokens))
 
-@lru_cache(maxsize=262144)
-def _could_pair(canon: str, raw: str, other_canon: str, other_raw: str) -> bool:
-    """Whether a token without keys (particle, marker, initial) may pair with another token:
-    same word or initial, or spellings at least half alike (every rule of
-    :func:`~moneytrail.screen.compare.token_similarity` that reaches 0.75 needs that)."""
-    if canon == other_canon or raw == other_raw:
-        return True
-    if len(canon) == 1 or len(other_canon) == 1:
-        return canon[0] == other_canon[0]
-    return (
-        max(
-            OSA.normalized_similarity(canon, other_canon), OSA.normalized_similarity(raw, other_raw)
-        )
-        >= 0.5
-    )
+    @cached_property
+    def glue_keys(self) -> frozenset[str]:
+        """The blocking keys of those glued words: a glued word close enough to count (>= 0.75)
+        shares one with the word it meets, as every word pair the scorer counts does."""
+        return frozenset(k for *_, glued in glued_pairs(self.tokens) for k in _token_keys(glued))
 
 
 def _hit_weight(side: Shape, other: Shape, shared: frozenset[str]) -> float:
@@ -188,7 +226,7 @@ def _hit_weight(side: Shape, other: Shape, shared: frozenset[str]) -> float:
         if (
             not keys
             or not keys.isdisjoint(shared)
-            or (free and any(_could_pair(c, r, canon, raw) for c, r in free))
+            or (free and any(could_pair(c, r, canon, raw) for c, r in free))
         ):
             hit += weight
     return hit
@@ -212,15 +250,28 @@ def may_reach(query: Shape, name: Shape, floor: float) -> bool:
     hit_q = _hit_weight(query, name, shared) + numbers
     hit_n = _hit_weight(name, query, shared) + numbers
     swap = q_total > n_total
-    short, long = (name, query) if swap else (query, name)
     short_total, short_hit = (n_total, hit_n) if swap else (q_total, hit_q)
     long_total, long_hit = (q_total, hit_q) if swap else (n_total, hit_n)
     extra = 1 - min(EXTRA_PENALTY_MAX, EXTRA_PENALTY * max(0.0, long_total - long_hit))
     bound = short_hit / short_total * extra - CONFLICT_PENALTY * (short_total - short_hit)
-    if bound < floor:
-        return False
-    if _may_glue(query, name) or _may_glue(name, query):
-        return True
+    return bound >= floor and tight_reach(query, name, floor, numbers, extra, swap)
+
+
+def tight_reach(
+    query: Shape,
+    name: Shape,
+    floor: float,
+    numbers: float,
+    extra: float,
+    swap: bool,
+    glue: bool = True,
+) -> bool:
+    """:func:`may_reach`'s second stage, for a name that passed its first (``numbers``, ``extra``
+    and ``swap`` as the first stage computed them): the bound from the scorer's own token
+    similarities, or a ``word_split`` reading (then the name is kept); ``glue`` False: the
+    first stage found no glued word sharing a key with a word opposite (none can be close)."""
+    short, long = (name, query) if swap else (query, name)
+    short_total = short.total + numbers
     got = paired = numbers
     for token in short.words:
         best = 0.0
@@ -231,7 +282,7 @@ def may_reach(query: Shape, name: Shape, floor: float) -> bool:
         got += token.weight * best
         paired += token.weight if best else 0.0
     tight = got / short_total * extra - CONFLICT_PENALTY * (short_total - paired)
-    return tight >= floor
+    return tight >= floor or (glue and (_may_glue(query, name) or _may_glue(name, query)))
 
 
 def _joined_close(query: Shape, name: Shape) -> bool:
@@ -246,7 +297,11 @@ def _joined_close(query: Shape, name: Shape) -> bool:
 
 def _may_glue(side: Shape, other: Shape) -> bool:
     """Whether the scorer's ``word_split`` reading applies (two neighbouring words of ``side``
-    glued meet a word of ``other``): the scorer's own test, so the bound stays a bound."""
+    glued meet a word of ``other``): the scorer's own test, so the bound stays a bound. Its
+    first condition (a word opposite as long as the glued word, give or take two letters) is
+    read from the shapes' lengths first."""
+    if side.glued_sizes.isdisjoint(other.near_sizes):
+        return False
     return bool(_split_words(side.tokens, other.tokens))
 
 
@@ -262,6 +317,7 @@ class CandidateIndex:
         self.positions: dict[tuple[str, str], int] = {}  # (tag, entry id) -> position
         tag_list = list(tags) if tags is not None else None
         postings: dict[str, set[int]] = defaultdict(set)
+        builder = TableBuilder()
         for number, sanctions in enumerate(lists):
             tag = tag_list[number] if tag_list is not None else sanctions.source
             for entry in sanctions.entries:
@@ -273,12 +329,17 @@ class CandidateIndex:
                 org = rules != "Person"
                 shapes = tuple(Shape.of(screen_tokens(n, rules), org) for n in entry.names)
                 self.shapes.append(shapes)
+                builder.add_entry(entry.schema, shapes)
                 for shape in shapes:
                     for key in _keys(shape.tokens) | shape.acronyms:
                         postings[key].add(position)
         total = max(1, len(self.entries))
-        self.postings = {k: tuple(v) for k, v in postings.items()}
+        self.postings = {k: np.array(sorted(v), np.int32) for k, v in postings.items()}
         self.idf = {k: math.log(1 + total / len(v)) for k, v in postings.items()}
+        self._table = builder.table()
+        self._token_postings = builder.postings()
+        self._glue_postings = builder.glue()
+        self._acronym_postings = builder.acronym()
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -299,13 +360,48 @@ class CandidateIndex:
         """The score-bound shapes of the names of the entry at ``position``."""
         return self.shapes[position]
 
-    def postings_of(self, keys: list[str]) -> list[tuple[float, tuple[int, ...]]]:
+    def name_shape(self, position: int, at: int) -> Shape:
+        """The score-bound shape of name ``at`` of the entry at ``position``."""
+        return self.shapes_of(position)[at]
+
+    def postings_of(self, keys: list[str]) -> list[tuple[float, IntArray]]:
         """(IDF, positions) of each key of ``keys`` the index knows, in the order given."""
         return [(self.idf[k], self.postings[k]) for k in keys if k in self.idf]
 
+    def token_postings_of(self, keys: Sequence[str]) -> dict[str, IntArray]:
+        """Key -> ids of the list words holding it (:mod:`moneytrail.screen.bound`), for the
+        keys of ``keys`` the index knows."""
+        return {k: self._token_postings[k] for k in keys if k in self._token_postings}
+
+    def glue_postings_of(self, keys: Sequence[str]) -> list[IntArray]:
+        """The ids of the list names two of whose neighbouring words glued hold a key of
+        ``keys`` (:mod:`moneytrail.screen.bound`)."""
+        return [self._glue_postings[k] for k in keys if k in self._glue_postings]
+
+    def acronym_postings_of(self, keys: Sequence[str]) -> list[IntArray]:
+        """The ids of the list names spelling an acronym key of ``keys``."""
+        return [self._acronym_postings[k] for k in keys if k in self._acronym_postings]
+
+    def all_acronym_postings(self) -> Iterable[tuple[str, IntArray]]:
+        """Every acronym key with the names spelling it (to store the index)."""
+        return self._acronym_postings.items()
+
+    def all_glue_postings(self) -> Iterable[tuple[str, IntArray]]:
+        """Every glued-word key with the names holding it (to store the index)."""
+        return self._glue_postings.items()
+
+    def all_token_postings(self) -> Iterable[tuple[str, IntArray]]:
+        """Every key with the ids of the list words holding it (to store the index)."""
+        return self._token_postings.items()
+
+    def name_table(self) -> NameTable:
+        """The arrays of every list name the score bound's first stage reads."""
+        return self._table
+
     def candidates(self, query: Query, limit: int) -> list[int]:
         """Positions of the ``limit`` entries sharing the rarest keys with the query name
-        (every entry sharing a key, when there are no more than ``limit``)."""
+        (every entry sharing a key, when there are no more than ``limit``), best first, ties
+        by position."""
         schemas = [query.schema] if query.schema else ["Person", "Organization"]
         keys: set[str] = set()
         for schema in schemas:
@@ -314,37 +410,69 @@ class CandidateIndex:
             keys |= _keys(tokens)
             if rules != "Person":
                 keys |= _mirrored(_acronym_keys(tokens))
-        weight: dict[int, float] = defaultdict(float)
-        # sorted: the same sums and ties in every process (hash seeds)
-        for idf, positions in self.postings_of(sorted(keys)):
-            for position in positions:
-                weight[position] += idf
-        ranked = heapq.nsmallest(limit, [(-w, position) for position, w in weight.items()])
-        return [position for _, position in ranked]
+        # sorted: the same sums and ties in every process (hash seeds); bincount adds in order
+        found = self.postings_of(sorted(keys))
+        if not found:
+            return []
+        positions = np.concatenate([p for _, p in found])
+        idf = np.concatenate([np.full(len(p), w) for w, p in found])
+        weight = np.bincount(positions, weights=idf, minlength=len(self))
+        sharing = np.flatnonzero(weight)  # every IDF is > 0: the entries sharing a key
+        order = np.lexsort((sharing, -weight[sharing]))[:limit]
+        return [int(p) for p in sharing[order]]
 
     def name_hits(self, query: Query, settings: ScreenSettings, floor: float) -> list[Hit]:
         """Hits whose *name* score reaches ``floor`` (no corroboration), best first, every one.
 
         The batch path screens each distinct name once with this and corroborates per party.
+        The names of the candidates go through the bound's first stage in arrays
+        (:func:`~moneytrail.screen.bound.survivors`), then :func:`may_reach`, then the scorer.
         """
+        positions = self.candidates(query, settings.max_candidates)
+        table = self.name_table()
+        groups: dict[str, list[int]] = {}
+        for position in positions:
+            rules = rules_for_schema(query.schema, table.entry_schema[position])
+            if rules is not None:
+                groups.setdefault(rules, []).append(position)
+        kept: dict[int, tuple[str, Shape, list[tuple[Any, ...]]]] = {}
+        for rules, members in groups.items():
+            q_shape = Shape.of(screen_tokens(query.name, rules), rules != "Person")
+            stage = survivors(self, q_shape, table.names_of(members), floor)
+            owners = np.searchsorted(table.entry_first, stage.names, side="right") - 1
+            ats = stage.names - table.entry_first[owners]
+            for owner, *facts in zip(
+                owners.tolist(),
+                ats.tolist(),
+                stage.verdict.tolist(),
+                stage.numbers.tolist(),
+                stage.extra.tolist(),
+                stage.swap.tolist(),
+                stage.glue.tolist(),
+                strict=True,
+            ):
+                kept.setdefault(owner, (rules, q_shape, []))[2].append(tuple(facts))
         hits = []
-        query_shapes: dict[str, Shape] = {}
-        for position in self.candidates(query, settings.max_candidates):
-            entry = self.entry(position)
-            rules = rules_for(query, entry)
-            if rules is None:
+        for position in positions:
+            if position not in kept:
                 continue
-            if rules not in query_shapes:
-                query_shapes[rules] = Shape.of(screen_tokens(query.name, rules), rules != "Person")
-            q_shape = query_shapes[rules]
-            names = [
-                name
-                for name, shape in zip(entry.names, self.shapes_of(position), strict=True)
-                if may_reach(q_shape, shape, floor)
+            rules, q_shape, facts = kept[position]
+            reached = [
+                (at, shape)
+                for at, verdict, numbers, extra, swap, glue in facts
+                for shape in (self.name_shape(position, at),)
+                if verdict == PASS
+                or (
+                    tight_reach(q_shape, shape, floor, numbers, extra, swap, glue)
+                    if verdict == TIGHT
+                    else may_reach(q_shape, shape, floor)
+                )
             ]
-            if not names:
+            if not reached:
                 continue
-            hit = score_names(query, entry, names, rules)
+            entry = self.entry(position)
+            names = [entry.names[at] for at, _ in reached]
+            hit = score_names(query, entry, names, rules, [shape.tokens for _, shape in reached])
             if hit.name_score >= floor and hit.name_score > 0:
                 hit.tag = self.tag(position)
                 hits.append(hit)

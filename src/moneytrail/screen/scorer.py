@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from moneytrail.errors import UsageError
+from moneytrail.model.names import Token
 from moneytrail.screen.compare import compare_tokens
 from moneytrail.screen.entry import (
     MAX_NAME_CHARS,
@@ -120,11 +121,16 @@ class Hit:
 
 def rules_for(query: Query, entry: ListEntry) -> str | None:
     """Which name rules apply; ``None`` when a person is compared with a company or vessel."""
-    if query.schema is None or entry.schema == "LegalEntity":
-        return "Person" if entry.schema in PERSON_ONLY else "Organization"
-    if (query.schema in PERSON_ONLY) != (entry.schema in PERSON_ONLY):
+    return rules_for_schema(query.schema, entry.schema)
+
+
+def rules_for_schema(query_schema: str | None, entry_schema: str) -> str | None:
+    """:func:`rules_for` from the two schemas alone (the index keeps entries' schemas)."""
+    if query_schema is None or entry_schema == "LegalEntity":
+        return "Person" if entry_schema in PERSON_ONLY else "Organization"
+    if (query_schema in PERSON_ONLY) != (entry_schema in PERSON_ONLY):
         return None
-    return "Person" if query.schema in PERSON_ONLY else "Organization"
+    return "Person" if query_schema in PERSON_ONLY else "Organization"
 
 
 def _years(values: tuple[str, ...]) -> list[int]:
@@ -201,12 +207,21 @@ def corroborate(
     return delta, features
 
 
-def score_names(query: Query, entry: ListEntry, names: list[str], rules: str) -> Hit:
-    """The best name score of ``query`` over ``names`` (some names of ``entry``), no facts."""
+def score_names(
+    query: Query,
+    entry: ListEntry,
+    names: list[str],
+    rules: str,
+    tokens: list[tuple[Token, ...]] | None = None,
+) -> Hit:
+    """The best name score of ``query`` over ``names`` (some names of ``entry``), no facts;
+    ``tokens``: the names already tokenised with ``rules`` (a stored index keeps them)."""
     best = Hit(entry, 0.0, 0.0, entry.primary_name)
     q_tokens = screen_tokens(query.name, rules)
-    for name in names:
-        score, features = compare_tokens(q_tokens, screen_tokens(name, rules), rules == "Person")
+    if tokens is None:
+        tokens = [screen_tokens(name, rules) for name in names]
+    for name, name_tokens in zip(names, tokens, strict=True):
+        score, features = compare_tokens(q_tokens, name_tokens, rules == "Person")
         if score > best.name_score:
             best = Hit(entry, score, score, name, features)
     return best

@@ -29,19 +29,23 @@ import json
 import os
 import sqlite3
 import tempfile
-from array import array
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from moneytrail.model.memo import cache_dir
+from moneytrail.model.names import Token
+from moneytrail.screen.bound import IntArray, NameTable
 from moneytrail.screen.entry import ListEntry, SanctionsList
 from moneytrail.screen.index import CandidateIndex, Shape
 from moneytrail.screen.scorer import SCORER_VERSION, Hit
-from moneytrail.screen.tokens import screen_tokens
+from moneytrail.screen.tokens import one_of
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: the name table, word postings and tokens of the bound's first stage
 _SCHEMA = (
     "CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)",
     "CREATE TABLE entries (position INTEGER PRIMARY KEY, tag TEXT NOT NULL, "
@@ -49,7 +53,13 @@ _SCHEMA = (
     "CREATE UNIQUE INDEX entries_by_id ON entries (tag, entry_id)",
     "CREATE TABLE postings (k TEXT PRIMARY KEY, idf REAL NOT NULL, positions BLOB NOT NULL) "
     "WITHOUT ROWID",
+    "CREATE TABLE word_postings (k TEXT PRIMARY KEY, words BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE glue_postings (k TEXT PRIMARY KEY, names BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE acronym_postings (k TEXT PRIMARY KEY, names BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE name_table (k TEXT PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE name_tokens (position INTEGER PRIMARY KEY, tokens TEXT NOT NULL)",
 )
+KEY_CACHE = 200_000  # keys whose postings a stored index keeps in memory once read
 Sources = Sequence[tuple[str, str]]  # (tag, content id) of each list, in screening order
 Loader = Callable[[], list[tuple[str, SanctionsList]]]
 
@@ -118,6 +128,32 @@ def _entry_of(text: str) -> ListEntry:
     )
 
 
+def _tokens_json(names: list[tuple[Token, ...]]) -> str:
+    """An entry's names as tokenised at build time (a query reads them instead of running the
+    tokeniser and rigour's tables again)."""
+    return json.dumps(
+        [
+            [
+                [t.canon, t.kind, t.raw, t.weight, t.skeleton, t.translit, sorted(t.symbols)]
+                + ([t.syllables] if t.syllables else [])
+                for t in tokens
+            ]
+            for tokens in names
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _tokens_of(text: str) -> list[tuple[Token, ...]]:
+    return [
+        tuple(
+            one_of(Token(c, k, r, float(w), s, bool(x), frozenset(y), *rest))
+            for c, k, r, w, s, x, y, *rest in tokens
+        )
+        for tokens in json.loads(text)
+    ]
+
+
 def write_index(index: CandidateIndex, path: Path) -> None:
     """Store ``index`` at ``path`` (a temporary file renamed into place: all or nothing)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,8 +175,30 @@ def write_index(index: CandidateIndex, path: Path) -> None:
             conn.executemany(
                 "INSERT INTO postings VALUES (?, ?, ?)",
                 (
-                    (key, index.idf[key], array("i", positions).tobytes())
+                    (key, index.idf[key], positions.astype(np.int32).tobytes())
                     for key, positions in index.postings.items()
+                ),
+            )
+            conn.executemany(
+                "INSERT INTO word_postings VALUES (?, ?)",
+                ((k, v.astype(np.int32).tobytes()) for k, v in index.all_token_postings()),
+            )
+            conn.executemany(
+                "INSERT INTO glue_postings VALUES (?, ?)",
+                ((k, v.astype(np.int32).tobytes()) for k, v in index.all_glue_postings()),
+            )
+            conn.executemany(
+                "INSERT INTO acronym_postings VALUES (?, ?)",
+                ((k, v.astype(np.int32).tobytes()) for k, v in index.all_acronym_postings()),
+            )
+            conn.executemany(
+                "INSERT INTO name_table VALUES (?, ?)", index.name_table().to_json().items()
+            )
+            conn.executemany(
+                "INSERT INTO name_tokens VALUES (?, ?)",
+                (
+                    (position, _tokens_json([shape.tokens for shape in shapes]))
+                    for position, shapes in enumerate(index.shapes)
                 ),
             )
             conn.execute("INSERT INTO meta VALUES ('entries', ?)", (str(len(index)),))
@@ -158,7 +216,10 @@ class StoredIndex(CandidateIndex):
         self._conn: sqlite3.Connection | None = None
         self._pid = -1
         self._rows: dict[int, tuple[str, ListEntry]] = {}
-        self._shape_cache: dict[int, tuple[Shape, ...]] = {}
+        self._stored_table: NameTable | None = None
+        self._name_shapes: dict[tuple[int, int], Shape] = {}
+        self._tokens: dict[int, list[tuple[Token, ...]]] = {}
+        self._key_rows: dict[str, dict[str, tuple[Any, ...] | None]] = {}
         self._count = int(self._one("SELECT v FROM meta WHERE k = 'entries'", ()))
 
     def _db(self) -> sqlite3.Connection:
@@ -168,7 +229,7 @@ class StoredIndex(CandidateIndex):
                 f"file:{self.path}?mode=ro", uri=True, check_same_thread=False
             )
             self._pid = os.getpid()
-            self._rows, self._shape_cache = {}, {}
+            self._rows, self._name_shapes, self._tokens, self._key_rows = {}, {}, {}, {}
         return self._conn
 
     def _one(self, sql: str, params: Sequence[object]) -> str:
@@ -198,27 +259,64 @@ class StoredIndex(CandidateIndex):
             self._rows[position] = (str(tag), _entry_of(str(text)))
         return self._rows[position]
 
-    def shapes_of(self, position: int) -> tuple[Shape, ...]:
-        if position not in self._shape_cache:
-            entry = self.entry(position)
-            rules = "Person" if entry.schema == "Person" else "Organization"
-            org = rules != "Person"
-            shapes = tuple(Shape.of(screen_tokens(n, rules), org) for n in entry.names)
-            self._shape_cache[position] = shapes
-        return self._shape_cache[position]
+    def name_shape(self, position: int, at: int) -> Shape:
+        key = (position, at)
+        if key not in self._name_shapes:  # only the names a query's bound keeps are read
+            if position not in self._tokens:
+                sql = "SELECT tokens FROM name_tokens WHERE position = ?"
+                self._tokens[position] = _tokens_of(self._one(sql, (position,)))
+            org = self.name_table().entry_schema[position] != "Person"
+            self._name_shapes[key] = Shape.of(self._tokens[position][at], org)
+        return self._name_shapes[key]
 
-    def postings_of(self, keys: list[str]) -> list[tuple[float, tuple[int, ...]]]:
-        found: dict[str, tuple[float, tuple[int, ...]]] = {}
-        db = self._db()
-        for start in range(0, len(keys), 500):  # SQLite's bound-parameter limit
-            part = keys[start : start + 500]
-            marks = ",".join("?" * len(part))
-            sql = f"SELECT k, idf, positions FROM postings WHERE k IN ({marks})"  # noqa: S608
-            for key, idf, blob in db.execute(sql, part):
-                positions = array("i")
-                positions.frombytes(blob)
-                found[str(key)] = (float(idf), tuple(positions))
+    def shapes_of(self, position: int) -> tuple[Shape, ...]:
+        first = self.name_table().entry_first
+        count = int(first[position + 1] - first[position])
+        return tuple(self.name_shape(position, at) for at in range(count))
+
+    def postings_of(self, keys: list[str]) -> list[tuple[float, IntArray]]:
+        found: dict[str, tuple[float, IntArray]] = {}
+        for key, idf, blob in self._select("SELECT k, idf, positions FROM postings", keys):
+            found[str(key)] = (float(idf), np.frombuffer(blob, np.int32))
         return [found[k] for k in keys if k in found]
+
+    def token_postings_of(self, keys: Sequence[str]) -> dict[str, IntArray]:
+        rows = self._select("SELECT k, words FROM word_postings", list(keys))
+        return {str(k): np.frombuffer(blob, np.int32) for k, blob in rows}
+
+    def glue_postings_of(self, keys: Sequence[str]) -> list[IntArray]:
+        rows = self._select("SELECT k, names FROM glue_postings", list(keys))
+        return [np.frombuffer(blob, np.int32) for _, blob in rows]
+
+    def acronym_postings_of(self, keys: Sequence[str]) -> list[IntArray]:
+        rows = self._select("SELECT k, names FROM acronym_postings", list(keys))
+        return [np.frombuffer(blob, np.int32) for _, blob in rows]
+
+    def name_table(self) -> NameTable:
+        if self._stored_table is None:  # read once, on the first query (a few MiB)
+            rows = self._db().execute("SELECT k, v FROM name_table").fetchall()
+            self._stored_table = NameTable.from_json({str(k): bytes(v) for k, v in rows})
+        return self._stored_table
+
+    def _select(self, sql: str, keys: list[str]) -> list[tuple[Any, ...]]:
+        """Rows of ``sql`` whose key ``k`` is one of ``keys``, in the order of ``keys``. Rows
+        (and keys without a row) are kept in memory: a batch asks for the same common words
+        again and again (at most ``KEY_CACHE`` keys, then the memory starts again)."""
+        db = self._db()
+        cache = self._key_rows.setdefault(sql, {})
+        found = {k: cache[k] for k in keys if k in cache}  # (another thread may clear it)
+        missing = [k for k in keys if k not in found]
+        for key in missing:
+            found[key] = None
+        for start in range(0, len(missing), 500):  # SQLite's bound-parameter limit
+            part = missing[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for row in db.execute(f"{sql} WHERE k IN ({marks})", part):
+                found[str(row[0])] = tuple(row)
+        if len(cache) + len(missing) > KEY_CACHE:
+            cache.clear()
+        cache.update((k, found[k]) for k in missing)
+        return [row for k in keys if (row := found[k]) is not None]
 
 
 def open_index(
