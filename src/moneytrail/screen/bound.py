@@ -26,7 +26,7 @@ names spelling them.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol, overload
@@ -191,6 +191,9 @@ class _Pairs(Sequence[tuple[str, str]]):
 
     def __len__(self) -> int:
         return len(self._all())
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._all())
 
     @overload
     def __getitem__(self, at: int) -> tuple[str, str]: ...
