@@ -142,12 +142,8 @@ The index of these two lists is built once per list version and kept in the cach
 Alerts at the shipped thresholds over the same queries (0.8 ours, 0.7 the peer's): {ours["alerts"]:,}
 vs {theirs["alerts"]:,} (quality: evaluation.md, Sahel KYC set). Goals (issue 18): queries/s
 >= 50x the like-for-like peer; one-off screen < 1 s warm.
-Reading the pairs line: the recording of 2026-12-06 16:15 gave 503 pairs/s, but the tree
-before the 2026-12-07 change (commit 26c3735) gives about 4,800 pairs/s on this machine today
-(0.52 s for the 2,478 pairs, `python -m benchmarks.common bench_screen job_pairs ...`, run
-beside this tree's 0.54 s): the rise is not that change's, and its cause was not found. The
-queries line, measured for both trees in one quarter of an hour, is the one to compare
-(evaluation.md).
+The pairs line compares the same 826 pairs three times on each side (each side's caches
+warm after the first pass); the queries line is the like-for-like figure of issue 18.
 """
     write_section("screen", body)
     if not batch:
