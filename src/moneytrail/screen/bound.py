@@ -38,6 +38,7 @@ from rapidfuzz.process import cdist
 
 from moneytrail.screen.compare import CONFLICT_PENALTY, EXTRA_PENALTY, EXTRA_PENALTY_MAX
 
+WORD_CACHE = 100_000  # query words whose particle partners are kept (then the memo starts again)
 SLACK = 1e-9  # the stage keeps a name whose bound is this far under the floor: never too strict
 JOINED_FLOOR = 0.9  # as in index.py (compare_tokens' "words_joined")
 
@@ -103,6 +104,8 @@ class NameTable:
         are particles and initials, a small set)."""
         key = (canon, raw)
         if key not in self._vocab_masks:
+            if len(self._vocab_masks) >= 1_000:  # particles and initials: few, but bounded
+                self._vocab_masks.clear()
             self._vocab_masks[key] = self._pairable(canon, raw)
         return self._vocab_masks[key]
 
@@ -128,6 +131,8 @@ class NameTable:
         """The names holding a word without keys that may pair with the query word."""
         key = (canon, raw)
         if key not in self._free_of:
+            if len(self._free_of) >= WORD_CACHE:  # one entry per query word ever met: bounded
+                self._free_of.clear()
             found = [ids for (c, r), ids in self.free_names.items() if could_pair(c, r, canon, raw)]
             self._free_of[key] = np.concatenate(found) if found else np.zeros(0, np.int32)
         return self._free_of[key]
