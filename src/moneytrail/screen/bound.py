@@ -7,20 +7,22 @@ fail it. Here the same sums are taken for all names in a few array operations fr
 postings (key -> the list tokens holding it), and only the names that pass go on to the exact
 Python check (:func:`~moneytrail.screen.index.may_reach`, unchanged).
 
-The stage is a *filter*, never a decision: a name it keeps is decided by ``may_reach``; a name
-it drops is one ``may_reach`` would drop. That holds because each quantity here is the one
-``may_reach`` computes, summed in the same order (so the floats are the same), compared with a
-slack of ``SLACK``; the names ``may_reach`` lets through before its first stage (a name without
-weighed words, an acronym pair, the same letters joined otherwise) are kept. A property test
-(``tests/screen/test_screen_bound.py``) checks it against ``may_reach`` on every candidate name
-of real queries.
+The stage drops only names ``may_reach`` would drop: each quantity here is the one ``may_reach``
+computes, summed in the same order (so the floats are the same), compared with a slack of
+``SLACK``. What it keeps carries what is left to decide (:class:`Stage`): nothing (``may_reach``
+passes an acronym pair or the same letters joined before its bound), its second stage only, or
+the whole of ``may_reach`` (a name without weighed words, a bound within the slack). It also
+says whether the scorer's ``word_split`` reading can apply at all: a glued word of either side
+must share a blocking key with a word opposite (the index's named assumption: a word pair the
+scorer rates >= 0.75 shares a key). A property test (``tests/screen/test_screen_bound.py``)
+checks it against ``may_reach`` on generated lists and on every candidate name of real queries.
 
 Arrays (``NameTable``), one row per list name or per word of a list name, in index order:
 ``entry_first`` (where each entry's names start), ``name_total``/``name_numbers``/``joined`` (the
 bound's name totals, numbers and glued spellings), ``tok_name``/``tok_weight``/``tok_vocab``
-(each scored word: its name, weight, and spelling id; -1 for a word without keys), and two small
-maps: list words without keys (particles, initials) -> names holding them, acronym keys ->
-names spelling them.
+(each scored word: its name, weight, and spelling id; -1 for a word without keys), and a small
+map: list words without keys (particles, initials) -> names holding them. Postings (key ->
+words, glued-word key -> names, acronym key -> names) are read through :class:`Postings`.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from moneytrail.screen.compare import CONFLICT_PENALTY, EXTRA_PENALTY, EXTRA_PEN
 
 WORD_CACHE = 100_000  # query words whose particle partners are kept (then the memo starts again)
 SLACK = 1e-9  # the stage keeps a name whose bound is this far under the floor: never too strict
-JOINED_FLOOR = 0.9  # as in index.py (compare_tokens' "words_joined")
+JOINED_FLOOR = 0.9  # compare_tokens' "words_joined" rule fires from this similarity
 
 IntArray = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float64]

@@ -15,7 +15,9 @@ of a customer base. Two cheap stages come before the scorer:
    Traoré" shares only "Muhammad" with a thousand OFAC names and none of them can reach 0.43.
    Assumption (named): a token pair similar enough to count (>= 0.75) shares one of these keys;
    the bound is lifted when the names are the same letters joined differently
-   (``Jin Ping``/``Jinping``).
+   (``Jin Ping``/``Jinping``). The bound's first stage runs over all candidate names at once
+   in arrays (:mod:`moneytrail.screen.bound`); the names it keeps go through the rest of
+   :func:`may_reach` in Python.
 
 Example::
 
@@ -40,6 +42,7 @@ from rapidfuzz.distance import Levenshtein
 
 from moneytrail.model.names import LEGAL, MARKER, NAME, NUMBER, PARTICLE, Token
 from moneytrail.screen.bound import (
+    JOINED_FLOOR,
     PASS,
     TIGHT,
     IntArray,
@@ -69,7 +72,6 @@ _SKIP = frozenset({MARKER, PARTICLE, LEGAL})
 # they would cost the square of their length
 MAX_DELETION_WORD = 24
 _NO_P_V = str.maketrans("pv", "bf")
-JOINED_FLOOR = 0.9  # compare_tokens' "words_joined" rule fires from this similarity
 
 
 def _deletions(word: str) -> set[str]:
