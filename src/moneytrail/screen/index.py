@@ -417,7 +417,7 @@ class CandidateIndex:
         if not found:
             return []
         positions = np.concatenate([p for _, p in found])
-        idf = np.concatenate([np.full(len(p), w) for w, p in found])
+        idf = np.repeat([w for w, _ in found], [len(p) for _, p in found])
         weight = np.bincount(positions, weights=idf, minlength=len(self))
         sharing = np.flatnonzero(weight)  # every IDF is > 0: the entries sharing a key
         order = np.lexsort((sharing, -weight[sharing]))[:limit]

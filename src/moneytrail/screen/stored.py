@@ -179,18 +179,15 @@ def write_index(index: CandidateIndex, path: Path) -> None:
                     for key, positions in index.postings.items()
                 ),
             )
-            conn.executemany(
-                "INSERT INTO word_postings VALUES (?, ?)",
-                ((k, v.astype(np.int32).tobytes()) for k, v in index.all_token_postings()),
-            )
-            conn.executemany(
-                "INSERT INTO glue_postings VALUES (?, ?)",
-                ((k, v.astype(np.int32).tobytes()) for k, v in index.all_glue_postings()),
-            )
-            conn.executemany(
-                "INSERT INTO acronym_postings VALUES (?, ?)",
-                ((k, v.astype(np.int32).tobytes()) for k, v in index.all_acronym_postings()),
-            )
+            for table, items in (
+                ("word_postings", index.all_token_postings()),
+                ("glue_postings", index.all_glue_postings()),
+                ("acronym_postings", index.all_acronym_postings()),
+            ):
+                conn.executemany(
+                    f"INSERT INTO {table} VALUES (?, ?)",  # noqa: S608 (names above)
+                    ((k, v.astype(np.int32).tobytes()) for k, v in items),
+                )
             conn.executemany(
                 "INSERT INTO name_table VALUES (?, ?)", index.name_table().to_json().items()
             )
@@ -281,16 +278,18 @@ class StoredIndex(CandidateIndex):
         return [found[k] for k in keys if k in found]
 
     def token_postings_of(self, keys: Sequence[str]) -> dict[str, IntArray]:
-        rows = self._select("SELECT k, words FROM word_postings", list(keys))
-        return {str(k): np.frombuffer(blob, np.int32) for k, blob in rows}
+        return self._arrays("word_postings", keys)
 
     def glue_postings_of(self, keys: Sequence[str]) -> list[IntArray]:
-        rows = self._select("SELECT k, names FROM glue_postings", list(keys))
-        return [np.frombuffer(blob, np.int32) for _, blob in rows]
+        return list(self._arrays("glue_postings", keys).values())
 
     def acronym_postings_of(self, keys: Sequence[str]) -> list[IntArray]:
-        rows = self._select("SELECT k, names FROM acronym_postings", list(keys))
-        return [np.frombuffer(blob, np.int32) for _, blob in rows]
+        return list(self._arrays("acronym_postings", keys).values())
+
+    def _arrays(self, table: str, keys: Sequence[str]) -> dict[str, IntArray]:
+        """Key -> int32 ids of the two-column posting ``table`` (one of this module's)."""
+        rows = self._select(f"SELECT * FROM {table}", list(keys))  # noqa: S608 (our tables)
+        return {str(k): np.frombuffer(blob, np.int32) for k, blob in rows}
 
     def name_table(self) -> NameTable:
         if self._stored_table is None:  # read once, on the first query (a few MiB)
