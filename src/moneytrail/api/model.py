@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from moneytrail.detect.model.evaluate import EvaluationReport as EvaluationReport
     from moneytrail.detect.model.evaluate import SideReport as SideReport
     from moneytrail.detect.model.folds import Fold as Fold
+    from moneytrail.detect.model.memory import KnownSubject
     from moneytrail.detect.model.store import ModelCard
     from moneytrail.detect.model.training import Metrics as Metrics
 
@@ -131,10 +132,29 @@ class ModelPart:
 
     def score(self, name: str) -> ScoreOutcome:
         """Score every transaction with saved model ``name`` and store its explained alerts
-        (one transaction with the run's record: a run killed half-way keeps none)."""
+        (one transaction with the run's record: a run killed half-way keeps none).
+
+        A model with memory also knows the subjects of the workspace's cases (when it has a case
+        store): an account under analysis since a date is a known subject from that date on,
+        and an alert it raises names the case (decision 0146)."""
         from moneytrail.detect.model.alerts import score_workspace
 
-        return score_workspace(self._ws.engine, self._ws.path, name)
+        return score_workspace(self._ws.engine, self._ws.path, name, self._case_subjects(name))
+
+    def _case_subjects(self, name: str) -> builtins.list[KnownSubject]:
+        from datetime import datetime
+        from pathlib import Path
+
+        from moneytrail.cases.known import workspace_subject_accounts
+        from moneytrail.detect.model.memory import KnownSubject
+        from moneytrail.detect.model.store import read_card
+
+        if not read_card(self._ws.path, name).memory:
+            return []
+        return [
+            KnownSubject(s.account_id, int(datetime.fromisoformat(s.added_at).timestamp()), s.case)
+            for s in workspace_subject_accounts(Path(self._ws.path))
+        ]
 
     def features(self, out: Path | str, model: str | None = None) -> FeaturesWritten:
         """Write the feature matrix of every transaction (``id``, raw attributes, graph

@@ -24,7 +24,7 @@ from typing import Any
 from moneytrail.i18n import translate
 
 FAMILIES = ("memory", "neighbourhood", "scatter_gather", "cycle", "fan_in", "fan_out")
-SOURCES = ("label", "confirmed_alert")
+SOURCES = ("label", "confirmed_alert", "goaml_report", "screening_hit", "case_subject")
 
 
 def _number(value: Any, lang: str, digits: int = 2) -> str:

@@ -17,6 +17,7 @@ only new ids are inserted. A scoring run is one transaction with its record in `
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from moneytrail.detect.features import EdgeArrays
 from moneytrail.detect.model.evaluate import feature_matrix, with_memory
 from moneytrail.detect.model.memory import (
     Knowledge,
+    KnownSubject,
     memory_columns,
     memory_sources,
     workspace_knowledge,
@@ -305,13 +307,19 @@ class ScoredRows:
     known: tuple[EdgeArrays, Knowledge] | None
 
 
-def score_rows(engine: Engine, card: ModelCard, boosters: list[lgb.Booster]) -> ScoredRows:
+def score_rows(
+    engine: Engine,
+    card: ModelCard,
+    boosters: list[lgb.Booster],
+    subjects: Sequence[KnownSubject] = (),
+) -> ScoredRows:
     """Features (and memory) of every transaction of ``engine``'s workspace, scored by the
-    model. Reads only; the Spark engine runs it on each bucket of whole components."""
+    model. Reads only; the Spark engine runs it on each bucket of whole components.
+    ``subjects``: the case subjects the memory also knows (:func:`workspace_knowledge`)."""
     matrix = feature_matrix(engine, card.config())
     names, values, known = matrix.names, matrix.values, None
     if card.memory:
-        knowledge = workspace_knowledge(engine)
+        knowledge = workspace_knowledge(engine, subjects)
         names, values = with_memory(names, values, memory_columns(matrix.edges, knowledge))
         known = (matrix.edges, knowledge)
     expected = [*names, *(SECOND_STAGE_NAMES if card.stages == 2 else ())]
@@ -322,8 +330,11 @@ def score_rows(engine: Engine, card: ModelCard, boosters: list[lgb.Booster]) -> 
     return ScoredRows(matrix.ids, scored, first, known)
 
 
-def score_workspace(engine: Engine, workspace: Path, name: str) -> ScoreOutcome:
-    """Score every transaction of the workspace with model ``name`` and store its alerts.
+def score_workspace(
+    engine: Engine, workspace: Path, name: str, subjects: Sequence[KnownSubject] = ()
+) -> ScoreOutcome:
+    """Score every transaction of the workspace with model ``name`` and store its alerts
+    (``subjects``: the unit's case subjects, for a model with memory).
 
     The alerts are written in one transaction with the run's record (``job_runs``): a scoring
     run killed in the middle keeps no alert and is reported as interrupted by the next one.
@@ -331,7 +342,7 @@ def score_workspace(engine: Engine, workspace: Path, name: str) -> ScoreOutcome:
     boosters, card = load_model(workspace, name)
     settings = {"model": name, "version": card.version, "threshold": card.threshold}
     with recorded(engine, "score", settings) as run:
-        rows = score_rows(engine, card, boosters)
+        rows = score_rows(engine, card, boosters, subjects)
         scores = rows.scored.scores
         flagged, stored, inserted = store_alerts(
             engine, card, boosters[-1], rows.ids, rows.scored.x, scores, rows.first, run, rows.known

@@ -12,8 +12,22 @@ positive, dated D" (:class:`Knowledge`). Its sources:
 
 * in ``evaluate``: the positive transactions of the **training period** (their labels are what
   the evaluation may know), dated by the transaction's time;
-* in ``score`` (:func:`workspace_knowledge`): transaction labels of the workspace and alerts an
-  analyst marked ``confirmed``, each dated by the time of the transaction it concerns.
+* in ``score`` (:func:`workspace_knowledge`), everything the unit knows (decision 0146):
+
+  - transaction labels of the workspace and alerts an analyst marked ``confirmed``, each dated
+    by the time of the transaction it concerns;
+  - the transactions of goAML suspicion reports read into the workspace (report codes
+    :data:`SUSPICION_REPORTS`), dated by the report's submission date (never before the
+    transaction itself: nobody reports a payment that has not happened);
+  - screening hits an analyst ``confirmed`` on a workspace party: every account the party
+    holds, dated by the list entry's listing date (public knowledge from that day), or by the
+    decision when the list gives none;
+  - subjects of the unit's cases (:class:`KnownSubject`, read from the case store by the API
+    layer): the account, or every account of the party, put under analysis, dated by the day
+    it was added to the case.
+
+  Screening hits and case subjects concern an account, not a transaction: they feed the
+  account columns and ``known_both``, never ``known_pair_events``.
 
 Strictly causal: the features of a transaction at second t read only events dated **before t**
 (an event of the same second is not yet known), so a positive never sees its own label.
@@ -26,8 +40,10 @@ direction), ``known_both`` (1 when u and v both have an event: the memory rule a
 Assumptions (named in docs/decisions/0136): a label or a confirmation is dated by its
 transaction's time, not by the day an analyst learnt it (real knowledge arrives later, so live
 figures are somewhat lower); account labels without a transaction (AMLSim ``nodes.csv``) carry
-no date and are not used as memory in ``score``; screening hits and case subjects are not read
-yet.
+no date and are not used as memory in ``score``. A model learns what the memory columns mean
+from the training period's labels only (``evaluate`` knows nothing else); in ``score`` the other
+sources count as the same "known positive" (decision 0146). The Spark engine's scoring reads
+labels and confirmed alerts only (goAML, screening and cases are refused there).
 
 >>> NAMES[-1]
 'known_both'
@@ -36,6 +52,7 @@ yet.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -54,12 +71,17 @@ NAMES = (
     "known_pair_events",
     "known_both",
 )
-KINDS = ("label", "confirmed_alert")
+KINDS = ("label", "confirmed_alert", "goaml_report", "screening_hit", "case_subject")
+SUSPICION_REPORTS = ("STR", "SAR")
+"""goAML report codes whose transactions are known positives (written out in ``_GOAML_SQL``).
+Threshold reports (CTR, EFT, IFT) report amounts, not suspicion; additional-information files
+(AIF) follow a report already counted. An FIU whose profile has another suspicion code adds it
+to both."""
 _DAY = 86_400.0
 BLOCKS = 4  # periods of the training period for frozen knowledge (as stacking's cross-fitting)
 _SHIFT = np.int64(1) << np.int64(33)  # room for 272 years of seconds after the first one
 
-_KNOWLEDGE_SQL = """
+_LABELS_SQL = """
 SELECT coalesce(sa.rowid, -1) AS src, coalesce(da.rowid, -1) AS dst,
        epoch_us(t.ts) // 1000000 AS ts, 0 AS kind, t.id AS reference,
        t.src_account_id AS src_key, t.dst_account_id AS dst_key
@@ -73,8 +95,42 @@ SELECT coalesce(sa.rowid, -1), coalesce(da.rowid, -1), epoch_us(t.ts) // 1000000
 FROM (SELECT id, unnest(transaction_ids) AS tx FROM alerts WHERE status = 'confirmed') a
 JOIN transactions t ON t.id = a.tx
 LEFT JOIN accounts sa ON sa.id = t.src_account_id
-LEFT JOIN accounts da ON da.id = t.dst_account_id
-"""
+LEFT JOIN accounts da ON da.id = t.dst_account_id"""
+_GOAML_SQL = """
+UNION ALL
+SELECT coalesce(sa.rowid, -1), coalesce(da.rowid, -1),
+       epoch_us(greatest(t.ts, coalesce(r.submission_date, t.ts))) // 1000000, 2,
+       coalesce(r.fiu_ref_number, r.entity_reference), t.src_account_id, t.dst_account_id
+FROM (SELECT fiu_ref_number, entity_reference, submission_date, unnest(transaction_ids) AS tx
+      FROM goaml_reports WHERE report_code IN ('STR', 'SAR')) r
+JOIN transactions t ON t.id = r.tx
+LEFT JOIN accounts sa ON sa.id = t.src_account_id
+LEFT JOIN accounts da ON da.id = t.dst_account_id"""
+_SCREENING_SQL = """
+UNION ALL
+SELECT a.rowid, -1,
+       epoch_us(coalesce(CAST(try_cast(e.listed_on AS DATE) AS TIMESTAMP), m.decided_at,
+                         m.created_at)) // 1000000, 3,
+       concat_ws(' ', upper(v.source), m.entry_id), a.id, NULL
+FROM screening_matches m
+JOIN accounts a ON a.holder_party_id = m.party_id
+LEFT JOIN screen_list_entries e ON e.version_id = m.version_id AND e.entry_id = m.entry_id
+LEFT JOIN screen_list_versions v ON v.id = m.version_id
+WHERE m.status = 'confirmed'"""
+_OPTIONAL = (
+    (("goaml_reports",), _GOAML_SQL),
+    (("screening_matches", "screen_list_entries", "screen_list_versions"), _SCREENING_SQL),
+)
+
+
+@dataclass(frozen=True)
+class KnownSubject:
+    """An account a case of the unit put under analysis: its id, the time it was added (seconds
+    since the epoch, UTC) and the case's reference (``D-2026-0007``)."""
+
+    account_id: str
+    seconds: int
+    case: str
 
 
 @dataclass(frozen=True)
@@ -108,14 +164,20 @@ def knowledge_from_positives(
     )
 
 
-def workspace_knowledge(engine: Engine) -> Knowledge:
-    """Transaction labels and confirmed alerts of the workspace (see the module docstring)."""
-    table = engine.fetch_arrow(_KNOWLEDGE_SQL)
+def workspace_knowledge(engine: Engine, subjects: Sequence[KnownSubject] = ()) -> Knowledge:
+    """Everything the workspace knows (see the module docstring), and the case ``subjects``.
+
+    A source whose tables the engine lacks (a Spark bucket holds only transactions, labels and
+    alerts) is left out.
+    """
+    present = _tables(engine)
+    sql = _LABELS_SQL + "".join(part for names, part in _OPTIONAL if present.issuperset(names))
+    table = engine.fetch_arrow(sql)
 
     def ints(name: str) -> npt.NDArray[np.int64]:
         return np.asarray(table[name].to_numpy(), dtype=np.int64)
 
-    return Knowledge(
+    found = Knowledge(
         ints("src"),
         ints("dst"),
         ints("ts"),
@@ -123,6 +185,53 @@ def workspace_knowledge(engine: Engine) -> Knowledge:
         [str(v) for v in table["reference"].to_pylist()],
         table["src_key"].to_pylist(),
         table["dst_key"].to_pylist(),
+    )
+    return _joined(found, _subject_knowledge(engine, subjects))
+
+
+def _tables(engine: Engine) -> set[str]:
+    names = sorted({name for needed, _ in _OPTIONAL for name in needed})
+    marks = ", ".join("?" for _ in names)
+    rows = engine.fetchall(
+        f"SELECT table_name FROM information_schema.tables WHERE table_name IN ({marks})",  # noqa: S608 - placeholders only
+        names,
+    )
+    return {str(row[0]) for row in rows}
+
+
+def _subject_knowledge(engine: Engine, subjects: Sequence[KnownSubject]) -> Knowledge:
+    """Case subjects as account events (``dst`` -1); accounts the workspace lacks are left out."""
+    ids = sorted({s.account_id for s in subjects})
+    nodes: dict[str, int] = {}
+    if ids:
+        table = engine.fetch_arrow(
+            "SELECT id, rowid AS node FROM accounts WHERE id IN (SELECT unnest(?))", [ids]
+        )
+        nodes = dict(zip(table["id"].to_pylist(), table["node"].to_pylist(), strict=True))
+    kept = [s for s in subjects if s.account_id in nodes]
+    count = len(kept)
+    return Knowledge(
+        np.asarray([nodes[s.account_id] for s in kept], dtype=np.int64),
+        np.full(count, -1, dtype=np.int64),
+        np.asarray([s.seconds for s in kept], dtype=np.int64),
+        np.full(count, KINDS.index("case_subject"), dtype=np.int64),
+        [s.case for s in kept],
+        [s.account_id for s in kept],
+        [None] * count,
+    )
+
+
+def _joined(a: Knowledge, b: Knowledge) -> Knowledge:
+    if len(b) == 0:
+        return a
+    return Knowledge(
+        np.concatenate([a.src, b.src]),
+        np.concatenate([a.dst, b.dst]),
+        np.concatenate([a.ts, b.ts]),
+        np.concatenate([a.kind, b.kind]),
+        [*(a.references or []), *(b.references or [])],
+        [*(a.src_keys or []), *(b.src_keys or [])],
+        [*(a.dst_keys or []), *(b.dst_keys or [])],
     )
 
 
