@@ -204,3 +204,19 @@ def test_every_source_has_its_words_in_both_languages(kind: str) -> None:
     fr = translate(f"detect_model.memory_source_{kind}", "fr")
     en = translate(f"detect_model.memory_source_{kind}", "en")
     assert fr and en and fr != en and "memory_source" not in fr + en
+
+
+def test_a_goaml_str_read_from_its_file_is_known_from_its_submission(tmp_path: Path) -> None:
+    sample = Path(__file__).parents[1] / "goaml" / "read_samples" / "str_uae.xml"
+    with Workspace.init(tmp_path / "ws") as ws:
+        (outcome,) = ws.ingest([sample])
+        assert outcome.status == "loaded"
+        known = workspace_knowledge(ws.engine)
+        paid = ws.engine.fetchall(
+            "SELECT src_account_id, dst_account_id FROM transactions ORDER BY ext_id"
+        )
+    assert [KINDS[int(k)] for k in known.kind] == ["goaml_report"] * 2
+    assert known.references == ["BKM-STR-2024-0007"] * 2  # no FIU number yet: the bank's
+    submitted = int(datetime(2024, 3, 4, 9, 30, tzinfo=UTC).timestamp())
+    assert [int(t) for t in known.ts] == [submitted] * 2  # both payments were days earlier
+    assert sorted(zip(known.src_keys or [], known.dst_keys or [], strict=True)) == sorted(paid)
