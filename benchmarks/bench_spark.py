@@ -19,6 +19,7 @@ import json
 import shutil
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -185,15 +186,9 @@ def _same_features(a: Path, b: Path) -> tuple[int, int]:
     return compared, differing
 
 
-def run(scale: int = 7000) -> str:
-    """Measure both engines on the scenario of ``scale``; write section ``spark``."""
-    from moneytrail.engine.spark_session import check_spark_available
-
-    check_spark_available()
+def _one_scale(scale: int, model: dict[str, Any]) -> tuple[list[str], dict[str, Measure]]:
+    """Both engines on the scenario of ``scale``: the section's lines for it, and the measures."""
     data = scenario(scale)
-    model = measure(
-        "bench_spark", "train", str(scenario(TRAIN_SCALE)), str(DATA / "spark-bench-train")
-    ).figures
     results: dict[str, Measure] = {}
     for engine in ("duckdb", "spark"):
         target = DATA / f"spark-bench-{engine}"
@@ -208,10 +203,9 @@ def run(scale: int = 7000) -> str:
         shutil.rmtree(DATA / f"spark-bench-features-{engine}", ignore_errors=True)
     rows = duck["transactions"]
     lines = [
-        f"{stamp()} Shared machine (several engineers at once): figures are an upper bound.",
+        f"### {rows:,} transactions (`--spark-scale {scale}`)",
         "",
-        f"Command: `python -m benchmarks.run spark --spark-scale {scale}` (synth, seed 1,"
-        f" {rows:,} transactions). Spark 4.3, local[2], 4 shuffle partitions; the ingest into"
+        f"Scenario: synth, seed 1, scale {scale}, {rows:,} transactions. Spark 4.3, local[2], 4 shuffle partitions; the ingest into"
         " Spark is staged by DuckDB on the driver and written as Parquet (decision 0135);"
         " features and scoring run the single-machine code per bucket of whole components"
         " on the executors, the network's graph is aggregated by Spark and its metrics"
@@ -249,6 +243,36 @@ def run(scale: int = 7000) -> str:
         f"* network: nodes, edges and top-10 PageRank **{'yes' if same_network else 'NO'}**;",
         f"* seeded trace endpoints: **{'yes' if same_trace else 'NO'}**"
         f" ({len(duck.get('trace_endpoints', []))} endpoints).",
+    ]
+    return lines, results
+
+
+STEPS = ("ingest", "rules", "features", "score", "network", "trace")
+
+
+def run(scales: Sequence[int] = (7000,)) -> str:
+    """Measure both engines on the scenario of each of ``scales``, one after the other in this
+    run; with several, how each step's time grows with the rows. Writes section ``spark``."""
+    from moneytrail.engine.spark_session import check_spark_available
+
+    check_spark_available()
+    model = measure(
+        "bench_spark", "train", str(scenario(TRAIN_SCALE)), str(DATA / "spark-bench-train")
+    ).figures
+    flags = " ".join(f"--spark-scale {scale}" for scale in scales)
+    lines = [
+        f"{stamp()} Shared machine (several engineers at once): figures are an upper bound.",
+        "",
+        f"Command: `python -m benchmarks.run spark {flags}`.",
+    ]
+    runs: list[dict[str, Measure]] = []
+    for scale in scales:
+        block, results = _one_scale(scale, model)
+        lines += ["", *block]
+        runs.append(results)
+    if len(runs) > 1:
+        lines += ["", *_growth(runs)]
+    lines += [
         "",
         f"Both engines used the machine's {CORES} cores (DuckDB threads, Spark"
         f" local[{CORES}]); the Spark rules step includes its fixed cost per rule (planning,"
@@ -257,8 +281,37 @@ def run(scale: int = 7000) -> str:
     ]
     body = "\n".join(lines)
     write_section("spark", "## Spark vs DuckDB (issue 22)\n\n" + body)
-    shown = {
-        name: {k: v for k, v in f.items() if k not in ("model_alerts", "trace_endpoints")}
-        for name, f in (("duckdb", duck), ("spark", spark))
-    }
+    shown = [
+        {
+            name: {
+                k: v for k, v in m.figures.items() if k not in ("model_alerts", "trace_endpoints")
+            }
+            for name, m in results.items()
+        }
+        for results in runs
+    ]
     return body + "\n" + json.dumps(shown, indent=1)
+
+
+def _growth(runs: list[dict[str, Measure]]) -> list[str]:
+    """Seconds of each step at the smallest and the largest size, their ratio beside the rows'
+    ratio, and the marginal rate (extra rows per extra second, per core): what a step costs
+    once its fixed cost is paid, the figure a cluster's cost model scales."""
+    small, large = runs[0], runs[-1]
+    rows = [int(r["duckdb"].figures["transactions"]) for r in (small, large)]
+    lines = [
+        f"Growth from {rows[0]:,} to {rows[1]:,} transactions (x{rows[1] / rows[0]:.2f} rows),"
+        " same run:",
+        "",
+        "| engine | step | seconds, small | seconds, large | time ratio | marginal tx/s per core |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for engine in ("duckdb", "spark"):
+        for step in STEPS:
+            a, b = small[engine].figures.get(step), large[engine].figures.get(step)
+            if a is None or b is None:
+                continue
+            ratio = f"{b / a:.2f}" if a else "-"
+            marginal = f"{(rows[1] - rows[0]) / (b - a) / CORES:,.0f}" if b > a else "(no growth)"
+            lines.append(f"| {engine} | {step} | {a} | {b} | {ratio} | {marginal} |")
+    return lines

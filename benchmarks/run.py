@@ -90,7 +90,9 @@ def main() -> None:
     parser.add_argument("--detect-threads", type=int, default=2, help="LightGBM threads (detect)")
     parser.add_argument("--feature-rows", type=int, default=1_000_000, help="rows (features)")
     parser.add_argument("--rules-scale", type=int, default=7000, help="synth scale (rules)")
-    parser.add_argument("--spark-scale", type=int, default=7000, help="synth scale (spark)")
+    parser.add_argument(
+        "--spark-scale", type=int, action="append", help="synth scale (spark); repeat for growth"
+    )
     parser.add_argument(
         "--startup-baseline", default=None, help="git commit whose start-up is measured too"
     )
@@ -158,7 +160,7 @@ def main() -> None:
         elif name == "train":
             print(bench_train.run())
         elif name == "spark":
-            print(bench_spark.run(args.spark_scale))
+            print(bench_spark.run(args.spark_scale or [7000]))
         elif name == "hawala":
             print(bench_hawala.run())
         elif name == "goaml-validate":
