@@ -9,6 +9,7 @@ or only the mules' and collectors' accounts (``account``, as AMLSim's nodes.csv)
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -87,3 +88,12 @@ def build_story(engine: Engine, labels: str = "transaction", seed: int = 1) -> i
         ),
     )
     return len(crime_ids)
+
+
+def story_workspace(folder: Path, labels: str = "transaction") -> Path:
+    """A new workspace in ``folder`` holding the story (the setup of most CLI tests here)."""
+    from moneytrail.workspace import Workspace
+
+    with Workspace.init(folder) as ws:
+        build_story(ws.engine, labels)
+    return folder

@@ -7,13 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from moneytrail.workspace import Workspace
-from tests.detect_model.story import build_story
+from tests.detect_model.story import build_story, story_workspace
 
 
 def test_evaluate_json_then_score(tmp_path: Path, cli: Any) -> None:
-    folder = tmp_path / "ws"
-    with Workspace.init(folder) as ws:
-        build_story(ws.engine, "transaction")
+    folder = story_workspace(tmp_path / "ws", "transaction")
     result = cli(
         "evaluate", "-w", folder, "--threads", "1", "--json",
         "--dataset-name", "story", "--save-model", "m1",
@@ -55,9 +53,7 @@ def test_unknown_model_is_a_usage_error(tmp_path: Path, cli: Any) -> None:
 
 
 def test_stages_in_the_table_and_a_bad_count(tmp_path: Path, cli: Any) -> None:
-    folder = tmp_path / "ws"
-    with Workspace.init(folder) as ws:
-        build_story(ws.engine, "transaction")
+    folder = story_workspace(tmp_path / "ws", "transaction")
     human = cli("--lang", "fr", "evaluate", "-w", folder, "--threads", "1")
     assert human.code == 0, human.err
     assert "moneytrail (2 étapes)" in human.out
@@ -70,9 +66,7 @@ def test_stages_in_the_table_and_a_bad_count(tmp_path: Path, cli: Any) -> None:
 
 
 def test_the_model_group_trains_lists_and_scores(tmp_path: Path, cli: Any) -> None:
-    folder = tmp_path / "ws"
-    with Workspace.init(folder) as ws:
-        build_story(ws.engine, "transaction")
+    folder = story_workspace(tmp_path / "ws", "transaction")
     empty = cli("--lang", "en", "model", "list", "-w", folder)
     assert empty.code == 0 and "No model saved" in empty.out
     trained = cli(

@@ -22,7 +22,7 @@ from moneytrail.detect.model.memory import (
 )
 from moneytrail.detect.model.training import TemporalSplit
 from moneytrail.workspace import Workspace
-from tests.detect_model.story import build_story
+from tests.detect_model.story import story_workspace
 
 DAY = 86_400
 
@@ -107,9 +107,7 @@ def _names_of(ws: Workspace, settings: EvaluateSettings) -> list[str]:
 
 
 def test_an_alert_raised_by_memory_names_the_known_positive(tmp_path: Path, cli: Any) -> None:
-    folder = tmp_path / "ws"
-    with Workspace.init(folder) as ws:
-        build_story(ws.engine, "transaction")
+    folder = story_workspace(tmp_path / "ws", "transaction")
     trained = cli("model", "train", "-w", folder, "--model", "mem", "--threads", "1", "--json")
     assert trained.code == 0, trained.err
     assert cli("score", "-w", folder, "--model", "mem", "--json").code == 0
@@ -134,9 +132,7 @@ def test_an_alert_raised_by_memory_names_the_known_positive(tmp_path: Path, cli:
 def test_the_evaluate_command_prints_no_internal_goal_and_the_unseen_table(
     tmp_path: Path, cli: Any
 ) -> None:
-    folder = tmp_path / "ws"
-    with Workspace.init(folder) as ws:
-        build_story(ws.engine, "transaction")
+    folder = story_workspace(tmp_path / "ws", "transaction")
     for lang, words in (("en", "Unseen accounts"), ("fr", "Comptes jamais vus")):
         shown = cli("--lang", lang, "evaluate", "-w", folder, "--threads", "1", "--stages", "1",
                     "--seed", "11")  # fmt: skip

@@ -25,7 +25,7 @@ from moneytrail.detect.model.memory import (
     memory_sources,
     workspace_knowledge,
 )
-from tests.detect_model.story import build_story
+from tests.detect_model.story import story_workspace
 
 DAY = 86_400
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -144,9 +144,7 @@ def test_every_source_is_known_from_its_own_date(tmp_path: Path) -> None:
 def test_the_case_store_subjects_reach_the_model_and_the_alert_names_the_case(
     tmp_path: Path, cli: Any
 ) -> None:
-    folder = tmp_path / "ws"
-    with Workspace.init(folder) as ws:
-        build_story(ws.engine, "transaction")
+    folder = story_workspace(tmp_path / "ws", "transaction")
     assert cli("model", "train", "-w", folder, "--model", "mem", "--threads", "1").code == 0
     assert cli("score", "-w", folder, "--model", "mem").code == 0  # no case store: none made
     assert not (folder / "cases.sqlite").exists()
