@@ -16,10 +16,17 @@ Example::
         moussa = desk.login("moussa", "…")
         done = write_report(desk, moussa, "D-2026-0001", ws, "rapport.pdf", "fr")
         done.pages, done.sha256
+
+A PDF report can carry the unit's signature (PAdES, decision 0147): pass
+``signing=Signing(Path("centif.p12"), passphrase)``; :func:`verify_signatures` checks a signed
+report offline, :func:`create_signing_key` makes a key for a unit without a PKI.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,8 +39,17 @@ if TYPE_CHECKING:
     from moneytrail.api.cases import Actor, CaseDesk
     from moneytrail.api.workspace import Workspace
     from moneytrail.report import ReportData
+    from moneytrail.report.signing import SignatureCheck
 
-__all__ = ["FORMATS", "ReportWritten", "build_report_data", "write_report"]
+__all__ = [
+    "FORMATS",
+    "ReportWritten",
+    "Signing",
+    "build_report_data",
+    "create_signing_key",
+    "verify_signatures",
+    "write_report",
+]
 
 FORMATS = ("pdf", "html")
 LANGS = ("fr", "en")
@@ -49,6 +65,18 @@ class ReportWritten:
     pages: int | None
     bytes: int
     sha256: str
+    signed_by: str | None = None
+    fingerprint: str | None = None
+
+
+@dataclass(frozen=True)
+class Signing:
+    """Sign the PDF with the PKCS#12 key ``key`` (``passphrase`` unlocks it); ``location`` is
+    written in the signature (e.g. "Bamako")."""
+
+    key: Path
+    passphrase: str | None
+    location: str | None = None
 
 
 def build_report_data(
@@ -92,27 +120,54 @@ def write_report(
     out: Path | str,
     lang: str,
     fmt: str = "pdf",
+    signing: Signing | None = None,
 ) -> ReportWritten:
     """Write the report of case ``ref`` to ``out`` as ``fmt`` (``pdf``: PDF/A-3b; ``html``:
-    one standalone file) in ``lang``."""
+    one standalone file) in ``lang``; signed by ``signing``'s key when given (PDF only).
+
+    The key is unlocked before anything is read, so a wrong passphrase costs nothing; the trail
+    records the signer's certificate fingerprint beside the signed file's SHA-256."""
     if fmt not in FORMATS:
         raise UsageError("report.error.bad_format", value=fmt)
     if lang not in LANGS:
         raise UsageError("report.error.bad_lang", value=lang)
+    if signing is not None and fmt != "pdf":
+        raise UsageError("signature.error.html")
+    from moneytrail.i18n import translate
     from moneytrail.report import render_html, write_pdf
+    from moneytrail.report.signing import load_identity, sign_pdf
 
+    identity = load_identity(signing.key, signing.passphrase) if signing is not None else None
     data = build_report_data(desk, actor, ref, ws, lang)
     target = Path(out)
     protected = ws.protected_paths() if ws is not None else None
     pages: int | None = None
     with atomic_output(target, protected) as part:
-        if fmt == "pdf":
+        if fmt == "html":
+            part.write_text(render_html(data), encoding="utf-8")
+        elif identity is None:
             pages = write_pdf(data, part)
         else:
-            part.write_text(render_html(data), encoding="utf-8")
+            assert signing is not None
+            # beside the target (never in a shared temporary folder: it is the case's content),
+            # unless the target is a device such as /dev/stdout
+            handle, name = tempfile.mkstemp(
+                suffix=".unsigned.pdf", dir=None if part == target else part.parent
+            )
+            os.close(handle)
+            unsigned = Path(name)
+            try:
+                pages = write_pdf(data, unsigned)
+                reason = translate("signature.reason", lang, ref=data.ref)
+                sign_pdf(unsigned, part, identity, reason, signing.location)
+            finally:
+                unsigned.unlink(missing_ok=True)
     digest = file_sha256(target)
+    signer = {} if identity is None else {"signed_by": identity.fingerprint}
     # The trail names the document handed over, so a copy can be matched to the case later.
-    desk.record_export(actor, data.ref, "report", str(target), digest, format=fmt, lang=lang)
+    desk.record_export(
+        actor, data.ref, "report", str(target), digest, format=fmt, lang=lang, **signer
+    )
     return ReportWritten(
         path=str(target),
         format=fmt,
@@ -120,7 +175,28 @@ def write_report(
         pages=pages,
         bytes=target.stat().st_size,
         sha256=digest,
+        signed_by=identity.subject if identity is not None else None,
+        fingerprint=identity.fingerprint if identity is not None else None,
     )
+
+
+def create_signing_key(
+    out: Path | str, name: str, passphrase: str, country: str | None = None, days: int = 1095
+) -> tuple[str, str]:
+    """A new signing key for a unit without a PKI: ``out`` (PKCS#12) and its certificate beside
+    it (``.pem``, for recipients); returns the certificate's path and SHA-256 fingerprint."""
+    from moneytrail.report.signing import make_identity
+
+    pem, fingerprint = make_identity(Path(out), name, passphrase, country=country, days=days)
+    return str(pem), fingerprint
+
+
+def verify_signatures(path: Path | str, trusted: Sequence[Path | str] = ()) -> list[SignatureCheck]:
+    """Every signature of the PDF ``path``, checked offline against the certificates the reader
+    trusts (``trusted``: PEM or DER files); an empty list for an unsigned PDF."""
+    from moneytrail.report.signing import verify_pdf
+
+    return verify_pdf(Path(path), [Path(t) for t in trusted])
 
 
 def _sources(ws: Workspace) -> list[dict[str, Any]]:

@@ -67,6 +67,7 @@ COMMAND_MODULES = (
     "moneytrail.cli.goaml_reports_cmd",
     "moneytrail.cli.goaml_write_cmd",
     "moneytrail.cli.report_cmd",
+    "moneytrail.cli.signature_cmd",
     "moneytrail.cli.serve_cmd",
     "moneytrail.cli.share_cmd",
 )

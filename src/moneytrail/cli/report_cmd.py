@@ -4,6 +4,8 @@ Example::
 
     moneytrail report --case D-2026-0001 --lang fr --out rapport.pdf --as moussa -w enquete
     moneytrail report --case D-2026-0001 --format html --out rapport.html --as moussa
+    MONEYTRAIL_SIGN_PASSPHRASE='…' moneytrail report --case D-2026-0001 --out rapport.pdf \
+        --sign centif.p12 --sign-location Bamako --as moussa
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import typer
 from moneytrail.cli.common import JsonOpt, WorkspaceOpt, workspace_path
 from moneytrail.cli.identity import AsOpt, CasesUrlOpt, open_desk, sign_in
 from moneytrail.cli.output import output
+from moneytrail.cli.signature_cmd import PASSPHRASE_ENV, PassEnvOpt, passphrase_from
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +35,14 @@ def report(
         str | None, typer.Option("--lang", help="fr | en (default: the run's / celle de l'appel)")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="pdf (PDF/A-3b) | html")] = "pdf",
+    sign: Annotated[
+        Path | None,
+        typer.Option("--sign", help="Sign with this PKCS#12 key / signer avec cette clé (.p12)"),
+    ] = None,
+    sign_location: Annotated[
+        str | None, typer.Option("--sign-location", help="Place of signing / lieu (Bamako)")
+    ] = None,
+    passphrase_env: PassEnvOpt = PASSPHRASE_ENV,
     as_user: AsOpt = None,
     cases_url: CasesUrlOpt = None,
     workspace: WorkspaceOpt = None,
@@ -39,20 +50,27 @@ def report(
 ) -> None:
     """Investigation report of a case / rapport d'enquête d'un dossier."""
     from moneytrail.api import Workspace
-    from moneytrail.api.report import write_report
+    from moneytrail.api.report import Signing, write_report
 
     shown = output(ctx)
     folder = workspace_path(workspace)
+    signing = None
+    if sign is not None:
+        signing = Signing(sign, passphrase_from(passphrase_env), sign_location)
     with ExitStack() as stack:
         desk = stack.enter_context(open_desk(workspace, cases_url))
         who = sign_in(desk, as_user)
         ws = None
         if (folder / "workspace.duckdb").is_file():
             ws = stack.enter_context(Workspace.open(folder, read_only=True))
-        done = write_report(desk, who, case, ws, out, lang or shown.lang, fmt)
+        done = write_report(desk, who, case, ws, out, lang or shown.lang, fmt, signing)
     if json_out:
         shown.json(done)
-    else:
+        return
+    shown.print(
+        shown.tr("report.written", path=done.path, pages=done.pages or "-", sha256=done.sha256)
+    )
+    if done.fingerprint:
         shown.print(
-            shown.tr("report.written", path=done.path, pages=done.pages or "-", sha256=done.sha256)
+            shown.tr("signature.signed", signer=done.signed_by, fingerprint=done.fingerprint)
         )
