@@ -2,6 +2,8 @@
 
 ``ingest``: 5M-row mobile-money CSV, moneytrail vs bare DuckDB ``read_csv``.
 ``ingest-big`` (only when named): 50M rows loaded with the process held to 4 GiB.
+``spark-big`` (only when named): ingest, rules and a trace on about 50M generated transactions,
+Spark local[2] vs DuckDB, beside the 2.3M scenario in the same run (hours on 2 cores).
 ``trace``: full FIFO trace and seeded 4-hop trace, moneytrail vs a NetworkX implementation.
 ``screen``: name-pair scoring and list screening, moneytrail vs nomenklatura logic-v2.
 ``detect``: scoring model (evaluate) on synth + AMLSim, moneytrail vs snapml features.
@@ -46,6 +48,7 @@ from benchmarks import (
     bench_screen,
     bench_share,
     bench_spark,
+    bench_spark_big,
     bench_startup,
     bench_trace,
     bench_train,
@@ -71,7 +74,7 @@ NAMES = (
     "train",
 )
 # Run only when named (half an hour and 4 GiB of CSV): not part of ``make bench``.
-ON_REQUEST = ("ingest-big",)
+ON_REQUEST = ("ingest-big", "spark-big")
 
 
 def main() -> None:
@@ -159,6 +162,8 @@ def main() -> None:
             print(bench_share.run())
         elif name == "train":
             print(bench_train.run())
+        elif name == "spark-big":
+            print(bench_spark_big.run())
         elif name == "spark":
             print(bench_spark.run(args.spark_scale or [7000]))
         elif name == "hawala":

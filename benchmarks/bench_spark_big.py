@@ -1,0 +1,164 @@
+"""Issue 22's national-size run: about 50 million generated transactions on Spark and DuckDB.
+
+The scenario is ``moneytrail synth --seed 1 --scale 305000`` (one year of 305,000 residents,
+kept under ``benchmarks/.data``). On each engine, in its own process: a fresh workspace, the
+ingest of the scenario's files, every shipped typology rule and the seeded trace of
+:mod:`benchmarks.bench_spark` (4 hops from the busiest sender). The 2.3M-transaction scenario
+of the ``spark`` benchmark (scale 14,000) runs the same steps first, in the same run, so that
+each step's growth is read from one run on one machine.
+
+Not run at this size, and why (docs/scale.md): the feature matrix, the model's scoring and the
+network metrics. Their cost grows faster than the rows on the generator (2.4-3.0x for 2x rows,
+measured by the ``spark`` benchmark): at 50M rows they would take many hours on 2 cores.
+
+Spark runs with 16 shuffle partitions and 6 GiB of driver memory for both sizes (the one-machine
+defaults, 4 partitions and 2 GiB, are for the tests' small scenarios; docs/scale.md advises
+about 4 partitions per core and more for larger data). Each step's figures are appended to a
+progress file as soon as the step ends, so a run stopped part-way keeps what it measured.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.bench_spark import CORES, FILES, PeakMemory, _trace
+from benchmarks.common import DATA, Measure, measure, stamp, synth_scenario, write_section
+
+BIG_SCALE = 305_000
+SMALL_SCALE = 14_000
+SPARK_CONF = "spark.sql.shuffle.partitions=16;spark.driver.memory=6g"
+PROGRESS = DATA / "spark-big-progress.jsonl"
+STEPS = ("ingest", "rules", "trace")
+
+
+def scenario(scale: int) -> Path:
+    """The synth scenario of ``scale`` residents (kept between runs; the same folders as the
+    ``spark`` benchmark's)."""
+    return synth_scenario(DATA / f"spark-synth-{scale}", "--seed", "1", "--scale", str(scale))
+
+
+def _note(**figures: Any) -> None:
+    with PROGRESS.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(figures) + "\n")
+
+
+def job(engine: str, data: str, folder: str) -> dict[str, Any]:
+    """One engine on one scenario: init, ingest, every rule, a seeded trace."""
+    from moneytrail.api.spark import unportable_rules
+    from moneytrail.detect.rules import load_library
+    from moneytrail.workspace import Workspace
+
+    os.environ["MONEYTRAIL_SPARK_CONF"] = SPARK_CONF
+    memory = PeakMemory()
+    shutil.rmtree(folder, ignore_errors=True)
+    began = time.perf_counter()
+    ws = Workspace.init(folder, engine=engine)
+    out: dict[str, Any] = {
+        "engine": engine,
+        "data": data,
+        "init": round(time.perf_counter() - began, 2),
+    }
+    began = time.perf_counter()
+    outcomes = ws.ingest([Path(data) / f"{name}.parquet" for name in FILES])
+    out["ingest"] = round(time.perf_counter() - began, 2)
+    out["loaded"] = [o.status.value for o in outcomes]
+    out["transactions"] = int(ws.engine.fetchall("SELECT count(*) FROM transactions")[0][0])
+    _note(**out)
+    portable = sorted(set(load_library()) - set(unportable_rules()))
+    began = time.perf_counter()
+    done = ws.rules.run(portable)
+    out["rules"] = round(time.perf_counter() - began, 2)
+    out["hits"] = {o.rule: o.hits for o in done.rules}
+    _note(engine=engine, data=data, rules=out["rules"], hits=out["hits"])
+    out.update(_trace(ws))
+    _note(engine=engine, data=data, trace=out.get("trace"))
+    ws.close()
+    out["peak_tree_mib"] = round(memory.stop(), 1)
+    shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
+def _both(scale: int) -> dict[str, Measure]:
+    data = scenario(scale)
+    results = {}
+    for engine in ("duckdb", "spark"):
+        target = DATA / f"spark-big-{engine}"
+        results[engine] = measure("bench_spark_big", "job", engine, str(data), str(target),
+                                  timeout=6 * 3600)  # fmt: skip
+    return results
+
+
+def run() -> str:
+    """Both engines on both sizes; writes section ``spark-big`` of docs/benchmarks.md."""
+    from moneytrail.engine.spark_session import check_spark_available
+
+    check_spark_available()
+    PROGRESS.unlink(missing_ok=True)
+    began = time.perf_counter()
+    scenario(BIG_SCALE)
+    generated = time.perf_counter() - began
+    runs = [_both(SMALL_SCALE), _both(BIG_SCALE)]
+    lines = [
+        f"{stamp()} Command: `python -m benchmarks.run spark-big` (`benchmarks/bench_spark_big.py`).",
+        "",
+        f"Scenarios: synth seed 1, scale {SMALL_SCALE:,} and {BIG_SCALE:,} (generated in"
+        f" {generated:.0f} s, or reused). Spark 4.3, local[{CORES}], `{SPARK_CONF}` on both"
+        " sizes. Each engine in its own process: init, ingest, the 16 shipped rules, a seeded"
+        " 4-hop trace from the busiest sender. Features, scoring and network metrics are not"
+        " run at this size (docs/scale.md says why).",
+        "",
+        "| transactions | engine | ingest (s) | 16 rules (s) | seeded trace (s) | process (s)"
+        " | peak MiB (with JVM) | rules: tx/s per core |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for results in runs:
+        for name, m in results.items():
+            f = m.figures
+            rows = int(f["transactions"])
+            lines.append(
+                f"| {rows:,} | {name} | {f['ingest']} | {f['rules']} | {f.get('trace', '-')}"
+                f" | {m.seconds:.1f} | {max(m.peak_mib, f['peak_tree_mib']):,.0f}"
+                f" | {rows / f['rules'] / CORES:,.0f} |"
+            )
+    lines += ["", "Same results on both engines:", ""]
+    for results in runs:
+        duck, spark = results["duckdb"].figures, results["spark"].figures
+        same_hits = duck["hits"] == spark["hits"]
+        same_trace = duck.get("trace_endpoints") == spark.get("trace_endpoints")
+        same_rows = duck["transactions"] == spark["transactions"]
+        lines.append(
+            f"* {duck['transactions']:,} transactions: rows **{'yes' if same_rows else 'NO'}**,"
+            f" hits per rule **{'yes' if same_hits else 'NO'}** ({sum(duck['hits'].values()):,}"
+            f" hits), trace endpoints **{'yes' if same_trace else 'NO'}**"
+            f" ({len(duck.get('trace_endpoints', [])):,} endpoints);"
+        )
+    lines += ["", *_growth(runs)]
+    body = "\n".join(lines)
+    write_section("spark-big", "## Spark vs DuckDB at about 50M transactions (issue 22)\n\n" + body)
+    return body
+
+
+def _growth(runs: list[dict[str, Measure]]) -> list[str]:
+    small, large = runs
+    rows = [int(r["duckdb"].figures["transactions"]) for r in runs]
+    factor = rows[1] / rows[0]
+    lines = [
+        f"Growth from {rows[0]:,} to {rows[1]:,} transactions (x{factor:.1f} rows), same run"
+        " (a time ratio equal to the rows' ratio is linear growth):",
+        "",
+        "| engine | step | seconds, small | seconds, large | time ratio | marginal tx/s per core |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for engine in ("duckdb", "spark"):
+        for step in STEPS:
+            a, b = small[engine].figures.get(step), large[engine].figures.get(step)
+            if a is None or b is None:
+                continue
+            marginal = f"{(rows[1] - rows[0]) / (b - a) / CORES:,.0f}" if b > a else "-"
+            lines.append(f"| {engine} | {step} | {a} | {b} | {b / a:.1f} | {marginal} |")
+    return lines
