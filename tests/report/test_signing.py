@@ -231,3 +231,47 @@ def test_key_from_the_command_line(
     assert worded.code == 0 and "Empreinte SHA-256" in worded.out
     mixed = cli("signature", "key", "--out", tmp_path / "y.p12", "--name", "CENTIF محمد")
     assert mixed.code == 2 and "une seule écriture" in mixed.err
+
+
+def test_damaged_signed_files_never_pass_nor_crash(
+    desk: Desk, cli: Any, signer_env: None, tmp_path: Path
+) -> None:
+    """Truncations, a zeroed signature, a changed byte range and random flips of signed bytes:
+    each is refused as a damaged PDF or checked as broken; none is valid, none raises anything
+    else."""
+    import random
+
+    from moneytrail.api import MoneytrailError
+
+    out = tmp_path / "rapport.pdf"
+    _signed(desk, cli, out)
+    data = out.read_bytes()
+    damaged = {
+        "truncated": data[: len(data) // 2],
+        "no_end": data[:-300],
+        "zeroed_signature": data.replace(b"/Contents <", b"/Contents <00", 1),
+        "byte_range": data.replace(b"/ByteRange [", b"/ByteRange [1 ", 1),
+    }
+    # flips in the signed bytes only: the signature's own hex string is not signed (its zero
+    # padding may change without changing what was signed)
+    hole = data.index(b"/Contents <") + len(b"/Contents <")
+    hole_end = data.index(b">", hole)
+    signed = [i for i in range(len(data)) if not hole <= i <= hole_end]
+    rnd = random.Random(7)
+    for k in range(12):
+        flipped = bytearray(data)
+        for _ in range(4):
+            flipped[rnd.choice(signed)] ^= 1 + rnd.randrange(255)
+        damaged[f"flip{k}"] = bytes(flipped)
+    outcomes = {}
+    for name, content in damaged.items():
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(content)
+        try:
+            outcomes[name] = [c.verdict for c in verify_signatures(path, [desk.pem])]
+        except MoneytrailError as exc:
+            outcomes[name] = [exc.key]
+    for name, verdicts in outcomes.items():
+        assert verdicts and "trusted" not in verdicts and "untrusted" not in verdicts, name
+    assert outcomes["byte_range"] == ["broken"]
+    assert outcomes["truncated"] == ["signature.error.not_pdf"]

@@ -256,33 +256,40 @@ def _trust_roots(paths: Sequence[Path]) -> list[Any]:
 
 def verify_pdf(path: Path, trusted: Sequence[Path] = ()) -> list[SignatureCheck]:
     """Check every signature of the PDF ``path`` (none: an empty list), trusting only the
-    certificates in ``trusted``; never fetches anything."""
-    from pyhanko.pdf_utils.misc import PdfReadError
+    certificates in ``trusted``; never fetches anything.
+
+    A file that cannot be read as a PDF (truncated, damaged, not a PDF) is refused; a signature
+    whose check fails for any reason of its content (damaged signature data, a signed range
+    that does not add up, a stream that does not inflate) is ``broken``, with the reason."""
+    import zlib
+
+    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko_certvalidator import ValidationContext
 
     roots = _trust_roots(trusted)
+    damaged = (PdfError, ValueError, KeyError, IndexError, TypeError, zlib.error)
     try:
         with path.open("rb") as handle, _quiet():
-            reader = PdfFileReader(handle, strict=False)
+            try:
+                signatures = list(PdfFileReader(handle, strict=False).embedded_signatures)
+            except damaged as exc:
+                raise BadInputError(
+                    "signature.error.not_pdf", path=str(path), detail=str(exc)
+                ) from exc
             checks = []
-            for signature in reader.embedded_signatures:
+            for signature in signatures:
                 context = ValidationContext(
                     trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"
                 )
                 try:
-                    status = validate_pdf_signature(signature, context)
-                except SignatureValidationError as exc:
-                    checks.append(_unverifiable(signature, str(exc)))
-                    continue
-                checks.append(_check(signature, status))
+                    checks.append(_check(signature, validate_pdf_signature(signature, context)))
+                except damaged as exc:  # the signature's own bytes are damaged: not valid
+                    checks.append(_unverifiable(signature, str(exc) or type(exc).__name__))
             return checks
     except OSError as exc:
         raise UsageError("signature.error.unreadable", path=str(path), detail=str(exc)) from exc
-    except PdfReadError as exc:
-        raise BadInputError("signature.error.not_pdf", path=str(path), detail=str(exc)) from exc
 
 
 @contextlib.contextmanager
