@@ -275,3 +275,29 @@ def test_damaged_signed_files_never_pass_nor_crash(
         assert verdicts and "trusted" not in verdicts and "untrusted" not in verdicts, name
     assert outcomes["byte_range"] == ["broken"]
     assert outcomes["truncated"] == ["signature.error.not_pdf"]
+
+
+def test_signed_revision_keeps_pdf_a_metadata_consistent(
+    desk: Desk, cli: Any, signer_env: None, tmp_path: Path
+) -> None:
+    """PDF/A wants each document-information entry equal to its XMP twin; the signature's
+    revision rewrites both, so both are read back from the file's last revision."""
+    import re
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    out = tmp_path / "rapport.pdf"
+    _signed(desk, cli, out)
+    with out.open("rb") as handle:
+        reader = PdfFileReader(handle, strict=False)
+        info = dict(reader.trailer_view["/Info"])
+        xmp = reader.root["/Metadata"].data.decode("utf-8")
+    assert re.search(r'pdfaid:part="3"', xmp) and re.search(r'pdfaid:conformance="B"', xmp)
+    assert f'pdf:Producer="{info["/Producer"]}"' in xmp
+    assert f'xmp:CreatorTool="{info["/Creator"]}"' in xmp
+    assert f'pdf:Keywords="{info["/Keywords"]}"' in xmp and desk.ref in info["/Keywords"]
+    assert f"<rdf:li>{info['/Author']}</rdf:li>" in xmp
+    assert f'<rdf:li xml:lang="x-default">{info["/Title"]}</rdf:li>' in xmp
+    created = re.sub(r"\D", "", str(info["/CreationDate"]))[:14]
+    xmp_created = re.search(r'xmp:CreateDate="([^"]+)"', xmp)
+    assert xmp_created and re.sub(r"\D", "", xmp_created.group(1))[:14] == created

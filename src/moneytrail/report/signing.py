@@ -229,7 +229,25 @@ def sign_pdf(
     )
     with source.open("rb") as handle, target.open("wb") as out:
         writer = IncrementalPdfFileWriter(handle, strict=False)
+        _same_producer(writer)
         signers.sign_pdf(writer, meta, signer=identity.signer, output=out)
+
+
+def _same_producer(writer: Any) -> None:
+    """Keep the signed revision's metadata PDF/A-consistent: pyHanko rewrites the XMP with
+    ``pdf:Producer`` = its own name but appends its name to the document information's
+    ``/Producer``, and PDF/A wants the two equal. Naming pyHanko alone in both (the last tool
+    that wrote the file) keeps every other entry as WeasyPrint wrote it."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    try:
+        old = writer.prev.trailer_view["/Info"]
+    except KeyError:
+        return
+    info = generic.DictionaryObject({key: value for key, value in old.items()})  # type: ignore[no-untyped-call]
+    info[generic.NameObject("/Producer")] = generic.TextStringObject(VENDOR)
+    writer.set_info(info)
 
 
 def _trust_roots(paths: Sequence[Path]) -> list[Any]:
