@@ -328,14 +328,11 @@ def _quiet() -> Iterator[None]:
 def _unverifiable(signature: Any, detail: str) -> SignatureCheck:
     """A signature whose structure does not verify (wrong certificate reference, damaged
     signed attributes): broken, with pyHanko's reason."""
-    sig = signature.sig_object
     return SignatureCheck(
-        field=str(signature.field_name),
+        **_named(signature),
         signer="",
         fingerprint="",
         signed_at=None,
-        reason=_text(sig.get("/Reason")),
-        location=_text(sig.get("/Location")),
         intact=False,
         valid=False,
         trusted=False,
@@ -358,14 +355,11 @@ def _check(signature: Any, status: Any) -> SignatureCheck:
     else:
         verdict = "trusted" if trusted else "untrusted"
     when = status.signer_reported_dt
-    sig = signature.sig_object
     return SignatureCheck(
-        field=str(signature.field_name),
+        **_named(signature),
         signer=subject_of(cert) if cert is not None else "",
         fingerprint=fingerprint(cert.dump()) if cert is not None else "",
         signed_at=when.isoformat() if when is not None else None,
-        reason=_text(sig.get("/Reason")),
-        location=_text(sig.get("/Location")),
         intact=intact,
         valid=valid,
         trusted=trusted,
@@ -374,5 +368,12 @@ def _check(signature: Any, status: Any) -> SignatureCheck:
     )
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
+def _named(signature: Any) -> dict[str, Any]:
+    """The signature's field, and the reason and place its signer wrote in it."""
+    sig = signature.sig_object
+    reason, location = sig.get("/Reason"), sig.get("/Location")
+    return {
+        "field": str(signature.field_name),
+        "reason": None if reason is None else str(reason),
+        "location": None if location is None else str(location),
+    }
