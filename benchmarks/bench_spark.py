@@ -293,15 +293,18 @@ def run(scales: Sequence[int] = (7000,)) -> str:
     return body + "\n" + json.dumps(shown, indent=1)
 
 
-def _growth(runs: list[dict[str, Measure]]) -> list[str]:
+def _growth(
+    runs: list[dict[str, Measure]], places: int = 2, caption: str = "same run:"
+) -> list[str]:
     """Seconds of each step at the smallest and the largest size, their ratio beside the rows'
     ratio, and the marginal rate (extra rows per extra second, per core): what a step costs
-    once its fixed cost is paid, the figure a cluster's cost model scales."""
+    once its fixed cost is paid, the figure a cluster's cost model scales (``places``: digits
+    of the ratios; steps a run did not measure are left out)."""
     small, large = runs[0], runs[-1]
     rows = [int(r["duckdb"].figures["transactions"]) for r in (small, large)]
     lines = [
-        f"Growth from {rows[0]:,} to {rows[1]:,} transactions (x{rows[1] / rows[0]:.2f} rows),"
-        " same run:",
+        f"Growth from {rows[0]:,} to {rows[1]:,} transactions"
+        f" (x{rows[1] / rows[0]:.{places}f} rows), {caption}",
         "",
         "| engine | step | seconds, small | seconds, large | time ratio | marginal tx/s per core |",
         "|---|---|---:|---:|---:|---:|",
@@ -311,7 +314,7 @@ def _growth(runs: list[dict[str, Measure]]) -> list[str]:
             a, b = small[engine].figures.get(step), large[engine].figures.get(step)
             if a is None or b is None:
                 continue
-            ratio = f"{b / a:.2f}" if a else "-"
+            ratio = f"{b / a:.{places}f}" if a else "-"
             marginal = f"{(rows[1] - rows[0]) / (b - a) / CORES:,.0f}" if b > a else "(no growth)"
             lines.append(f"| {engine} | {step} | {a} | {b} | {ratio} | {marginal} |")
     return lines

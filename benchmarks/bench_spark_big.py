@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench_spark import CORES, FILES, PeakMemory, _trace
+from benchmarks.bench_spark import _growth as spark_growth
 from benchmarks.common import DATA, Measure, measure, stamp, synth_scenario, write_section
 
 BIG_SCALE = 305_000
 SMALL_SCALE = 14_000
 SPARK_CONF = "spark.sql.shuffle.partitions=16;spark.driver.memory=6g"
 PROGRESS = DATA / "spark-big-progress.jsonl"
-STEPS = ("ingest", "rules", "trace")
 
 
 def scenario(scale: int) -> Path:
@@ -144,21 +144,5 @@ def run() -> str:
 
 
 def _growth(runs: list[dict[str, Measure]]) -> list[str]:
-    small, large = runs
-    rows = [int(r["duckdb"].figures["transactions"]) for r in runs]
-    factor = rows[1] / rows[0]
-    lines = [
-        f"Growth from {rows[0]:,} to {rows[1]:,} transactions (x{factor:.1f} rows), same run"
-        " (a time ratio equal to the rows' ratio is linear growth):",
-        "",
-        "| engine | step | seconds, small | seconds, large | time ratio | marginal tx/s per core |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
-    for engine in ("duckdb", "spark"):
-        for step in STEPS:
-            a, b = small[engine].figures.get(step), large[engine].figures.get(step)
-            if a is None or b is None:
-                continue
-            marginal = f"{(rows[1] - rows[0]) / (b - a) / CORES:,.0f}" if b > a else "-"
-            lines.append(f"| {engine} | {step} | {a} | {b} | {b / a:.1f} | {marginal} |")
-    return lines
+    caption = "same run (a time ratio equal to the rows' ratio is linear growth):"
+    return spark_growth(runs, places=1, caption=caption)
