@@ -301,3 +301,12 @@ def test_signed_revision_keeps_pdf_a_metadata_consistent(
     created = re.sub(r"\D", "", str(info["/CreationDate"]))[:14]
     xmp_created = re.search(r'xmp:CreateDate="([^"]+)"', xmp)
     assert xmp_created and re.sub(r"\D", "", xmp_created.group(1))[:14] == created
+
+
+def test_an_existing_key_is_never_replaced(desk: Desk) -> None:
+    before = desk.key.read_bytes(), desk.pem.read_bytes()
+    with pytest.raises(UsageError) as refused:
+        make_identity(desk.key, "Autre unité", SECRET)
+    assert refused.value.key == "signature.error.exists" and str(desk.key) in refused.value.render()
+    assert (desk.key.read_bytes(), desk.pem.read_bytes()) == before
+    assert desk.key.stat().st_mode & 0o777 == 0o600

@@ -117,13 +117,19 @@ def make_identity(
     partners; returns the certificate's path and its fingerprint.
 
     The key is ECDSA P-256 (small signatures, every PDF reader verifies it). ``name`` is the
-    certificate's common name (the unit, e.g. "CENTIF Mali"); any script is kept (UTF-8)."""
+    certificate's common name (the unit, e.g. "CENTIF Mali"); any script is kept (UTF-8). An
+    existing file at either path is never replaced; the key file is readable by its owner only.
+    """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+    pem = out.with_suffix(".pem")
+    for path in (out, pem):  # a unit's key is never replaced by mistake
+        if path.exists():
+            raise UsageError("signature.error.exists", path=str(path))
     if not name.strip():
         raise UsageError("signature.error.no_name")
     if len(name.strip()) > 64:  # X.520's upper bound for a common name
@@ -173,9 +179,9 @@ def make_identity(
     )
     from moneytrail.files.outputs import atomic_output
 
-    pem = out.with_suffix(".pem")
     with atomic_output(out) as part:
         part.write_bytes(data)
+    out.chmod(0o600)  # the key is encrypted, and readable by its owner alone all the same
     with atomic_output(pem) as part:
         part.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return pem, fingerprint(cert.public_bytes(serialization.Encoding.DER))
