@@ -146,3 +146,64 @@ def run() -> str:
 def _growth(runs: list[dict[str, Measure]]) -> list[str]:
     caption = "same run (a time ratio equal to the rows' ratio is linear growth):"
     return spark_growth(runs, places=1, caption=caption)
+
+
+def from_progress(stopped: str) -> str:
+    """The section written from the progress file of a run stopped before its end (``stopped``
+    says when and why): every step that ended, the hits compared where both engines ran the
+    rules. ``python -m benchmarks.bench_spark_big partial "REASON"``."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for line in PROGRESS.read_text(encoding="utf-8").splitlines():
+        note = json.loads(line)
+        merged.setdefault((note["data"], note["engine"]), {}).update(note)
+    sizes = sorted(
+        {data for data, _ in merged}, key=lambda d: merged[(d, "duckdb")]["transactions"]
+    )
+    lines = [
+        f"{stamp()} Command: `python -m benchmarks.run spark-big`, **stopped before its end**"
+        f" ({stopped}); this section is written from the steps it had finished"
+        " (`python -m benchmarks.bench_spark_big partial`, from its progress file).",
+        "",
+        f"Scenarios: synth seed 1, scale {SMALL_SCALE:,} and {BIG_SCALE:,}. Spark 4.3,"
+        f" local[{CORES}], `{SPARK_CONF}` on both sizes. Each engine in its own process: init,"
+        " ingest, the 16 shipped rules, a seeded 4-hop trace from the busiest sender. Features,"
+        " scoring and network metrics are not run at this size (docs/scale.md says why).",
+        "",
+        "| transactions | engine | ingest (s) | 16 rules (s) | seeded trace (s) |"
+        " rules: tx/s per core |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for data in sizes:
+        for engine in ("duckdb", "spark"):
+            f = merged.get((data, engine), {})
+            rows = int(merged[(data, "duckdb")]["transactions"])
+            rate = f"{rows / f['rules'] / CORES:,.0f}" if "rules" in f else "-"
+            cells = [str(f.get(step, "not finished")) for step in ("ingest", "rules", "trace")]
+            lines.append(f"| {rows:,} | {engine} | {' | '.join(cells)} | {rate} |")
+    lines += ["", "Same results on both engines, where both finished the step:", ""]
+    for data in sizes:
+        duck, spark = merged.get((data, "duckdb"), {}), merged.get((data, "spark"), {})
+        rows = int(duck["transactions"])
+        same_rows = "yes" if duck.get("transactions") == spark.get("transactions") else "NO"
+        hits = "not compared (Spark did not finish)"
+        if "hits" in duck and "hits" in spark:
+            hits = "yes" if duck["hits"] == spark["hits"] else "NO"
+            hits = f"**{hits}** ({sum(duck['hits'].values()):,} hits)"
+        lines.append(f"* {rows:,} transactions: rows **{same_rows}**, hits per rule {hits};")
+    runs = [
+        {e: Measure(0.0, 0.0, merged.get((data, e), {})) for e in ("duckdb", "spark")}
+        for data in sizes
+    ]
+    for run_ in runs:  # the growth table reads every engine's row count from DuckDB's
+        run_["spark"].figures.setdefault("transactions", run_["duckdb"].figures["transactions"])
+    lines += ["", *_growth(runs)]
+    body = "\n".join(lines)
+    write_section("spark-big", "## Spark vs DuckDB at about 50M transactions (issue 22)\n\n" + body)
+    return body
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:2] == ["partial"]:
+        print(from_progress(" ".join(sys.argv[2:]) or "stopped by hand"))
