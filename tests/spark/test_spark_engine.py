@@ -177,3 +177,23 @@ def test_the_cli_runs_init_ingest_info_and_rules_on_spark(cli: Any, tmp_path: Pa
     assert {r["rule"] for r in rules.json()["rules"]} == {"large_cash", "structuring"}
     refused = cli("conflicts", "list", "-w", ws)  # trace runs on Spark now (decision 0140)
     assert refused.code == 2 and "Spark" in refused.err + refused.out
+
+
+def test_recursive_queries_are_never_capped(
+    engines: tuple[Engine, Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spark stops a recursive CTE past 1M rows or 100 levels unless told not to (the
+    round-tripping rule failed so on 50M transactions); DuckDB never does. The session has no
+    cap, and no workspace, environment or caller setting can put one back."""
+    from moneytrail.engine.spark_engine import SparkEngine
+    from moneytrail.engine.spark_session import spark_conf
+
+    monkeypatch.setenv("MONEYTRAIL_SPARK_CONF", "spark.sql.cteRecursionRowLimit=10")
+    conf = spark_conf(extra={"spark.sql.cteRecursionLevelLimit": "3"})
+    assert conf["spark.sql.cteRecursionRowLimit"] == "-1"
+    assert conf["spark.sql.cteRecursionLevelLimit"] == "-1"
+    _, spark = engines
+    assert isinstance(spark, SparkEngine)
+    session_conf = spark.session.conf
+    assert session_conf.get("spark.sql.cteRecursionRowLimit") == "-1"
+    assert session_conf.get("spark.sql.cteRecursionLevelLimit") == "-1"

@@ -15,9 +15,10 @@ Configuration, in order (later wins):
 3. the environment: ``MONEYTRAIL_SPARK_MASTER`` and ``MONEYTRAIL_SPARK_CONF``
    (``key=value;key=value``).
 
-The session time zone, the timestamp type and the ANSI mode are then forced: results must not
-depend on a cluster's defaults. Assumption named: the first workspace opened in a process
-chooses the master; a second one with another master shares the first session's.
+The session time zone, the timestamp type, the ANSI mode and the absence of a cap on recursive
+queries are then forced: results must not depend on a cluster's defaults. Assumption named:
+the first workspace opened in a process chooses the master; a second one with another master
+shares the first session's.
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ FORCED: dict[str, str] = {
     "spark.sql.timestampType": "TIMESTAMP_NTZ",
     "spark.sql.parquet.inferTimestampNTZ.enabled": "true",
     "spark.sql.ansi.enabled": "true",
+    # Spark stops a recursive CTE past 1,000,000 rows or 100 levels (DuckDB never does): on
+    # 50M transactions the round-tripping rule's path search passed the row limit and failed.
+    # The rules' own hop limits end every recursion; the results must not depend on a cap.
+    "spark.sql.cteRecursionRowLimit": "-1",
+    "spark.sql.cteRecursionLevelLimit": "-1",
 }
 CONF_FILE = "spark.conf"
 
