@@ -197,3 +197,22 @@ def test_recursive_queries_are_never_capped(
     session_conf = spark.session.conf
     assert session_conf.get("spark.sql.cteRecursionRowLimit") == "-1"
     assert session_conf.get("spark.sql.cteRecursionLevelLimit") == "-1"
+
+
+def test_a_failed_spark_job_names_its_java_cause() -> None:
+    """py4j words every failed call "An error occurred while calling o682.parquet."; the
+    user reads the Spark exception under it instead (as the 50M run's rule failure showed)."""
+    from moneytrail.engine.spark_engine import _translate
+
+    raised = RuntimeError(
+        "An error occurred while calling o682.parquet.\n"
+        ": org.apache.spark.SparkException: [RECURSION_ROW_LIMIT_EXCEEDED] Recursion row limit"
+        " 1000000 reached but query has not exhausted.\n\tat org.apache.spark.sql.Dataset.ofRows"
+    )
+    error = _translate(raised)
+    assert isinstance(error, EngineError)
+    assert error.detail.startswith(
+        "org.apache.spark.SparkException: [RECURSION_ROW_LIMIT_EXCEEDED]"
+    )
+    plain = _translate(ValueError("no such column"))
+    assert isinstance(plain, EngineError) and plain.detail == "no such column"

@@ -271,7 +271,12 @@ def _naive_times(table: pa.Table) -> pa.Table:
 
 
 def _translate(exc: BaseException) -> BaseException:
-    """An :class:`EngineError` for what pyspark or py4j raised (first line of the message)."""
-    text = str(exc) or type(exc).__name__
+    """An :class:`EngineError` for what pyspark or py4j raised. py4j's message starts with
+    "An error occurred while calling o682.parquet.", which says nothing to a user: the Java
+    exception's own line (``SparkException: [RECURSION_ROW_LIMIT_EXCEEDED] …``) comes first."""
+    text = (str(exc) or type(exc).__name__).strip()
+    first, _, rest = text.partition("\n")
+    if first.startswith("An error occurred while calling") and rest.strip():
+        text = rest.strip().removeprefix(": ").strip()
     kind = getattr(exc, "getCondition", lambda: None)() or type(exc).__name__
-    return EngineError(text.strip(), kind=str(kind), engine="spark")
+    return EngineError(text, kind=str(kind), engine="spark")
