@@ -31,9 +31,11 @@ ProgressCallback = Callable[[float, float], None]
 
 
 def _console(stderr: bool) -> Console:
-    # Markup off: file names and names of people may contain "[...]"; soft wrap: a
-    # "file:line: field: reason" message must stay on one line for grep and for the reader.
-    return Console(stderr=stderr, highlight=False, markup=False, soft_wrap=True)
+    # Markup off: file names and names of people may contain "[...]"; emoji off: rich would
+    # turn ":CD:" in a certificate fingerprint or ":cd:" in an account label into a picture;
+    # soft wrap: a "file:line: field: reason" message must stay on one line for grep and for
+    # the reader.
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
 @dataclass
