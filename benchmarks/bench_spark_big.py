@@ -47,6 +47,25 @@ def _note(**figures: Any) -> None:
         handle.write(json.dumps(figures) + "\n")
 
 
+def _rule_notes(engine: str, data: str) -> Any:
+    """A rules progress callback noting each rule's seconds as soon as it ends, so that a rules
+    step stopped part-way still says which rules had ended and what each one cost."""
+
+    def factory(rule: str) -> Any:
+        began = time.perf_counter()
+        noted: list[bool] = []
+
+        def report(done: float, total: float) -> None:
+            if done >= total and not noted:
+                noted.append(True)
+                seconds = round(time.perf_counter() - began, 2)
+                _note(engine=engine, data=data, rule_done={rule: seconds})
+
+        return report
+
+    return factory
+
+
 def job(engine: str, data: str, folder: str) -> dict[str, Any]:
     """One engine on one scenario: init, ingest, every rule, a seeded trace."""
     from moneytrail.api.spark import unportable_rules
@@ -71,10 +90,12 @@ def job(engine: str, data: str, folder: str) -> dict[str, Any]:
     _note(**out)
     portable = sorted(set(load_library()) - set(unportable_rules()))
     began = time.perf_counter()
-    done = ws.rules.run(portable)
+    done = ws.rules.run(portable, progress=_rule_notes(engine, data))
     out["rules"] = round(time.perf_counter() - began, 2)
     out["hits"] = {o.rule: o.hits for o in done.rules}
-    _note(engine=engine, data=data, rules=out["rules"], hits=out["hits"])
+    out["rule_seconds"] = {o.rule: o.seconds for o in done.rules}
+    _note(engine=engine, data=data, rules=out["rules"], hits=out["hits"],
+          rule_seconds=out["rule_seconds"])  # fmt: skip
     out.update(_trace(ws))
     _note(engine=engine, data=data, trace=out.get("trace"))
     ws.close()
@@ -96,10 +117,12 @@ def job_rules(engine: str, data: str, folder: str) -> dict[str, Any]:
     out: dict[str, Any] = {"engine": engine, "data": data}
     portable = sorted(set(load_library()) - set(unportable_rules()))
     began = time.perf_counter()
-    done = ws.rules.run(portable)
+    done = ws.rules.run(portable, progress=_rule_notes(engine, data))
     out["rules"] = round(time.perf_counter() - began, 2)
     out["hits"] = {o.rule: o.hits for o in done.rules}
-    _note(engine=engine, data=data, rules=out["rules"], hits=out["hits"], rerun=True)
+    out["rule_seconds"] = {o.rule: o.seconds for o in done.rules}
+    _note(engine=engine, data=data, rules=out["rules"], hits=out["hits"],
+          rule_seconds=out["rule_seconds"], rerun=True)  # fmt: skip
     out.update(_trace(ws))
     _note(engine=engine, data=data, trace=out.get("trace"), rerun=True)
     ws.close()
@@ -161,10 +184,47 @@ def run() -> str:
             f" hits), trace endpoints **{'yes' if same_trace else 'NO'}**"
             f" ({len(duck.get('trace_endpoints', [])):,} endpoints);"
         )
-    lines += ["", *_growth(runs)]
+    lines += [
+        "",
+        *_growth(runs),
+        "",
+        *_per_rule([{e: m.figures for e, m in r.items()} for r in runs]),
+    ]
     body = "\n".join(lines)
     write_section("spark-big", "## Spark vs DuckDB at about 50M transactions (issue 22)\n\n" + body)
     return body
+
+
+def _per_rule(runs: list[dict[str, dict[str, Any]]]) -> list[str]:
+    """Each rule's seconds on each engine and size (where that step ended), and its growth on
+    Spark: which rules make the cost at national size."""
+    if len(runs) != 2:
+        return []
+    small, big = runs
+    names = sorted(set(small["duckdb"].get("rule_seconds", {})) | set(
+        small["spark"].get("rule_seconds", {})))  # fmt: skip
+    ratio = big["duckdb"]["transactions"] / small["duckdb"]["transactions"]
+    lines = [
+        f"Seconds per rule (rows x{ratio:.1f} from the small scenario to the large one; Spark's"
+        " seconds include its fixed cost per rule: planning, scheduling, the work table's"
+        " Parquet write):",
+        "",
+        "| rule | duckdb, small | duckdb, large | spark, small | spark, large | spark time ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+
+    def cell(figures: dict[str, Any], rule: str) -> str:
+        value = figures.get("rule_seconds", {}).get(rule)
+        return "-" if value is None else f"{value:.1f}"
+
+    for rule in names:
+        s_small = small["spark"].get("rule_seconds", {}).get(rule)
+        s_big = big["spark"].get("rule_seconds", {}).get(rule)
+        growth = f"{s_big / s_small:.1f}" if s_small and s_big else "-"
+        cells = [cell(small["duckdb"], rule), cell(big["duckdb"], rule)]
+        cells += [cell(small["spark"], rule), cell(big["spark"], rule), growth]
+        lines.append(f"| {rule} | {' | '.join(cells)} |")
+    return lines
 
 
 def _growth(runs: list[dict[str, Measure]]) -> list[str]:
@@ -179,7 +239,9 @@ def from_progress(stopped: str) -> str:
     merged: dict[tuple[str, str], dict[str, Any]] = {}
     for line in PROGRESS.read_text(encoding="utf-8").splitlines():
         note = json.loads(line)
-        merged.setdefault((note["data"], note["engine"]), {}).update(note)
+        figures = merged.setdefault((note["data"], note["engine"]), {})
+        figures.setdefault("rule_seconds", {}).update(note.pop("rule_done", {}))
+        figures.update(note)
     sizes = sorted(
         {data for data, _ in merged}, key=lambda d: merged[(d, "duckdb")]["transactions"]
     )
@@ -220,7 +282,12 @@ def from_progress(stopped: str) -> str:
     ]
     for run_ in runs:  # the growth table reads every engine's row count from DuckDB's
         run_["spark"].figures.setdefault("transactions", run_["duckdb"].figures["transactions"])
-    lines += ["", *_growth(runs)]
+    lines += [
+        "",
+        *_growth(runs),
+        "",
+        *_per_rule([{e: m.figures for e, m in r.items()} for r in runs]),
+    ]
     body = "\n".join(lines)
     write_section("spark-big", "## Spark vs DuckDB at about 50M transactions (issue 22)\n\n" + body)
     return body
