@@ -86,6 +86,7 @@ def job(engine: str, data: str, folder: str) -> dict[str, Any]:
     began = time.perf_counter()
     done = ws.rules.run(portable)
     rules = time.perf_counter() - began
+    alerts = rule_alerts(ws)
     analytics = _analytics(ws, engine)
     ws.close()
     return {
@@ -96,6 +97,7 @@ def job(engine: str, data: str, folder: str) -> dict[str, Any]:
         "transactions": transactions,
         "loaded": [o.status.value for o in outcomes],
         "hits": {o.rule: o.hits for o in done.rules},
+        "rule_alerts": alerts,
         **analytics,
         "peak_tree_mib": round(memory.stop(), 1),
     }
@@ -163,6 +165,48 @@ def _trace(ws: Any) -> dict[str, Any]:
     seconds = round(time.perf_counter() - began, 2)
     ends = sorted((e.kind.value, str(e.account_id), str(e.amount)) for e in result.endpoints)
     return {"trace": seconds, "trace_endpoints": ends}
+
+
+def rule_alerts(ws: Any) -> dict[str, list[Any]]:
+    """Per rule: the number of its alerts and a digest of their rows (id, subject, window,
+    score, money, evidence in order, explanation), so that two engines' alerts compare row for
+    row and not only by count. Numbers inside explanations are compared by value (DuckDB
+    writes ``2660000.0`` where Spark writes ``2660000.00000000``)."""
+    import hashlib
+    import json
+    from decimal import Decimal
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return str(value.normalize())
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    rows = ws.engine.fetchall(
+        "SELECT detector, id, subject_id, window_start, window_end, score, amount_reporting,"
+        " transaction_ids, explanation FROM alerts WHERE detector_kind = 'rule'"
+    )
+    by_rule: dict[str, list[Any]] = {}
+    for rule, *rest in rows:
+        ident, subject, start, end, score, amount, ids, explanation = rest
+        parsed = json.loads(explanation, parse_float=Decimal, parse_int=Decimal)
+        money = None if amount is None else str(Decimal(amount).normalize())
+        row = [ident, subject, str(start), str(end), repr(float(score)), money, list(ids)]
+        by_rule.setdefault(rule, []).append([*row, plain(parsed)])
+    out = {}
+    for rule, found in sorted(by_rule.items()):
+        text = json.dumps(sorted(found, key=lambda r: r[0]), sort_keys=True, default=str)
+        out[rule] = [len(found), hashlib.sha256(text.encode()).hexdigest()[:16]]
+    return out
+
+
+def different_rules(duck: dict[str, Any], spark: dict[str, Any]) -> list[str]:
+    """The rules whose alerts differ between the two engines' :func:`rule_alerts`."""
+    left, right = duck.get("rule_alerts", {}), spark.get("rule_alerts", {})
+    return sorted(r for r in set(left) | set(right) if left.get(r) != right.get(r))
 
 
 def _same_features(a: Path, b: Path) -> tuple[int, int]:
@@ -235,6 +279,8 @@ def _one_scale(scale: int, model: dict[str, Any]) -> tuple[list[str], dict[str, 
         "",
         f"* hits per rule: **{'yes' if same else 'NO'}** ({sum(duck['hits'].values())} hits"
         f" over {len(duck['hits'])} rules);",
+        f"* rule alerts row for row (ids, windows, scores, money, evidence, explanations):"
+        f" {_alert_verdict(duck, spark)};",
         f"* feature matrix: **{differing:,} differing values of {compared:,}** (bit for bit);",
         f"* model alerts (model trained on DuckDB on the scale-{TRAIN_SCALE} scenario,"
         f" {model['train_rows']:,} transactions, in {model['train']} s, copied to both):"
@@ -245,6 +291,15 @@ def _one_scale(scale: int, model: dict[str, Any]) -> tuple[list[str], dict[str, 
         f" ({len(duck.get('trace_endpoints', []))} endpoints).",
     ]
     return lines, results
+
+
+def _alert_verdict(duck: dict[str, Any], spark: dict[str, Any]) -> str:
+    if "rule_alerts" not in duck or "rule_alerts" not in spark:
+        return "not compared"
+    differ = different_rules(duck, spark)
+    if not differ:
+        return "**yes**"
+    return f"**NO**, {len(differ)} rule(s) differ: {', '.join(differ)}"
 
 
 STEPS = ("ingest", "rules", "features", "score", "network", "trace")

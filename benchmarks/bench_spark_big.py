@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_spark import CORES, FILES, PeakMemory, _trace
+from benchmarks.bench_spark import CORES, FILES, PeakMemory, _alert_verdict, _trace, rule_alerts
 from benchmarks.bench_spark import _growth as spark_growth
 from benchmarks.common import DATA, Measure, measure, stamp, synth_scenario, write_section
 
@@ -94,8 +94,9 @@ def job(engine: str, data: str, folder: str) -> dict[str, Any]:
     out["rules"] = round(time.perf_counter() - began, 2)
     out["hits"] = {o.rule: o.hits for o in done.rules}
     out["rule_seconds"] = {o.rule: o.seconds for o in done.rules}
+    out["rule_alerts"] = rule_alerts(ws)
     _note(engine=engine, data=data, rules=out["rules"], hits=out["hits"],
-          rule_seconds=out["rule_seconds"])  # fmt: skip
+          rule_seconds=out["rule_seconds"], rule_alerts=out["rule_alerts"])  # fmt: skip
     out.update(_trace(ws))
     _note(engine=engine, data=data, trace=out.get("trace"))
     ws.close()
@@ -121,8 +122,10 @@ def job_rules(engine: str, data: str, folder: str) -> dict[str, Any]:
     out["rules"] = round(time.perf_counter() - began, 2)
     out["hits"] = {o.rule: o.hits for o in done.rules}
     out["rule_seconds"] = {o.rule: o.seconds for o in done.rules}
+    out["rule_alerts"] = rule_alerts(ws)
     _note(engine=engine, data=data, rules=out["rules"], hits=out["hits"],
-          rule_seconds=out["rule_seconds"], rerun=True)  # fmt: skip
+          rule_seconds=out["rule_seconds"],
+        rule_alerts=out["rule_alerts"], rerun=True)  # fmt: skip
     out.update(_trace(ws))
     _note(engine=engine, data=data, trace=out.get("trace"), rerun=True)
     ws.close()
@@ -181,7 +184,8 @@ def run() -> str:
         lines.append(
             f"* {duck['transactions']:,} transactions: rows **{'yes' if same_rows else 'NO'}**,"
             f" hits per rule **{'yes' if same_hits else 'NO'}** ({sum(duck['hits'].values()):,}"
-            f" hits), trace endpoints **{'yes' if same_trace else 'NO'}**"
+            f" hits), rule alerts row for row {_alert_verdict(duck, spark)},"
+            f" trace endpoints **{'yes' if same_trace else 'NO'}**"
             f" ({len(duck.get('trace_endpoints', [])):,} endpoints);"
         )
     lines += [
@@ -275,7 +279,11 @@ def from_progress(stopped: str) -> str:
         if "hits" in duck and "hits" in spark:
             hits = "yes" if duck["hits"] == spark["hits"] else "NO"
             hits = f"**{hits}** ({sum(duck['hits'].values()):,} hits)"
-        lines.append(f"* {rows:,} transactions: rows **{same_rows}**, hits per rule {hits};")
+        alerts = _alert_verdict(duck, spark)
+        lines.append(
+            f"* {rows:,} transactions: rows **{same_rows}**, hits per rule {hits},"
+            f" rule alerts row for row {alerts};"
+        )
     runs = [
         {e: Measure(0.0, 0.0, merged.get((data, e), {})) for e in ("duckdb", "spark")}
         for data in sizes

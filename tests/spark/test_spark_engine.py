@@ -64,6 +64,23 @@ QUERIES = {
         "SELECT k, CAST(k / 2 AS BIGINT) AS half, CAST(CAST(k AS DECIMAL(10, 2)) + 0.5 AS INTEGER) AS dec,"
         " CAST(-k / 2 AS BIGINT) AS neg FROM r WHERE k IS NOT NULL ORDER BY k, acc"
     ),
+    "a division is a DOUBLE division, of money too": (
+        "SELECT acc, sum(amount) / 3 AS third, CAST(sum(amount) / 7 AS DOUBLE) AS seventh,"
+        " 0.4 + 0.3 * least(1.0, CAST(min(amount) / max(amount) AS DOUBLE)) AS score,"
+        " sum(k) / count(*) AS mean FROM r GROUP BY acc ORDER BY acc"
+    ),
+    "money times a share keeps every decimal place": (
+        "SELECT acc, ts, (amount + CAST(0.12345678 AS DECIMAL(38, 8))) * CAST(0.333 AS DECIMAL(18, 3))"
+        " AS share FROM r WHERE amount IS NOT NULL ORDER BY acc, ts, share"
+    ),
+    "date_diff counts the unit's boundaries": (
+        "SELECT acc, ts, date_diff('day', ts - INTERVAL 11 HOUR, ts + INTERVAL 15 HOUR) AS days,"
+        " date_diff('hour', ts - INTERVAL 61 MINUTE, ts) AS hours,"
+        " date_diff('month', ts - INTERVAL 12 HOUR, ts) AS months,"
+        " date_diff('year', ts - INTERVAL 12 HOUR, ts) AS years,"
+        " date_diff('second', ts, ts + INTERVAL 1500 MILLISECOND) AS seconds"
+        " FROM r ORDER BY acc, ts, k NULLS FIRST"
+    ),
     "bound values, lists and money": (
         "SELECT acc, sum(amount) AS total FROM r WHERE list_contains(?, other) AND amount >= ?"
         " GROUP BY acc ORDER BY acc"
@@ -90,6 +107,7 @@ def test_a_construct_without_a_faithful_form_is_refused() -> None:
         "SELECT list(x ORDER BY ts DESC) FROM r",
         "SELECT string_agg(x, ',' ORDER BY ts) FROM r",
         "SELECT epoch_us(ts) FROM r",
+        "SELECT date_diff('week', ts, ts) FROM r",
     ):
         with pytest.raises(UnportableSqlError):
             SPARK.prepare(sql)

@@ -54,6 +54,10 @@ FORCED: dict[str, str] = {
     # The rules' own hop limits end every recursion; the results must not depend on a cap.
     "spark.sql.cteRecursionRowLimit": "-1",
     "spark.sql.cteRecursionLevelLimit": "-1",
+    # Spark rounds the product of two DECIMALs to 6 places when its exact type would pass 38
+    # digits (a money column times a share); DuckDB keeps the sum of the scales, as Spark does
+    # with this off. Divisions never meet it: the dialect makes every "/" a DOUBLE division.
+    "spark.sql.decimalOperations.allowPrecisionLoss": "false",
 }
 CONF_FILE = "spark.conf"
 
