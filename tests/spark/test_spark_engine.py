@@ -81,6 +81,14 @@ QUERIES = {
         " date_diff('second', ts, ts + INTERVAL 1500 MILLISECOND) AS seconds"
         " FROM r ORDER BY acc, ts, k NULLS FIRST"
     ),
+    "a DOUBLE is rounded with DuckDB's arithmetic": (
+        "SELECT acc, ts, round((CAST(amount AS DOUBLE) * 0 + 33.9045) * 100 / 7, 1) AS share,"
+        " round(CAST(amount AS DOUBLE) / 3, 2) AS third, round(CAST(amount AS DECIMAL(38, 8)) / 7)"
+        " AS whole FROM r WHERE amount IS NOT NULL ORDER BY acc, ts, share"
+    ),
+    "lower-case letters one by one, as DuckDB does": (
+        "SELECT acc, lower('ΟΔΟΣ İSTANBUL Aïssata ' || acc) AS l FROM r ORDER BY acc, l"
+    ),
     "bound values, lists and money": (
         "SELECT acc, sum(amount) AS total FROM r WHERE list_contains(?, other) AND amount >= ?"
         " GROUP BY acc ORDER BY acc"
