@@ -162,6 +162,33 @@ def test_undeclared_parameter_and_dollar_in_strings(tmp_path: Path) -> None:
     assert "'$lim'" in sql and args == [Decimal(5_000_000)]
 
 
+def test_comments_in_a_query_are_only_comments(tmp_path: Path, ws: Workspace) -> None:
+    """A French comment's apostrophes (« l'agent ») once opened a string for the parameter
+    scanner, and the engine then refused the rule with "Mixing named and positional
+    parameters"; a ``$name`` inside a comment is not a parameter either."""
+    plain = (LIBRARY / "structuring.yaml").read_text(encoding="utf-8")
+    query = "query: |\n"
+    assert plain.count(query) == 1
+    commented = plain.replace("id: structuring", "id: structuring_commente").replace(
+        query,
+        query + "  -- l'agent reçoit d'abord les dépôts ; ancien seuil : $ancien_seuil\n"
+        "  /* « n'oubliez pas » : $autre\n     sur deux lignes */\n",
+    )
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "commente.yaml").write_text(commented, encoding="utf-8")
+    rules = load_library([folder])
+    mine, shipped = rules["structuring_commente"], rules["structuring"]
+    assert mine.placeholders() == shipped.placeholders()
+    sql, args = compile_query(mine, {})
+    assert "$ancien_seuil" in sql and "$autre" in sql
+    assert args == compile_query(shipped, {})[1]
+    _structuring_ws(ws)
+    result = ws.rules.run([mine, shipped])
+    hits = {o.rule: o.hits for o in result.rules}
+    assert hits["structuring_commente"] == hits["structuring"] > 0
+
+
 def test_a_user_folder_adds_and_replaces_rules(tmp_path: Path, ws: Workspace) -> None:
     folder = tmp_path / "rules"
     folder.mkdir()

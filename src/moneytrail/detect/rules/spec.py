@@ -36,7 +36,13 @@ from moneytrail.model.money import AmountError, DecimalConvention, parse_amount
 
 ParamType = Literal["money", "integer", "number", "duration", "list"]
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
-PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\$([a-z_][a-z0-9_]*)")
+PLACEHOLDER = re.compile(
+    r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\$([a-z_][a-z0-9_]*)", re.DOTALL
+)
+"""A ``$name`` parameter of a rule's query (group 1), or what must be passed over whole: a
+comment (``-- …`` or ``/* … */``: French comments are full of apostrophes, « l'agent »,
+which must not open a string, and a ``$name`` in a comment is not a parameter), a string
+literal or a quoted identifier (a ``$`` in them is text)."""
 
 
 class Texts(BaseModel):
