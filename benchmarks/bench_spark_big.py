@@ -148,6 +148,7 @@ def run() -> str:
     from moneytrail.engine.spark_session import check_spark_available
 
     check_spark_available()
+    measure("bench_spark", "warm", str(DATA / "spark-bench-warm"))
     PROGRESS.unlink(missing_ok=True)
     began = time.perf_counter()
     scenario(BIG_SCALE)
