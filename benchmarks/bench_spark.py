@@ -169,6 +169,7 @@ def train(data: str, folder: str) -> dict[str, Any]:
 
 def _trace(ws: Any) -> dict[str, Any]:
     """A seeded FIFO trace (4 hops) from the busiest sender, on engines that run traces."""
+    from moneytrail.engine.errors import EngineError
     from moneytrail.errors import UsageError
     from moneytrail.trace import Seed, TraceSettings
 
@@ -181,6 +182,11 @@ def _trace(ws: Any) -> dict[str, Any]:
         result = ws.trace(Seed(accounts=(str(seed),)), TraceSettings(max_hops=4))
     except UsageError:
         return {}
+    except EngineError as exc:  # the reached sub-graph did not fit the driver (Spark)
+        return {
+            "trace_error": exc.detail,
+            "trace_failed_after": round(time.perf_counter() - began, 1),
+        }
     seconds = round(time.perf_counter() - began, 2)
     ends = sorted((e.kind.value, str(e.account_id), str(e.amount)) for e in result.endpoints)
     return {"trace": seconds, "trace_endpoints": ends}

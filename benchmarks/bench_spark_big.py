@@ -98,7 +98,8 @@ def job(engine: str, data: str, folder: str) -> dict[str, Any]:
     _note(engine=engine, data=data, rules=out["rules"], hits=out["hits"],
           rule_seconds=out["rule_seconds"], rule_alerts=out["rule_alerts"])  # fmt: skip
     out.update(_trace(ws))
-    _note(engine=engine, data=data, trace=out.get("trace"))
+    _note(engine=engine, data=data, trace=out.get("trace"), trace_error=out.get("trace_error"),
+          trace_failed_after=out.get("trace_failed_after"))  # fmt: skip
     ws.close()
     out["peak_tree_mib"] = round(memory.stop(), 1)
     shutil.rmtree(folder, ignore_errors=True)
@@ -195,9 +196,23 @@ def run() -> str:
         "",
         *_per_rule([{e: m.figures for e, m in r.items()} for r in runs]),
     ]
+    lines += _trace_errors([m.figures for r in runs for m in r.values()])
     body = "\n".join(lines)
     write_section("spark-big", "## Spark vs DuckDB at about 50M transactions (issue 22)\n\n" + body)
     return body
+
+
+def _trace_errors(figures: list[dict[str, Any]]) -> list[str]:
+    """A line for each seeded trace that failed, with the engine's reason."""
+    out = ["", "Seeded traces that failed:", ""]
+    for f in figures:
+        if f.get("trace_error"):
+            rows = f"{int(f['transactions']):,}" if "transactions" in f else "?"
+            out.append(
+                f"* {f.get('engine')}, {rows} transactions, after"
+                f" {f.get('trace_failed_after', '?')} s: `{f['trace_error']}`"
+            )
+    return out if len(out) > 3 else []
 
 
 def _per_rule(runs: list[dict[str, dict[str, Any]]]) -> list[str]:
@@ -297,6 +312,9 @@ def from_progress(stopped: str) -> str:
         "",
         *_per_rule([{e: m.figures for e, m in r.items()} for r in runs]),
     ]
+    lines += _trace_errors(
+        [f for d in sizes for e in ("duckdb", "spark") if (f := merged.get((d, e), {}))]
+    )
     body = "\n".join(lines)
     write_section("spark-big", "## Spark vs DuckDB at about 50M transactions (issue 22)\n\n" + body)
     return body

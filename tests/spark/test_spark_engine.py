@@ -240,5 +240,18 @@ def test_a_failed_spark_job_names_its_java_cause() -> None:
     assert error.detail.startswith(
         "org.apache.spark.SparkException: [RECURSION_ROW_LIMIT_EXCEEDED]"
     )
+    wrapped = _translate(
+        RuntimeError(
+            "An error occurred while calling o91.collectAsArrowToPython.\n"
+            ": org.apache.spark.SparkException: Exception thrown in awaitResult: \n"
+            "\tat org.apache.spark.util.SparkThreadUtils$.awaitResult(SparkThreadUtils.scala:70)\n"
+            "Caused by: org.apache.spark.SparkException: Job aborted due to stage failure: Total"
+            " size of serialized results of 6 tasks (1045.2 MiB) is bigger than"
+            " spark.driver.maxResultSize (1024.0 MiB)\n"
+            "\tat org.apache.spark.scheduler.DAGScheduler.abortStage(DAGScheduler.scala:4568)"
+        )
+    )
+    assert isinstance(wrapped, EngineError)
+    assert wrapped.detail.splitlines()[0].endswith("spark.driver.maxResultSize (1024.0 MiB)")
     plain = _translate(ValueError("no such column"))
     assert isinstance(plain, EngineError) and plain.detail == "no such column"

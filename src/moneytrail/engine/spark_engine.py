@@ -273,10 +273,20 @@ def _naive_times(table: pa.Table) -> pa.Table:
 def _translate(exc: BaseException) -> BaseException:
     """An :class:`EngineError` for what pyspark or py4j raised. py4j's message starts with
     "An error occurred while calling o682.parquet.", which says nothing to a user: the Java
-    exception's own line (``SparkException: [RECURSION_ROW_LIMIT_EXCEEDED] …``) comes first."""
+    exception's own line (``SparkException: [RECURSION_ROW_LIMIT_EXCEEDED] …``) comes first.
+    When Spark wraps the failure ("Exception thrown in awaitResult:", "Job aborted …"), its
+    deepest ``Caused by:`` line is what happened (``Total size of serialized results … is
+    bigger than spark.driver.maxResultSize``, from the 50M run's trace): it comes first."""
     text = (str(exc) or type(exc).__name__).strip()
     first, _, rest = text.partition("\n")
     if first.startswith("An error occurred while calling") and rest.strip():
         text = rest.strip().removeprefix(": ").strip()
+    causes = [
+        line.strip().removeprefix("Caused by:").strip()
+        for line in text.splitlines()
+        if line.strip().startswith("Caused by:")
+    ]
+    if causes and causes[-1]:
+        text = causes[-1] + "\n" + text
     kind = getattr(exc, "getCondition", lambda: None)() or type(exc).__name__
     return EngineError(text, kind=str(kind), engine="spark")
