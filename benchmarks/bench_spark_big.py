@@ -66,10 +66,30 @@ def _rule_notes(engine: str, data: str) -> Any:
     return factory
 
 
-def job(engine: str, data: str, folder: str) -> dict[str, Any]:
-    """One engine on one scenario: init, ingest, every rule, a seeded trace."""
+def _rules_and_trace(ws: Any, engine: str, data: str, rerun: bool = False) -> dict[str, Any]:
+    """Every portable rule, then the seeded trace, on the open workspace ``ws``; each step's
+    figures noted in the progress file as soon as it ends (``rerun``: on a workspace a stopped
+    run had loaded)."""
     from moneytrail.api.spark import unportable_rules
     from moneytrail.detect.rules import load_library
+
+    extra = {"rerun": True} if rerun else {}
+    portable = sorted(set(load_library()) - set(unportable_rules()))
+    began = time.perf_counter()
+    done = ws.rules.run(portable, progress=_rule_notes(engine, data))
+    out: dict[str, Any] = {"rules": round(time.perf_counter() - began, 2)}
+    out["hits"] = {o.rule: o.hits for o in done.rules}
+    out["rule_seconds"] = {o.rule: o.seconds for o in done.rules}
+    out["rule_alerts"] = rule_alerts(ws)
+    _note(engine=engine, data=data, **out, **extra)
+    out.update(_trace(ws))
+    trace = {k: out.get(k) for k in ("trace", "trace_error", "trace_failed_after")}
+    _note(engine=engine, data=data, **trace, **extra)
+    return out
+
+
+def job(engine: str, data: str, folder: str) -> dict[str, Any]:
+    """One engine on one scenario: init, ingest, every rule, a seeded trace."""
     from moneytrail.workspace import Workspace
 
     os.environ["MONEYTRAIL_SPARK_CONF"] = SPARK_CONF
@@ -88,18 +108,7 @@ def job(engine: str, data: str, folder: str) -> dict[str, Any]:
     out["loaded"] = [o.status.value for o in outcomes]
     out["transactions"] = int(ws.engine.fetchall("SELECT count(*) FROM transactions")[0][0])
     _note(**out)
-    portable = sorted(set(load_library()) - set(unportable_rules()))
-    began = time.perf_counter()
-    done = ws.rules.run(portable, progress=_rule_notes(engine, data))
-    out["rules"] = round(time.perf_counter() - began, 2)
-    out["hits"] = {o.rule: o.hits for o in done.rules}
-    out["rule_seconds"] = {o.rule: o.seconds for o in done.rules}
-    out["rule_alerts"] = rule_alerts(ws)
-    _note(engine=engine, data=data, rules=out["rules"], hits=out["hits"],
-          rule_seconds=out["rule_seconds"], rule_alerts=out["rule_alerts"])  # fmt: skip
-    out.update(_trace(ws))
-    _note(engine=engine, data=data, trace=out.get("trace"), trace_error=out.get("trace_error"),
-          trace_failed_after=out.get("trace_failed_after"))  # fmt: skip
+    out.update(_rules_and_trace(ws, engine, data))
     ws.close()
     out["peak_tree_mib"] = round(memory.stop(), 1)
     shutil.rmtree(folder, ignore_errors=True)
@@ -109,26 +118,13 @@ def job(engine: str, data: str, folder: str) -> dict[str, Any]:
 def job_rules(engine: str, data: str, folder: str) -> dict[str, Any]:
     """The rules and the trace again on a workspace a stopped run had loaded (``folder``): what
     a rerun costs after a fix, without loading 50M rows a second time."""
-    from moneytrail.api.spark import unportable_rules
-    from moneytrail.detect.rules import load_library
     from moneytrail.workspace import Workspace
 
     os.environ["MONEYTRAIL_SPARK_CONF"] = SPARK_CONF
     memory = PeakMemory()
     ws = Workspace.open(folder)
     out: dict[str, Any] = {"engine": engine, "data": data}
-    portable = sorted(set(load_library()) - set(unportable_rules()))
-    began = time.perf_counter()
-    done = ws.rules.run(portable, progress=_rule_notes(engine, data))
-    out["rules"] = round(time.perf_counter() - began, 2)
-    out["hits"] = {o.rule: o.hits for o in done.rules}
-    out["rule_seconds"] = {o.rule: o.seconds for o in done.rules}
-    out["rule_alerts"] = rule_alerts(ws)
-    _note(engine=engine, data=data, rules=out["rules"], hits=out["hits"],
-          rule_seconds=out["rule_seconds"],
-        rule_alerts=out["rule_alerts"], rerun=True)  # fmt: skip
-    out.update(_trace(ws))
-    _note(engine=engine, data=data, trace=out.get("trace"), rerun=True)
+    out.update(_rules_and_trace(ws, engine, data, rerun=True))
     ws.close()
     out["peak_tree_mib"] = round(memory.stop(), 1)
     return out
