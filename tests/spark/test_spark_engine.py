@@ -255,3 +255,40 @@ def test_a_failed_spark_job_names_its_java_cause() -> None:
     assert wrapped.detail.splitlines()[0].endswith("spark.driver.maxResultSize (1024.0 MiB)")
     plain = _translate(ValueError("no such column"))
     assert isinstance(plain, EngineError) and plain.detail == "no such column"
+
+
+def test_a_result_past_the_driver_limit_is_read_through_parquet_files(
+    engines: tuple[Engine, Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spark refuses to collect more than ``spark.driver.maxResultSize`` (the 50M run's trace
+    stopped there): a result estimated larger than ``spill_bytes`` is written as Parquet by
+    the executors and read back in order, with its column names, even repeated ones."""
+    from moneytrail.engine.spark_engine import SparkEngine
+
+    _, spark = engines
+    assert isinstance(spark, SparkEngine)
+    n = 200_000
+    words = [f"ligne n° {i:07d} — تحويل" for i in range(n)]
+    spark.create_table_from_arrow("big", pa.table({"i": pa.array(range(n)), "s": words}))
+    conf = spark.session.sparkContext._jsc.sc().conf()
+    before = conf.get("spark.driver.maxResultSize", "1g")
+    conf.set("spark.driver.maxResultSize", "1m")
+    try:
+        sql = "SELECT i, s, i AS i FROM big ORDER BY i DESC"
+        monkeypatch.setattr(spark, "spill_bytes", 1 << 62)
+        with pytest.raises(EngineError, match="maxResultSize"):
+            spark.fetch_arrow(sql)
+        monkeypatch.setattr(spark, "spill_bytes", 1 << 20)
+        table = spark.fetch_arrow(sql)
+        assert table.column_names == ["i", "s", "i"]
+        assert table.column(0).to_pylist() == list(range(n - 1, -1, -1))
+        assert table.column(1).to_pylist() == words[::-1]
+        batches = list(spark.iter_batches(sql, size=7_000))
+        assert max(b.num_rows for b in batches) <= 7_000
+        assert pa.Table.from_batches(batches).equals(table)
+        assert not list(spark.iter_batches("SELECT * FROM big WHERE i < 0"))
+        assert spark.fetch_arrow("SELECT * FROM big WHERE i < 0").column_names == ["i", "s"]
+    finally:
+        conf.set("spark.driver.maxResultSize", before)
+    leftovers = list((spark.folder / "tables").glob(".fetch-*"))
+    assert not leftovers

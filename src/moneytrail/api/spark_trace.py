@@ -26,9 +26,10 @@ property the DuckDB pruning rests on), so endpoints, amounts and paths are DuckD
 transactions traced on the driver; endpoints of *equal* amount may be listed in another order
 (ties follow internal account numbers: insertion order on DuckDB, id order in the copy).
 
-**Size limit**: the reached sub-graph must fit the driver: the disk for the DuckDB copy, the
-memory for the trace's arrays (an estimate of 200 bytes per copied transaction) and the
-frontier (one ``(account, time)`` per arrival). Many hops without a window through a hub (a
+**Size limit**: the reached sub-graph must fit the driver: the disk for the DuckDB copy (the
+rows come through Parquet files in batches, never as one collected result), the memory for
+the trace's arrays (an estimate of 200 bytes per copied transaction) and the frontier (one
+``(account, time)`` per arrival). Many hops without a window through a hub (a
 cash agent) can reach most of the workspace.
 """
 
@@ -397,16 +398,23 @@ def _copy_subgraph(
     loaded: set[str],
 ) -> None:
     """Step 3: the transactions from or to ``accounts`` and the ``transactions`` (but those
-    already ``loaded``), then every account they name, their holders and places."""
+    already ``loaded``), then every account they name, their holders and places. The
+    transactions are streamed batch by batch (:meth:`SparkEngine.iter_batches`: Parquet files
+    the executors write): a reach through a hub can pass ``spark.driver.maxResultSize`` and
+    the driver's memory, as the 50M run's trace did when they were collected in one piece."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     view = f"mt_trace_copy_{uuid.uuid4().hex[:12]}"
     try:
         _view(engine, view, accounts)
-        rows = engine.fetch_arrow(_COLLECT_SQL.format(accounts=view), [transactions])
-        if loaded:
-            rows = rows.filter(pc.invert(pc.is_in(rows.column("id"), value_set=_strings(loaded))))
-        duck.append_arrow("transactions", rows)
+        sql = _COLLECT_SQL.format(accounts=view)
+        skip = _strings(loaded)
+        for batch in engine.iter_batches(sql, [transactions]):
+            rows = pa.Table.from_batches([batch])
+            if loaded:
+                rows = rows.filter(pc.invert(pc.is_in(rows.column("id"), value_set=skip)))
+            duck.append_arrow("transactions", rows)
         named = {str(r[0]) for r in duck.fetchall(_NAMED_SQL)}
         _view(engine, view, accounts | named)
         for table, sql in _COPY_SQL.items():
