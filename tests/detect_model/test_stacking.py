@@ -165,6 +165,22 @@ def test_each_train_period_is_scored_blind_to_its_own_labels() -> None:
     assert not np.array_equal(scores[:lo], again[:lo])
 
 
+def test_periods_fitted_side_by_side_score_as_one_after_the_other() -> None:
+    """Two threads train two periods' boosters at once (one thread each): the scores must be
+    bit for bit those of one thread fitting the periods in turn."""
+    rng = np.random.default_rng(9)
+    n = 4000
+    x = rng.normal(size=(n, 6)).astype(np.float32)
+    y = (x[:, 0] + x[:, 1] * x[:, 2] + 0.5 * rng.normal(size=n)) > 1.5
+    split = temporal_split(np.arange(n, dtype=np.int64))
+    names = [f"f{i}" for i in range(6)]
+    first = train_booster(x, y, split, names, 1)
+    alone = cross_fitted(x, y, split.train, names, first, 1)
+    side_by_side = cross_fitted(x, y, split.train, names, first, 2)
+    np.testing.assert_array_equal(alone, side_by_side)
+    assert len(np.unique(alone)) > BLOCKS  # real scores, not a constant per period
+
+
 def test_two_stage_model_is_saved_and_scores_a_workspace(story_ws: Workspace) -> None:
     settings = EvaluateSettings(dataset="story", save_model="two", threads=1)
     report = evaluate_workspace(story_ws.engine, story_ws.path, settings)
