@@ -90,6 +90,7 @@ def _rules_and_trace(ws: Any, engine: str, data: str, rerun: bool = False) -> di
 
 def job(engine: str, data: str, folder: str) -> dict[str, Any]:
     """One engine on one scenario: init, ingest, every rule, a seeded trace."""
+    from moneytrail.errors import MoneytrailError
     from moneytrail.workspace import Workspace
 
     os.environ["MONEYTRAIL_SPARK_CONF"] = SPARK_CONF
@@ -103,7 +104,15 @@ def job(engine: str, data: str, folder: str) -> dict[str, Any]:
         "init": round(time.perf_counter() - began, 2),
     }
     began = time.perf_counter()
-    outcomes = ws.ingest([Path(data) / f"{name}.parquet" for name in FILES])
+    try:
+        outcomes = ws.ingest([Path(data) / f"{name}.parquet" for name in FILES])
+    except MoneytrailError as exc:  # noted, so that the section says which step stopped
+        out["ingest_error"] = str(exc)
+        out["ingest_failed_after"] = round(time.perf_counter() - began, 2)
+        _note(**out)
+        ws.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        return out
     out["ingest"] = round(time.perf_counter() - began, 2)
     out["loaded"] = [o.status.value for o in outcomes]
     out["transactions"] = int(ws.engine.fetchall("SELECT count(*) FROM transactions")[0][0])
@@ -199,15 +208,16 @@ def run() -> str:
 
 
 def _trace_errors(figures: list[dict[str, Any]]) -> list[str]:
-    """A line for each seeded trace that failed, with the engine's reason."""
-    out = ["", "Seeded traces that failed:", ""]
+    """A line for each ingest or seeded trace that failed, with the engine's reason."""
+    out = ["", "Steps that failed:", ""]
     for f in figures:
-        if f.get("trace_error"):
-            rows = f"{int(f['transactions']):,}" if "transactions" in f else "?"
-            out.append(
-                f"* {f.get('engine')}, {rows} transactions, after"
-                f" {f.get('trace_failed_after', '?')} s: `{f['trace_error']}`"
-            )
+        for step in ("ingest", "trace"):
+            if f.get(f"{step}_error"):
+                rows = f"{int(f['transactions']):,}" if "transactions" in f else "?"
+                out.append(
+                    f"* {step}, {f.get('engine')}, {rows} transactions, after"
+                    f" {f.get(f'{step}_failed_after', '?')} s: `{f[f'{step}_error']}`"
+                )
     return out if len(out) > 3 else []
 
 
@@ -258,9 +268,13 @@ def from_progress(stopped: str) -> str:
         figures = merged.setdefault((note["data"], note["engine"]), {})
         figures.setdefault("rule_seconds", {}).update(note.pop("rule_done", {}))
         figures.update(note)
-    sizes = sorted(
-        {data for data, _ in merged}, key=lambda d: merged[(d, "duckdb")]["transactions"]
-    )
+
+    def rows_of(data: str) -> int:
+        """The size's row count from whichever engine loaded it (0: neither did)."""
+        counts = [merged.get((data, e), {}).get("transactions") for e in ("duckdb", "spark")]
+        return int(next((c for c in counts if c is not None), 0))
+
+    sizes = sorted({data for data, _ in merged}, key=rows_of)
     lines = [
         f"{stamp()} Command: `python -m benchmarks.run spark-big`, **stopped before its end**"
         f" ({stopped}); this section is written from the steps it had finished"
@@ -278,16 +292,20 @@ def from_progress(stopped: str) -> str:
     for data in sizes:
         for engine in ("duckdb", "spark"):
             f = merged.get((data, engine), {})
-            rows = int(merged[(data, "duckdb")]["transactions"])
+            rows = rows_of(data)
             rate = f"{rows / f['rules'] / CORES:,.0f}" if "rules" in f else "-"
             cells = [str(f.get(step, "not finished")) for step in ("ingest", "rules", "trace")]
+            if "ingest_error" in f:
+                cells[0] = f"failed after {f['ingest_failed_after']} s"
             lines.append(f"| {rows:,} | {engine} | {' | '.join(cells)} | {rate} |")
     lines += ["", "Same results on both engines, where both finished the step:", ""]
     for data in sizes:
         duck, spark = merged.get((data, "duckdb"), {}), merged.get((data, "spark"), {})
-        rows = int(duck["transactions"])
+        rows = rows_of(data)
         same_rows = "yes" if duck.get("transactions") == spark.get("transactions") else "NO"
-        hits = "not compared (Spark did not finish)"
+        if "transactions" not in duck or "transactions" not in spark:
+            same_rows = "not compared (one engine did not load them)"
+        hits = "not compared (one engine did not finish)"
         if "hits" in duck and "hits" in spark:
             hits = "yes" if duck["hits"] == spark["hits"] else "NO"
             hits = f"**{hits}** ({sum(duck['hits'].values()):,} hits)"
@@ -300,8 +318,9 @@ def from_progress(stopped: str) -> str:
         {e: Measure(0.0, 0.0, merged.get((data, e), {})) for e in ("duckdb", "spark")}
         for data in sizes
     ]
-    for run_ in runs:  # the growth table reads every engine's row count from DuckDB's
-        run_["spark"].figures.setdefault("transactions", run_["duckdb"].figures["transactions"])
+    for data, run_ in zip(sizes, runs, strict=True):  # the growth table reads each engine's rows
+        for m in run_.values():
+            m.figures.setdefault("transactions", rows_of(data))
     lines += [
         "",
         *_growth(runs),
