@@ -132,7 +132,7 @@ class SparkEngine:
     def fetch_arrow(self, sql: str, params: Params = None) -> pa.Table:
         """The result as one Arrow table: collected by Spark when the plan's size estimate is
         at most :attr:`spill_bytes`, else written as Parquet by the executors and read back
-        (see :meth:`spilled`)."""
+        (see :meth:`_spilled`)."""
         import pyarrow as pa
 
         with self._lock, self._translated():
@@ -304,8 +304,12 @@ def _named_parameters(sql: str, params: list[Any]) -> tuple[str, dict[str, Any]]
 
 
 def _estimated_bytes(frame: Any) -> int:
-    """Spark's estimate of the size of ``frame``'s result (the optimised plan's statistics)."""
-    return int(frame._jdf.queryExecution().optimizedPlan().stats().sizeInBytes())
+    """Spark's estimate of the size of ``frame``'s result (the optimised plan's statistics);
+    0, collect as before, where the session does not expose its plan (Spark Connect)."""
+    try:
+        return int(frame._jdf.queryExecution().optimizedPlan().stats().sizeInBytes())
+    except AttributeError:
+        return 0
 
 
 def _read_parquet(file: Path) -> pa.Table:
