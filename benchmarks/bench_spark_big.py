@@ -83,7 +83,8 @@ def _rules_and_trace(ws: Any, engine: str, data: str, rerun: bool = False) -> di
     out["rule_alerts"] = rule_alerts(ws)
     _note(engine=engine, data=data, **out, **extra)
     out.update(_trace(ws))
-    trace = {k: out.get(k) for k in ("trace", "trace_error", "trace_failed_after")}
+    steps = ("trace", "trace_error", "trace_failed_after", "trace_endpoints")
+    trace = {k: out.get(k) for k in steps}
     _note(engine=engine, data=data, **trace, **extra)
     return out
 
@@ -310,9 +311,13 @@ def from_progress(stopped: str) -> str:
             hits = "yes" if duck["hits"] == spark["hits"] else "NO"
             hits = f"**{hits}** ({sum(duck['hits'].values()):,} hits)"
         alerts = _alert_verdict(duck, spark)
+        ends = "not compared (one engine did not note them)"
+        if duck.get("trace_endpoints") is not None and spark.get("trace_endpoints") is not None:
+            same_ends = duck["trace_endpoints"] == spark["trace_endpoints"]
+            ends = f"**{'yes' if same_ends else 'NO'}** ({len(duck['trace_endpoints']):,})"
         lines.append(
             f"* {rows:,} transactions: rows **{same_rows}**, hits per rule {hits},"
-            f" rule alerts row for row {alerts};"
+            f" rule alerts row for row {alerts}, seeded trace endpoints {ends};"
         )
     runs = [
         {e: Measure(0.0, 0.0, merged.get((data, e), {})) for e in ("duckdb", "spark")}

@@ -189,6 +189,38 @@ def test_comments_in_a_query_are_only_comments(tmp_path: Path, ws: Workspace) ->
     assert hits["structuring_commente"] == hits["structuring"] > 0
 
 
+def test_hits_with_one_id_keep_the_same_evidence_every_time(
+    tmp_path: Path, ws: Workspace
+) -> None:
+    """Two hits of one alert (same subject and window) with the same score and amount: the
+    alert keeps the smaller evidence, whichever row the engine met first (the score alone
+    once left the choice to the engine, and DuckDB and Spark chose differently)."""
+    shipped = (LIBRARY / "large_cash.yaml").read_text(encoding="utf-8")
+    query = shipped[shipped.index("query: |") :]
+    tied = (
+        "query: |\n"
+        "  SELECT * FROM (\n"
+        "    SELECT 'acc-1' AS subject_id, TIMESTAMP '2025-01-01' AS window_start,\n"
+        "           TIMESTAMP '2025-01-02' AS window_end, 0.5 AS score,\n"
+        "           CAST(10 AS DECIMAL(38, 8)) AS amount_reporting,\n"
+        "           ['t9', 't2'] AS transaction_ids, {'n': 2} AS fired, $threshold AS s\n"
+        "    UNION ALL\n"
+        "    SELECT 'acc-1', TIMESTAMP '2025-01-01', TIMESTAMP '2025-01-02', 0.5,\n"
+        "           CAST(10 AS DECIMAL(38, 8)), ['t1', 't5'], {'n': 1}, $threshold)\n"
+    )
+    text = shipped.replace(query, tied).replace("id: large_cash", "id: tied_hits")
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "tied.yaml").write_text(text, encoding="utf-8")
+    rule = load_library([folder])["tied_hits"]
+    for _ in range(3):
+        assert [o.hits for o in ws.rules.run([rule]).rules] == [1]
+        rows = ws.engine.fetchall(
+            "SELECT transaction_ids FROM alerts WHERE detector = 'tied_hits'"
+        )
+        assert rows == [(["t1", "t5"],)]
+
+
 def test_a_user_folder_adds_and_replaces_rules(tmp_path: Path, ws: Workspace) -> None:
     folder = tmp_path / "rules"
     folder.mkdir()

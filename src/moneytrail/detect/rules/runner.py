@@ -67,7 +67,10 @@ _KEY = natural_key_sql(
 
 # The rule's SELECT is pasted where {rule} stands: it is the rule file's own SQL, and every value
 # in it is a bound parameter. Hits land in a temporary table (small: one row per hit), then merge
-# into ``alerts``.
+# into ``alerts``. One hit per alert id: the highest score, then the largest amount, then the
+# evidence itself (a total order, the Spark runner's too, moneytrail.api.spark). With the score
+# alone, two paths of round_tripping with the same ends and window (one middle transfer apart)
+# were kept at random: 10 of 563 alerts differed between DuckDB and Spark on 50M rows.
 _HITS = (
     "CREATE OR REPLACE TEMP TABLE mt_rule_hits AS"  # noqa: S608 - validated SELECT, bound values
     f" SELECT {_KEY} AS id, h.subject_id, CAST(h.window_start AS TIMESTAMP) AS window_start,"
@@ -78,7 +81,8 @@ _HITS = (
     " json_object('rule', ?, 'version', ?, 'fired', to_json(h.fired),"
     " 'parameters', json(?)) AS explanation"
     " FROM ({rule}) h WHERE h.subject_id IS NOT NULL"
-    " QUALIFY row_number() OVER (PARTITION BY id ORDER BY h.score DESC) = 1"
+    " QUALIFY row_number() OVER (PARTITION BY id ORDER BY h.score DESC,"
+    " h.amount_reporting DESC NULLS LAST, array_to_string(h.transaction_ids, ',')) = 1"
 )
 _MERGE = (
     "INSERT INTO alerts (id, detector, detector_kind, detector_version, typology, subject_kind,"
