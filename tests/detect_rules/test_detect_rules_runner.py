@@ -189,9 +189,7 @@ def test_comments_in_a_query_are_only_comments(tmp_path: Path, ws: Workspace) ->
     assert hits["structuring_commente"] == hits["structuring"] > 0
 
 
-def test_hits_with_one_id_keep_the_same_evidence_every_time(
-    tmp_path: Path, ws: Workspace
-) -> None:
+def test_hits_with_one_id_keep_the_same_evidence_every_time(tmp_path: Path, ws: Workspace) -> None:
     """Two hits of one alert (same subject and window) with the same score and amount: the
     alert keeps the smaller evidence, whichever row the engine met first (the score alone
     once left the choice to the engine, and DuckDB and Spark chose differently)."""
@@ -215,9 +213,7 @@ def test_hits_with_one_id_keep_the_same_evidence_every_time(
     rule = load_library([folder])["tied_hits"]
     for _ in range(3):
         assert [o.hits for o in ws.rules.run([rule]).rules] == [1]
-        rows = ws.engine.fetchall(
-            "SELECT transaction_ids FROM alerts WHERE detector = 'tied_hits'"
-        )
+        rows = ws.engine.fetchall("SELECT transaction_ids FROM alerts WHERE detector = 'tied_hits'")
         assert rows == [(["t1", "t5"],)]
 
 
