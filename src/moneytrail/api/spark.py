@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from moneytrail.api.rules import RuleProgress, RulesPart, RulesQuality, RulesRun, chosen_rules
+from moneytrail.detect.rules.runner import hit_order
 from moneytrail.engine import spark_store
 from moneytrail.errors import UsageError
 
@@ -133,7 +134,7 @@ def ingest_on_spark(
 # the id expression, and with it its bound parameters.
 _KEY_PARTS = ["CAST(? AS VARCHAR)"] * 3 + ["h.subject_id", "h.window_start", "h.window_end"]
 _HITS = (
-    "SELECT {key} AS id, ? AS detector, 'rule' AS detector_kind, ? AS detector_version,"
+    "SELECT {key} AS id, ? AS detector, 'rule' AS detector_kind, ? AS detector_version,"  # noqa: S608 - fixed text, values bound
     " ? AS typology, ? AS subject_kind, h.subject_id,"
     " CAST(h.window_start AS TIMESTAMP) AS window_start,"
     " CAST(h.window_end AS TIMESTAMP) AS window_end,"
@@ -143,8 +144,7 @@ _HITS = (
     " concat('{{\"rule\": ', ?, ', \"version\": ', ?, ', \"fired\": ', to_json(h.fired),"
     " ', \"parameters\": ', ?, '}}') AS explanation"
     " FROM (SELECT r.*, row_number() OVER (PARTITION BY r.subject_id, r.window_start,"
-    " r.window_end ORDER BY r.score DESC, r.amount_reporting DESC NULLS LAST,"
-    " array_to_string(r.transaction_ids, ',')) AS mt_rank"
+    f" r.window_end ORDER BY {hit_order('r')}) AS mt_rank"
     " FROM ({rule}) r WHERE r.subject_id IS NOT NULL) h WHERE h.mt_rank = 1"
 )
 _MERGED = (

@@ -132,8 +132,7 @@ def cross_fitted(
     # one booster after the other; two one-thread boosters keep two cores busier than one
     # two-thread booster, whose threads wait for each other at every histogram.
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for done in pool.map(score, periods):
-            del done
+        list(pool.map(score, periods))  # list(): a booster's error is raised here
     return out
 
 

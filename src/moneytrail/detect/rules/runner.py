@@ -71,6 +71,17 @@ _KEY = natural_key_sql(
 # evidence itself (a total order, the Spark runner's too, moneytrail.api.spark). With the score
 # alone, two paths of round_tripping with the same ends and window (one middle transfer apart)
 # were kept at random: 10 of 563 alerts differed between DuckDB and Spark on 50M rows.
+
+
+def hit_order(alias: str) -> str:
+    """The ``ORDER BY`` that picks one hit per alert id among the rows ``alias`` of a rule's
+    result: one text for both runners (this one and ``moneytrail.api.spark``)."""
+    return (
+        f"{alias}.score DESC, {alias}.amount_reporting DESC NULLS LAST,"
+        f" array_to_string({alias}.transaction_ids, ',')"
+    )
+
+
 _HITS = (
     "CREATE OR REPLACE TEMP TABLE mt_rule_hits AS"  # noqa: S608 - validated SELECT, bound values
     f" SELECT {_KEY} AS id, h.subject_id, CAST(h.window_start AS TIMESTAMP) AS window_start,"
@@ -81,8 +92,7 @@ _HITS = (
     " json_object('rule', ?, 'version', ?, 'fired', to_json(h.fired),"
     " 'parameters', json(?)) AS explanation"
     " FROM ({rule}) h WHERE h.subject_id IS NOT NULL"
-    " QUALIFY row_number() OVER (PARTITION BY id ORDER BY h.score DESC,"
-    " h.amount_reporting DESC NULLS LAST, array_to_string(h.transaction_ids, ',')) = 1"
+    f" QUALIFY row_number() OVER (PARTITION BY id ORDER BY {hit_order('h')}) = 1"
 )
 _MERGE = (
     "INSERT INTO alerts (id, detector, detector_kind, detector_version, typology, subject_kind,"
