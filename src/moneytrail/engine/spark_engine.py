@@ -27,7 +27,6 @@ import contextlib
 import shutil
 import tempfile
 import threading
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -172,13 +171,15 @@ class SparkEngine:
 
     @contextmanager
     def _spilled(self, frame: Any) -> Iterator[list[Path]]:
-        """``frame`` written as Parquet under ``tables/.fetch-<random>`` of the workspace: its
-        files in the order of the result (a sorted result is written range by range, part
-        0 first), deleted at the end of the block. Assumption (named): on a cluster the
-        workspace folder is storage both the executors and the driver reach, as every table
-        write already assumes. Columns are written as ``c0, c1…`` (a result may repeat a name,
-        which Parquet refuses): the reader names them back."""
-        directory = self.folder / spark_store.TABLES / f".fetch-{uuid.uuid4().hex[:12]}"
+        """``frame`` written as Parquet under ``tables/.fetch-<host>-<pid>-<random>`` of the
+        workspace: its files in the order of the result (a sorted result is written range by
+        range, part 0 first), deleted at the end of the block (or, when the process dies
+        first, by the next opening on this host: ``spark_store.recover``). Assumption
+        (named): on a cluster the workspace folder is storage both the executors and the
+        driver reach, as every table write already assumes. Columns are written as ``c0,
+        c1…`` (a result may repeat a name, which Parquet refuses): the reader names them
+        back."""
+        directory = spark_store.fetch_dir(self.folder)
         try:
             frame.toDF(*(f"c{i}" for i in range(len(frame.columns)))).write.parquet(str(directory))
             yield sorted(directory.glob("part-*.parquet"))

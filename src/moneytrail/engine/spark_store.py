@@ -12,7 +12,8 @@ refreshes accounts, a rule run refreshes alerts. A new version of a table is wri
 (``tables/.<name>.<uuid>``) and swapped in by two renames; a :class:`TableWrites` batch swaps
 all its tables at the end, or deletes them all when the block fails, so a failed ingest or
 rule run leaves the workspace as it was. A crash between the two renames of one table leaves
-``tables/.<name>.old``: :func:`recover` (called when a workspace opens) puts it back.
+``tables/.<name>.old``: :func:`recover` (called when a workspace opens) puts it back, and
+deletes the result folders (``tables/.fetch-…``) of readers of this host that died.
 
 Types are those of :mod:`moneytrail.model.tables` (decimal(38, 8) money, timestamps in
 microseconds without offset, lists of text); files written by pyarrow and by Spark read
@@ -23,7 +24,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
+import socket
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -91,6 +94,39 @@ def recover(folder: Path) -> None:
             old.rename(target)
     for staged in root.glob(".*.new-*"):
         shutil.rmtree(staged, ignore_errors=True)
+    for fetch in root.glob(f"{FETCH}*"):
+        if _orphaned(fetch.name):
+            shutil.rmtree(fetch, ignore_errors=True)
+
+
+#: Prefix of the folders a large result is read through (``SparkEngine.iter_batches``).
+FETCH = ".fetch-"
+
+
+def fetch_dir(folder: Path) -> Path:
+    """A new folder for one result read through Parquet files: ``tables/.fetch-<host>-<pid>-
+    <random>``. The host and process name its reader, so that :func:`recover` deletes only the
+    folders of readers that died (a crash, SIGKILL) and never one another process is reading."""
+    return folder / TABLES / f"{FETCH}{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+
+
+def _orphaned(name: str) -> bool:
+    """Whether the fetch folder ``name`` belongs to a process of this host that has ended.
+    Folders of another host (a cluster's shared storage) and of unreadable names are kept:
+    nothing here can tell whether their reader still runs."""
+    parts = name[len(FETCH) :].rsplit("-", 2)
+    if len(parts) != 3 or parts[0] != socket.gethostname() or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it exists, under another user
+        return False
+    return False
 
 
 def write_arrow_files(directory: Path, batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> int:
