@@ -292,3 +292,41 @@ def test_a_result_past_the_driver_limit_is_read_through_parquet_files(
         conf.set("spark.driver.maxResultSize", before)
     leftovers = list((spark.folder / "tables").glob(".fetch-*"))
     assert not leftovers
+
+
+def test_result_files_hand_a_reader_every_row_with_its_names_and_times(
+    engines: tuple[Engine, Engine],
+) -> None:
+    """``result_files`` hands the executors' Parquet files to a reader of its own (the Spark
+    trace's DuckDB copy): every row once, the names in order, the workspace's naive UTC times
+    as they are whatever the reading DuckDB's own time zone, files gone after the block, and
+    the reader's own errors as they are (not taken for Spark's)."""
+    import pyarrow.parquet as pq
+
+    from moneytrail.engine.spark_engine import SparkEngine
+
+    _, spark = engines
+    assert isinstance(spark, SparkEngine)
+    times = [datetime(2024, 3, 1, 23, 30, i) for i in range(50)]
+    names = [f"Aïssata Traoré — عائشة {i}" for i in range(50)]
+    spark.create_table_from_arrow(
+        "instants", pa.table({"ts": pa.array(times, pa.timestamp("us")), "name": names})
+    )
+    reader = DuckDBEngine(None)
+    try:
+        reader.execute("SET TimeZone = 'Asia/Tokyo'")  # a cast through it would move 9 hours
+        with spark.result_files("SELECT name, ts FROM instants ORDER BY ts DESC") as (files, cols):
+            assert cols == ["name", "ts"]
+            assert pq.read_schema(files[0]).field("c1").type == pa.timestamp("us")
+            rows = reader.fetchall(
+                "SELECT c0, c1 FROM read_parquet(?) ORDER BY c1", [[str(f) for f in files]]
+            )
+        assert rows == list(zip(names, times, strict=True))
+        assert not files[0].exists()
+        with spark.result_files("SELECT * FROM instants WHERE ts < ?", [times[0]]) as (none, _):
+            assert sum(pq.read_metadata(f).num_rows for f in none) == 0
+        with pytest.raises(KeyError), spark.result_files("SELECT * FROM instants") as (files, _):
+            raise KeyError("the reader's own")
+        assert not any(f.exists() for f in files)
+    finally:
+        reader.close()

@@ -10,14 +10,16 @@ few hops even in a national data set. So Spark finds those rows and the driver t
    else every written form of the number in the *whole* workspace's home region; a party;
    transactions by id or bank reference, decided by :func:`~moneytrail.trace.seeds.
    transaction_refs` on copied candidates, ambiguity errors included);
-2. the reach: a breadth-first expansion in Spark SQL, hop by hop, mirroring
-   :func:`~moneytrail.trace.reach.reach_accounts` (outflows at or after an arrival, within the
-   window, through transactions whose far side is no endpoint, ``max_hops`` at most): a
-   superset of what the kernel walks, never less;
-3. the copy: every transaction from or to a reached or seed account, the seed transactions and
-   one transaction at each end of the workspace's time span (an amount seed without a date
-   starts there), their accounts, holders and ``address`` identifiers, in a fresh DuckDB in a
-   temporary folder of the driver;
+2. the reach and the copy, together, hop by hop: before the walk follows an account's
+   outflows, Spark's transactions from or to it are copied into a fresh DuckDB in a
+   temporary folder of the driver (one scan of the transactions per hop, filtered by the
+   hop's accounts), with the rows of every account they name; DuckDB then runs the hop on
+   the copy, mirroring :func:`~moneytrail.trace.reach.reach_accounts` (outflows at or after
+   an arrival, within the window, through transactions whose far side is no endpoint,
+   ``max_hops`` at most): a superset of what the kernel walks, never less;
+3. the rest of the copy: the transactions of the last hop's accounts, the seed transactions
+   and one transaction at each end of the workspace's time span (an amount seed without a
+   date starts there), the accounts' holders and ``address`` identifiers;
 4. the trace on that copy, at the whole workspace's amount scale (pro-rata rounding).
 
 A trace over a superset of the reached transactions equals the trace over all of them (the
@@ -27,10 +29,11 @@ transactions traced on the driver; endpoints of *equal* amount may be listed in 
 (ties follow internal account numbers: insertion order on DuckDB, id order in the copy).
 
 **Size limit**: the reached sub-graph must fit the driver: the disk for the DuckDB copy (the
-rows come through Parquet files in batches, never as one collected result), the memory for
-the trace's arrays (an estimate of 200 bytes per copied transaction) and the frontier (one
-``(account, time)`` per arrival). Many hops without a window through a hub (a
-cash agent) can reach most of the workspace.
+rows come through Parquet files the executors write and DuckDB reads, never as one collected
+result), the memory for the trace's arrays (an estimate of 200 bytes per copied transaction)
+and the frontier (one ``(account, time)`` per arrival). Many hops without a window through a
+hub (a cash agent) can reach most of the workspace: the 50M benchmark's 4-hop trace from the
+busiest sender copies 29 million of the 50 million transactions (decision 0150).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,8 +49,6 @@ from typing import TYPE_CHECKING, Any
 from moneytrail.errors import UsageError
 
 if TYPE_CHECKING:
-    import pyarrow as pa
-
     from moneytrail.engine.duckdb_engine import DuckDBEngine
     from moneytrail.engine.spark_engine import SparkEngine
     from moneytrail.trace.model import Seed, TraceResult, TraceSettings
@@ -64,43 +65,53 @@ _PARTY_BY_NAME_SQL = (
     " OR lower(strip_accents(name)) = lower(strip_accents(?)) ORDER BY id"
 )
 _HELD_BY_SQL = "SELECT id FROM accounts WHERE list_contains(?, holder_party_id) ORDER BY id"
-_HOME_SQL = (
-    "SELECT country FROM accounts WHERE list_contains(?, id) AND country IS NOT NULL"
-    " GROUP BY country ORDER BY count(*) DESC, country LIMIT 1"
-)
 _CANDIDATES_SQL = (
     "SELECT * FROM transactions WHERE list_contains(?, id) OR list_contains(?, ext_id)"
 )
 _SOURCES_SQL = "SELECT * FROM sources WHERE list_contains(?, id)"
 _SPAN_SQL = "SELECT min(ts), max(ts) FROM transactions"
 _ENDS_SQL = "SELECT ts, min(id) FROM transactions WHERE ts = ? OR ts = ? GROUP BY ts"
-# {near}/{far}: "src"/"dst" chosen by the direction (never user text). ``go``: the far side is
-# no endpoint, StopCode.GO_ON of moneytrail.trace.reach (the conditions are appended).
+# Run by DuckDB on the copy ({accounts}: the accounts copied so far). {near}/{far}: "src"/"dst"
+# chosen by the direction (never user text). ``go``: the far side is no endpoint,
+# StopCode.GO_ON of moneytrail.trace.reach (the conditions are appended).
 _EDGES_SQL = """
 SELECT t.id, t.{near}_account_id AS near, t.{far}_account_id AS far, t.ts,
        fa.id IS NOT NULL{stops} AS go
 FROM transactions t
-LEFT JOIN accounts na ON na.id = t.{near}_account_id
-LEFT JOIN accounts fa ON fa.id = t.{far}_account_id
+LEFT JOIN {accounts} na ON na.id = t.{near}_account_id
+LEFT JOIN {accounts} fa ON fa.id = t.{far}_account_id
 """
 _FAR_COUNTRY = "coalesce(t.{far}_country, fa.country)"
 _NEAR_COUNTRY = "coalesce(t.{near}_country, na.country)"
 _HOP_SQL = """
-SELECT DISTINCT e.far AS account, e.ts FROM {frontier} f JOIN {edges} e ON e.near = f.account
+SELECT DISTINCT e.far AS account, e.ts FROM {frontier} f JOIN ({edges}) e ON e.near = f.account
 WHERE e.go AND (f.lo IS NULL OR e.ts >= f.lo) AND (f.hi IS NULL OR e.ts <= f.hi)
 """
-_COLLECT_SQL = """
+_HOME_SQL = (
+    "SELECT country FROM {accounts} WHERE list_contains(?, id) AND country IS NOT NULL"
+    " GROUP BY country ORDER BY count(*) DESC, country LIMIT 1"
+)
+# Run by Spark: the transactions from or to the accounts of a view, accounts and what
+# describes them.
+_PULL_SQL = """
 SELECT t.* FROM transactions t
 WHERE t.src_account_id IN (SELECT account FROM {accounts})
-   OR t.dst_account_id IN (SELECT account FROM {accounts}) OR list_contains(?, t.id)
+   OR t.dst_account_id IN (SELECT account FROM {accounts})
 """
+_BY_ID_SQL = "SELECT * FROM transactions WHERE list_contains(?, id)"
+_ACCOUNT_ROWS_SQL = "SELECT a.* FROM accounts a WHERE a.id IN (SELECT account FROM {accounts})"
 _COPY_SQL = {
-    "accounts": "SELECT a.* FROM accounts a WHERE a.id IN (SELECT account FROM {accounts})",
     "parties": "SELECT p.* FROM parties p WHERE p.id IN (SELECT a.holder_party_id"
     " FROM accounts a WHERE a.id IN (SELECT account FROM {accounts}))",
     "identifiers": "SELECT i.* FROM identifiers i WHERE i.scheme = 'address'"
     " AND i.owner_id IN (SELECT account FROM {accounts})",
 }
+_NAMED_SQL = (
+    "SELECT src_account_id FROM transactions WHERE src_account_id IS NOT NULL"
+    " UNION SELECT dst_account_id FROM transactions WHERE dst_account_id IS NOT NULL"
+)
+COPIED_ACCOUNTS = "mt_copy_accounts"
+_EMPTY_ACCOUNTS_SQL = f"CREATE TEMP TABLE {COPIED_ACCOUNTS} AS SELECT * FROM accounts LIMIT 0"  # noqa: S608
 
 Arrival = tuple[str, datetime]
 
@@ -124,14 +135,16 @@ def trace_on_spark(
     duck = DuckDBEngine(folder / "trace.duckdb")
     try:
         migrate(duck)
-        loaded = _copy_candidates(engine, duck, seed.transactions)
+        _copy_candidates(engine, duck, seed.transactions)
         transactions = transaction_refs(duck, seed.transactions) if seed.transactions else []
         accounts = seed_account_ids(engine, seed)
         span = engine.fetchall(_SPAN_SQL)[0]  # the workspace's first and last instants
         ends = _span_ends(engine, span)
-        with _Reach(engine, settings, accounts, span) as reach:
-            reached = reach.accounts(seed, transactions)
-        _copy_subgraph(engine, duck, reached | set(accounts), [*transactions, *ends], loaded)
+        with _Copy(engine, duck) as copy:
+            reached = _Reach(copy, settings, accounts, span).accounts(seed, transactions)
+            copy.pull(reached | set(accounts))
+            copy.add([*transactions, *ends])
+            copy.finish()
         resolved = Seed(
             accounts=tuple(accounts),
             transactions=tuple(transactions),
@@ -217,43 +230,29 @@ def _span_ends(engine: SparkEngine, span: tuple[Any, ...]) -> list[str]:
 
 
 class _Reach:
-    """The breadth-first expansion of step 2 over a cached view of the transactions as edges
-    (``near`` the account money leaves in the trace's direction, ``far`` where it goes, ``go``
-    whether it may go on), the frontier sent to Spark as a small view at each hop."""
+    """The breadth-first expansion of step 2, run by DuckDB on the copy as it grows: before
+    an account's outflows are followed, :meth:`_Copy.pull` brings every transaction from or to
+    it, so each hop reads the same rows it would read in the whole workspace (``near`` the
+    account money leaves in the trace's direction, ``far`` where it goes, ``go`` whether it
+    may go on)."""
 
     def __init__(
         self,
-        engine: SparkEngine,
+        copy: _Copy,
         settings: TraceSettings,
         accounts: list[str],
         span: tuple[Any, ...],
     ) -> None:
         from moneytrail.trace.model import Direction
 
-        self.engine = engine
+        self.copy = copy
+        self.db = copy.duck
         self.settings = settings
         self.forward = settings.direction is Direction.FORWARD
         self.own = accounts
         self.span = span
         days = settings.window_days
         self.window = None if days is None else timedelta(microseconds=int(days * MICROS_PER_DAY))
-        tag = uuid.uuid4().hex[:12]
-        self.edges_view = f"mt_trace_edges_{tag}"
-        self.frontier_view = f"mt_trace_frontier_{tag}"
-        self._edges: Any = None
-
-    def __enter__(self) -> _Reach:
-        sql, params = self._edges_sql()
-        self._edges = self.engine.dataframe(sql, params).persist()
-        self._edges.createOrReplaceTempView(self.edges_view)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        catalog = self.engine.session.catalog
-        for view in (self.edges_view, self.frontier_view):
-            catalog.dropTempView(view)
-        if self._edges is not None:
-            self._edges.unpersist()
 
     def _edges_sql(self) -> tuple[str, list[Any]]:
         """The edges query for the settings' endpoint rules (:func:`moneytrail.trace.reach.
@@ -283,18 +282,22 @@ class _Reach:
                 params.append(home)
             stops.append(f"({fc} IS NOT NULL AND {other})")
         text = "".join(f" AND NOT coalesce({c}, false)" for c in stops)
-        return _EDGES_SQL.format(near=near, far=far, stops=text), params
+        sql = _EDGES_SQL.format(near=near, far=far, stops=text, accounts=COPIED_ACCOUNTS)
+        return sql, params
 
     def _home(self) -> str | None:
         """The trace's home country when the settings name none: the most frequent country of
-        the seed accounts (:func:`moneytrail.trace.index.home_country`)."""
+        the seed accounts (:func:`moneytrail.trace.index.home_country`), whose rows the copy
+        holds from the first pull on."""
         if not self.own:
             return None
-        rows = self.engine.fetchall(_HOME_SQL, [self.own])
+        rows = self.db.fetchall(_HOME_SQL.format(accounts=COPIED_ACCOUNTS), [self.own])
         return str(rows[0][0]) if rows else None
 
     def accounts(self, seed: Seed, transactions: list[str]) -> set[str]:
         """Accounts traced money can pass through (and the amount seed's account)."""
+        self.copy.pull(self.own)
+        self.copy.add(transactions)
         level = self._starts(seed, transactions)
         always: set[str] = set()
         if seed.amount is not None and len(self.own) == 1:
@@ -310,6 +313,7 @@ class _Reach:
             reached.update(a for a, _ in level)
             if not level or hop + 1 >= self.settings.max_hops:
                 break
+            self.copy.pull(a for a, _ in level)
             level = self._expand(level)
             hop += 1
         return reached
@@ -317,8 +321,8 @@ class _Reach:
     def _starts(self, seed: Seed, transactions: list[str]) -> list[Arrival]:
         """Hop-0 arrivals: the seed transactions and, for accounts without an amount, their
         inflows from other accounts (outflows to others, backward) from ``start`` on."""
+        edges, params = self._edges_sql()
         clauses: list[str] = []
-        params: list[Any] = []
         if transactions:
             clauses.append("list_contains(?, id)")
             params.append(transactions)
@@ -332,11 +336,11 @@ class _Reach:
         if not clauses:
             return []
         where = " OR ".join(clauses)
-        sql = f"SELECT far, ts FROM {self.edges_view} WHERE go AND ({where})"  # noqa: S608 - fixed
-        return [(str(a), t) for a, t in self.engine.fetchall(sql, params)]
+        sql = f"SELECT far, ts FROM ({edges}) e WHERE go AND ({where})"  # noqa: S608 - fixed
+        return [(str(a), t) for a, t in self.db.fetchall(sql, params)]
 
     def _expand(self, level: list[Arrival]) -> list[Arrival]:
-        """Arrivals one hop further: the frontier as a view, joined to the edges."""
+        """Arrivals one hop further: the frontier as a table of the copy, joined to the edges."""
         import pyarrow as pa
 
         w = self.window
@@ -349,16 +353,13 @@ class _Reach:
                 "hi": pa.array(hi, pa.timestamp("us")),
             }
         )
-        self.engine.session.createDataFrame(table).createOrReplaceTempView(self.frontier_view)
-        sql = _HOP_SQL.format(frontier=self.frontier_view, edges=self.edges_view)
-        found = self.engine.fetch_arrow(sql)
-        return list(
-            zip(
-                (str(a) for a in found.column("account").to_pylist()),
-                found.column("ts").to_pylist(),
-                strict=True,
-            )
-        )
+        self.db.create_table_from_arrow(_FRONTIER, table)
+        edges, params = self._edges_sql()
+        sql = _HOP_SQL.format(frontier=_FRONTIER, edges=edges)
+        return [(str(a), t) for a, t in self.db.fetchall(sql, params)]
+
+
+_FRONTIER = "mt_trace_frontier"
 
 
 class _Seen:
@@ -390,45 +391,105 @@ class _Seen:
         return out
 
 
-def _copy_subgraph(
-    engine: SparkEngine,
-    duck: DuckDBEngine,
-    accounts: set[str],
-    transactions: list[str],
-    loaded: set[str],
-) -> None:
-    """Step 3: the transactions from or to ``accounts`` and the ``transactions`` (but those
-    already ``loaded``), then every account they name, their holders and places. The
-    transactions are streamed batch by batch (:meth:`SparkEngine.iter_batches`: Parquet files
-    the executors write): a reach through a hub can pass ``spark.driver.maxResultSize`` and
-    the driver's memory, as the 50M run's trace did when they were collected in one piece."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+class _Copy:
+    """Step 3, grown hop by hop: the DuckDB copy of the transactions from or to the accounts
+    pulled so far, with the rows of every account they name (in :data:`COPIED_ACCOUNTS`
+    until :meth:`finish`).
 
-    view = f"mt_trace_copy_{uuid.uuid4().hex[:12]}"
-    try:
-        _view(engine, view, accounts)
-        sql = _COLLECT_SQL.format(accounts=view)
-        skip = _strings(loaded)
-        for batch in engine.iter_batches(sql, [transactions]):
-            rows = pa.Table.from_batches([batch])
-            if loaded:
-                rows = rows.filter(pc.invert(pc.is_in(rows.column("id"), value_set=skip)))
-            duck.append_arrow("transactions", rows)
-        named = {str(r[0]) for r in duck.fetchall(_NAMED_SQL)}
-        _view(engine, view, accounts | named)
+    Why hop by hop rather than a reach over the whole workspace then a copy (decision 0150):
+    each pull is one scan of the transactions filtered by the hop's accounts (a list Spark
+    broadcasts), a trace of ``n`` hops makes ``n + 1`` pulls, and the copy, which the trace
+    needs anyway, is all the reach reads. The first design joined every transaction to its
+    two accounts and kept that as cached edges: at 50 million transactions on two cores that
+    join took 178 s and the copy after the reach 188 s, of 434 s. The rows come through
+    Parquet files the executors write and DuckDB reads in one statement
+    (:meth:`SparkEngine.result_files`): a pull through a hub passes
+    ``spark.driver.maxResultSize`` and would not fit the driver's memory as Arrow batches."""
+
+    def __init__(self, engine: SparkEngine, duck: DuckDBEngine) -> None:
+        self.engine = engine
+        self.duck = duck
+        self.pulled: set[str] = set()  # accounts whose every transaction is in the copy
+        self.looked_up: set[str] = set()  # accounts whose row was asked of the workspace
+        self.view = f"mt_trace_copy_{uuid.uuid4().hex[:12]}"
+
+    def __enter__(self) -> _Copy:
+        self.duck.execute(_EMPTY_ACCOUNTS_SQL)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.engine.session.catalog.dropTempView(self.view)
+        for table in (COPIED_ACCOUNTS, _FRONTIER):
+            self.duck.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def pull(self, accounts: Iterable[str]) -> None:
+        """Copy every transaction from or to ``accounts`` (those not pulled yet), and the rows
+        of the accounts named so far."""
+        new = set(accounts) - self.pulled
+        if new:
+            _view(self.engine, self.view, new)
+            self._merge(_PULL_SQL.format(accounts=self.view))
+            self.pulled |= new
+        self._account_rows(new)
+
+    def add(self, ids: Sequence[str]) -> None:
+        """Copy the transactions ``ids`` (seeds, the workspace's first and last) not yet in it."""
+        if not ids:
+            return
+        have = {str(r[0]) for r in self.duck.fetchall(_HAVE_SQL, [sorted(set(ids))])}
+        missing = sorted(set(ids) - have)
+        if missing:
+            self._merge(_BY_ID_SQL, [missing])
+        self._account_rows(set())
+
+    def _merge(self, sql: str, params: list[Any] | None = None) -> None:
+        """Copy the rows of Spark's ``sql`` but those already in the copy (a transaction
+        between two pulled accounts comes with both): DuckDB reads the Parquet files Spark
+        writes, in one statement; Spark's UTC timestamps become DuckDB's naive UTC ones."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        with self.engine.result_files(sql, params) as (files, names):
+            if not files:  # nothing written: no rows
+                return
+            schema = pq.read_schema(files[0])
+            columns = []
+            for i, name in enumerate(names):
+                kind = schema.field(f"c{i}").type
+                value = f"c{i}"
+                if pa.types.is_timestamp(kind) and kind.tz is not None:
+                    value = f"timezone('UTC', c{i})"
+                columns.append(f'{value} AS "{name}"')
+            self.duck.execute(
+                _MERGE_SQL.format(columns=", ".join(columns)), [[str(f) for f in files]]
+            )
+
+    def _account_rows(self, extra: set[str]) -> None:
+        """Copy the rows of the accounts the transactions name and of ``extra`` (an account
+        without transactions is still a seed or a reached account)."""
+        named = {str(r[0]) for r in self.duck.fetchall(_NAMED_SQL)}
+        wanted = (named | extra) - self.looked_up
+        if not wanted:
+            return
+        _view(self.engine, self.view, wanted)
+        rows = self.engine.fetch_arrow(_ACCOUNT_ROWS_SQL.format(accounts=self.view))
+        self.duck.append_arrow(COPIED_ACCOUNTS, rows)
+        self.looked_up |= wanted
+
+    def finish(self) -> None:
+        """The copied accounts into ``accounts`` in id order (ties between endpoints follow
+        it), then their holders and ``address`` identifiers."""
+        rows = self.duck.fetch_arrow(f"SELECT * FROM {COPIED_ACCOUNTS} ORDER BY id")  # noqa: S608
+        self.duck.append_arrow("accounts", rows)
+        _view(self.engine, self.view, {str(i) for i in rows.column("id").to_pylist()})
         for table, sql in _COPY_SQL.items():
-            data = engine.fetch_arrow(sql.format(accounts=view))
-            if table == "accounts":
-                data = data.sort_by("id")
-            duck.append_arrow(table, data)
-    finally:
-        engine.session.catalog.dropTempView(view)
+            self.duck.append_arrow(table, self.engine.fetch_arrow(sql.format(accounts=self.view)))
 
 
-_NAMED_SQL = (
-    "SELECT src_account_id FROM transactions WHERE src_account_id IS NOT NULL"
-    " UNION SELECT dst_account_id FROM transactions WHERE dst_account_id IS NOT NULL"
+_HAVE_SQL = "SELECT id FROM transactions WHERE list_contains(?, id)"
+_MERGE_SQL = (
+    "INSERT INTO transactions BY NAME SELECT * FROM (SELECT {columns} FROM read_parquet(?)) p"
+    " WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.id = p.id)"
 )
 
 
@@ -437,9 +498,3 @@ def _view(engine: SparkEngine, name: str, accounts: set[str]) -> None:
 
     table = pa.table({"account": pa.array(sorted(accounts), pa.string())})
     engine.session.createDataFrame(table).createOrReplaceTempView(name)
-
-
-def _strings(values: set[str]) -> pa.Array:
-    import pyarrow as pa
-
-    return pa.array(sorted(values), pa.string())

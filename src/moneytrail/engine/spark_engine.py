@@ -161,6 +161,25 @@ class SparkEngine:
                     for batch in pq.ParquetFile(file).iter_batches(batch_size=size):
                         yield _naive_batch(batch.rename_columns(names))
 
+    @contextmanager
+    def result_files(
+        self, sql: str, params: Params = None
+    ) -> Iterator[tuple[list[Path], list[str]]]:
+        """The result of ``sql`` as the Parquet files the executors wrote (in the result's
+        order; columns named ``c0, c1…``) and the result's column names, for a reader that
+        reads Parquet itself: DuckDB on the driver takes millions of rows from them in one
+        parallel statement, where Arrow batches through Python cost a call each. The files
+        are deleted at the end of the block. An empty result may still come as a file
+        without rows (Spark writes one), or as none."""
+        with self._lock:
+            with self._translated():
+                frame = self.dataframe(sql, params)
+                directory = self._spill(frame)
+            try:  # the reader's own errors pass as they are
+                yield sorted(directory.glob("part-*.parquet")), list(frame.columns)
+            finally:
+                shutil.rmtree(directory, ignore_errors=True)
+
     #: Results whose estimated size passes this many bytes are not collected by Spark but
     #: written as Parquet and read back by the driver. Why: Spark refuses to collect more than
     #: ``spark.driver.maxResultSize`` (1 GiB by default) and holds the serialised result and
@@ -179,12 +198,21 @@ class SparkEngine:
         driver reach, as every table write already assumes. Columns are written as ``c0,
         c1…`` (a result may repeat a name, which Parquet refuses): the reader names them
         back."""
-        directory = spark_store.fetch_dir(self.folder)
+        directory = self._spill(frame)
         try:
-            frame.toDF(*(f"c{i}" for i in range(len(frame.columns)))).write.parquet(str(directory))
             yield sorted(directory.glob("part-*.parquet"))
         finally:
             shutil.rmtree(directory, ignore_errors=True)
+
+    def _spill(self, frame: Any) -> Path:
+        """Write ``frame`` into a new fetch folder (see :meth:`_spilled`); the folder."""
+        directory = spark_store.fetch_dir(self.folder)
+        try:
+            frame.toDF(*(f"c{i}" for i in range(len(frame.columns)))).write.parquet(str(directory))
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+        return directory
 
     def create_table_from_arrow(self, table: str, data: pa.Table) -> None:
         self._write(
