@@ -122,9 +122,8 @@ def run(rows: int = 5_000_000) -> str:
     body = f"""## Ingest: {rows:,} rows of mobile-money CSV ({size:.0f} MiB)
 
 {stamp()} Command: `make bench` (or `python -m benchmarks.run ingest --rows {rows}`).
-Load average when the run started: {load} ({os.cpu_count()} cores; the machine is shared with
-other engineers' jobs, so both paths ran slower than on a quiet machine; the ratio is what
-compares). Ingest memory limit: the default `--memory-limit 1GiB` (DuckDB spills beyond it).
+Load average when the run started: {load} ({os.cpu_count()} cores; the machine may be shared
+with other jobs, which slows both paths: the ratio, from the same run, is what compares). Ingest memory limit: the default `--memory-limit 1GiB` (DuckDB spills beyond it).
 
 | path | time (s) | rows/s | peak memory (MiB) |
 |---|---:|---:|---:|

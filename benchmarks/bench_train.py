@@ -15,7 +15,7 @@ load / features / train / save; inside "train" the job wraps a few functions of 
 and figures) with timers that call through unchanged, so the figures are those of the real
 path and nothing it computes depends on the timers.
 
-The machine is shared with other benchmarks: each run takes the best of ``RUNS`` and the
+The machine may be shared with other jobs: each run takes the best of ``RUNS`` and the
 section prints the load average next to the figures.
 """
 
@@ -154,8 +154,8 @@ def run(scale: int = SCALE, threads: int = THREADS, runs: int = RUNS) -> str:
         "## Training time (issue 19: 500k transactions < 2 min on 2 cores)",
         "",
         stamp(),
-        f"Load average (1, 5, 15 min) before: {load_before}; after: {load_after}. The machine's",
-        "2 cores were shared with other benchmarks and test runs while it ran: figures are the",
+        f"Load average (1, 5, 15 min) before: {load_before}; after: {load_after} (the run's own",
+        "two threads make about 2; more means other jobs held the cores). Figures are the",
         f"best of {runs} runs, each in a fresh process.",
         "",
         f"Command: `python -m benchmarks.run train` (synth `--seed {SEED} --scale {scale}"
@@ -180,7 +180,7 @@ def run(scale: int = SCALE, threads: int = THREADS, runs: int = RUNS) -> str:
         " two LightGBM threads wait for cores other jobs hold: compare runs of the same load.",
         f"Test F1 {test['f1']:.4f} (precision {test['precision']:.4f}, recall"
         f" {test['recall']:.4f}, PR-AUC {test['pr_auc']:.4f}).",
-        f"Goal < {GOAL_SECONDS:.0f} s: {verdict} it on this (shared) machine.",
+        f"Goal < {GOAL_SECONDS:.0f} s: {verdict} it on this machine.",
     ]
     body = "\n".join(lines)
     write_section("train", body)
