@@ -296,8 +296,7 @@ class _Reach:
 
     def accounts(self, seed: Seed, transactions: list[str]) -> set[str]:
         """Accounts traced money can pass through (and the amount seed's account)."""
-        self.copy.pull(self.own)
-        self.copy.add(transactions)
+        self.copy.pull(self.own)  # the seed transactions are copied already
         level = self._starts(seed, transactions)
         always: set[str] = set()
         if seed.amount is not None and len(self.own) == 1:
