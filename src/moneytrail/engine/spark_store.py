@@ -99,7 +99,8 @@ def recover(folder: Path) -> None:
             shutil.rmtree(fetch, ignore_errors=True)
 
 
-#: Prefix of the folders a large result is read through (``SparkEngine.iter_batches``).
+#: Prefix of the folders a large Spark result is read through (``SparkEngine.iter_batches``,
+#: ``fetch_arrow`` past ``spill_bytes``, ``result_files``).
 FETCH = ".fetch-"
 
 
