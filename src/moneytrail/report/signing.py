@@ -293,7 +293,10 @@ def verify_pdf(path: Path, trusted: Sequence[Path] = ()) -> list[SignatureCheck]
     from pyhanko_certvalidator import ValidationContext
 
     roots = _trust_roots(trusted)
-    damaged = (PdfError, ValueError, KeyError, IndexError, TypeError, zlib.error)
+    # What pyHanko raises on bytes that are not what the file says they are; AttributeError
+    # too: a flipped byte can turn a cross-reference stream into a plain dictionary, which
+    # its parser then asks for stream data (seen in a clean-clone test run, 2026-12-07).
+    damaged = (PdfError, ValueError, KeyError, IndexError, TypeError, AttributeError, zlib.error)
     try:
         with path.open("rb") as handle, _quiet():
             try:
