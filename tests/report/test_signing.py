@@ -233,29 +233,60 @@ def test_key_from_the_command_line(
     assert mixed.code == 2 and "une seule écriture" in mixed.err
 
 
+def _verdicts(path: Path, trusted: list[Path]) -> list[str]:
+    """The verdicts of a file's signatures, or the error key it is refused with."""
+    from moneytrail.api import MoneytrailError
+
+    try:
+        return [c.verdict for c in verify_signatures(path, trusted)]
+    except MoneytrailError as exc:
+        return [exc.key]
+
+
+def _last_xref_stream(data: bytes) -> int:
+    """Where the signed file's last cross-reference stream object starts (the signature's
+    incremental update ends with one)."""
+    return data.rindex(b"\nendobj\n", 0, data.rindex(b"/Type /XRef")) + len(b"\nendobj\n")
+
+
 def test_damaged_signed_files_never_pass_nor_crash(
     desk: Desk, cli: Any, signer_env: None, tmp_path: Path
 ) -> None:
-    """Truncations, a zeroed signature, a changed byte range and random flips of signed bytes:
-    each is refused as a damaged PDF or checked as broken; none is valid, none raises anything
-    else."""
+    """Truncations, a zeroed signature, a changed byte range, the damage that once crashed the
+    check (each kind of parser failure flipping every byte of a signed report found), every
+    byte of the last cross-reference stream flipped, and random flips of signed bytes: each is
+    refused as a damaged PDF or checked as broken; none is valid, none raises anything else,
+    none reads as an unsigned file."""
     import random
-
-    from moneytrail.api import MoneytrailError
 
     out = tmp_path / "rapport.pdf"
     _signed(desk, cli, out)
     data = out.read_bytes()
+    tail = _last_xref_stream(data)
     damaged = {
         "truncated": data[: len(data) // 2],
         "no_end": data[:-300],
         "zeroed_signature": data.replace(b"/Contents <", b"/Contents <00", 1),
         "byte_range": data.replace(b"/ByteRange [", b"/ByteRange [1 ", 1),
+        # AttributeError: the stream keyword gone, the cross-reference stream is a dictionary
+        "xref_not_a_stream": data[:tail] + data[tail:].replace(b">>\nstream\n", b">>\nstrXam\n"),
+        # AssertionError: pyHanko's own check of the object's type
+        "xref_type": data[:tail] + data[tail:].replace(b"/Type /XRef", b"/Type /XRaf"),
+        # NotImplementedError: a filter name with a letter changed
+        "xref_filter": data[:tail] + data[tail:].replace(b"/FlateDecode", b"/FlateDecodf"),
+        # the signature field's dictionary damaged: pyHanko finds no signature at all
+        "field_type": data.replace(b"/FT /Sig", b"/FT /Siq", 1),
     }
+    for name, variant in damaged.items():
+        assert variant != data, name
     # flips in the signed bytes only: the signature's own hex string is not signed (its zero
     # padding may change without changing what was signed)
     hole = data.index(b"/Contents <") + len(b"/Contents <")
     hole_end = data.index(b">", hole)
+    for at in range(tail, len(data)):
+        flipped = bytearray(data)
+        flipped[at] ^= 0x55
+        damaged[f"tail{at}"] = bytes(flipped)
     signed = [i for i in range(len(data)) if not hole <= i <= hole_end]
     rnd = random.Random(7)
     for k in range(12):
@@ -267,14 +298,14 @@ def test_damaged_signed_files_never_pass_nor_crash(
     for name, content in damaged.items():
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(content)
-        try:
-            outcomes[name] = [c.verdict for c in verify_signatures(path, [desk.pem])]
-        except MoneytrailError as exc:
-            outcomes[name] = [exc.key]
+        outcomes[name] = _verdicts(path, [desk.pem])
     for name, verdicts in outcomes.items():
         assert verdicts and "trusted" not in verdicts and "untrusted" not in verdicts, name
     assert outcomes["byte_range"] == ["broken"]
     assert outcomes["truncated"] == ["signature.error.not_pdf"]
+    for name in ("xref_not_a_stream", "xref_type", "xref_filter"):
+        assert outcomes[name] == ["signature.error.not_pdf"], name
+    assert outcomes["field_type"] == ["broken"]
 
 
 def test_signed_revision_keeps_pdf_a_metadata_consistent(

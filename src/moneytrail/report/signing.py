@@ -34,6 +34,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -284,39 +285,75 @@ def verify_pdf(path: Path, trusted: Sequence[Path] = ()) -> list[SignatureCheck]
 
     A file that cannot be read as a PDF (truncated, damaged, not a PDF) is refused; a signature
     whose check fails for any reason of its content (damaged signature data, a signed range
-    that does not add up, a stream that does not inflate) is ``broken``, with the reason."""
-    import zlib
-
-    from pyhanko.pdf_utils.misc import PdfError
+    that does not add up, a stream that does not inflate) is ``broken``, with the reason. A file
+    that still holds a signature's byte range but whose signature pyHanko no longer finds (its
+    form field or signature dictionary damaged) is one ``broken`` signature, not "unsigned": a
+    recipient must learn that a signed report was altered, not that it never was signed."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     roots = _trust_roots(trusted)
-    # What pyHanko raises on bytes that are not what the file says they are; AttributeError
-    # too: a flipped byte can turn a cross-reference stream into a plain dictionary, which
-    # its parser then asks for stream data (seen in a clean-clone test run, 2026-12-07).
-    damaged = (PdfError, ValueError, KeyError, IndexError, TypeError, AttributeError, zlib.error)
     try:
         with path.open("rb") as handle, _quiet():
+            # pyHanko parses bytes an attacker or a damaged disk may have changed anywhere, and
+            # what it raises then is not a closed set: PdfError, ValueError, KeyError, zlib.error,
+            # but also AttributeError (a cross-reference stream read as a plain dictionary),
+            # AssertionError (its own "/Type /XRef" check), NotImplementedError (a filter name
+            # with a flipped letter), all seen by flipping every byte of a signed report. Any
+            # exception from the parser means the file is damaged; only pyHanko runs here.
             try:
                 signatures = list(PdfFileReader(handle, strict=False).embedded_signatures)
-            except damaged as exc:
+            except Exception as exc:
                 raise BadInputError(
-                    "signature.error.not_pdf", path=str(path), detail=str(exc)
+                    "signature.error.not_pdf", path=str(path), detail=_reason(exc)
                 ) from exc
+            if not signatures and _holds_byte_range(path):
+                return [_lost_signature()]
             checks = []
             for signature in signatures:
                 context = ValidationContext(
                     trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"
                 )
                 try:
-                    checks.append(_check(signature, validate_pdf_signature(signature, context)))
-                except damaged as exc:  # the signature's own bytes are damaged: not valid
-                    checks.append(_unverifiable(signature, str(exc) or type(exc).__name__))
+                    status = validate_pdf_signature(signature, context)
+                except Exception as exc:  # the signature's own bytes are damaged: not valid
+                    checks.append(_unverifiable(signature, _reason(exc)))
+                    continue
+                checks.append(_check(signature, status))
             return checks
     except OSError as exc:
         raise UsageError("signature.error.unreadable", path=str(path), detail=str(exc)) from exc
+
+
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*\d+\s+\d+\s+\d+\s+\d+\s*\]")
+
+
+def _holds_byte_range(path: Path) -> bool:
+    """Whether the file still holds a signature's byte range (``/ByteRange [a b c d]``, which
+    only a signature dictionary carries)."""
+    return _BYTE_RANGE.search(path.read_bytes()) is not None
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _lost_signature() -> SignatureCheck:
+    """The one check of a signed file whose signature can no longer be found."""
+    return SignatureCheck(
+        field="",
+        reason=None,
+        location=None,
+        signer="",
+        fingerprint="",
+        signed_at=None,
+        intact=False,
+        valid=False,
+        trusted=False,
+        whole_file=False,
+        verdict="broken",
+    )
 
 
 @contextlib.contextmanager
