@@ -579,6 +579,11 @@ def has_records(target: Target, data: bytes) -> bool:
             return False
     if data.startswith(b"PK\x03\x04") or target.records == XLSX_RECORDS:
         return False  # an XLSX whose sheets hold nothing readable: nothing to compare with
+    if data[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        # UTF-16 as its byte-order mark says: a 0x0a byte inside a character is no line end
+        # (a file knocked out of its two-byte step decodes to one line of other characters)
+        codec = "utf-16-be" if data[:2] == b"\xfe\xff" else "utf-16-le"
+        data = data[2:].decode(codec, errors="replace").encode("utf-8")
     return re.search(target.records, data, re.MULTILINE) is not None
 
 
