@@ -9,8 +9,10 @@ import csv
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from moneytrail.screen.bound import FULL, PASS, TIGHT, survivors
+from moneytrail.screen.compare import CONFLICT_PENALTY, TOKEN_FLOOR, token_similarity
 from moneytrail.screen.entry import ListEntry, SanctionsList
 from moneytrail.screen.index import CandidateIndex, Shape, may_reach, tight_reach
 from moneytrail.screen.lists import load_list
@@ -89,3 +91,44 @@ def test_the_first_stage_on_real_queries_against_the_un_list(shared_data: Path) 
         seen, passed = _check(index, query, floor)
         looked, kept = looked + seen, kept + passed
     assert looked > 10 * kept > 0  # and it is a filter worth having: most names are dropped
+
+
+def _tight_in_full(
+    query: Shape, name: Shape, floor: float, numbers: float, extra: float, swap: bool
+) -> bool:
+    """``tight_reach``'s bound summed over every word (the loop before its early stop), the
+    glued reading left out."""
+    short, long = (name, query) if swap else (query, name)
+    short_total = short.total + numbers
+    got = paired = numbers
+    for token in short.words:
+        best = 0.0
+        for other in long.words:
+            sim, rule = token_similarity(token, other)
+            if (sim >= TOKEN_FLOOR or rule == "initial") and sim > best:
+                best = sim
+        got += token.weight * best
+        paired += token.weight if best else 0.0
+    return got / short_total * extra - CONFLICT_PENALTY * (short_total - paired) >= floor
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lists_and_query(), st.sampled_from([0.3, 0.5, 0.7, 0.8, 0.9]), st.booleans())
+def test_the_second_stage_stops_early_only_when_the_floor_is_out_of_reach(
+    case: tuple[list[ListEntry], Query], floor: float, swap: bool
+) -> None:
+    """The second stage gives up on a name as soon as its remaining words, all perfect, could
+    not lift it to the floor: never on a name the whole sum would keep."""
+    entries, query = case
+    for rules in ("Person", "Organization"):
+        q_shape = Shape.of(screen_tokens(query.name, rules), rules != "Person")
+        for entry in entries:
+            for list_name in entry.names:
+                shape = Shape.of(screen_tokens(list_name, rules), rules != "Person")
+                short = shape if swap else q_shape
+                if not short.total:
+                    continue
+                for numbers, extra in ((0.0, 1.0), (1.0, 0.8)):
+                    whole = _tight_in_full(q_shape, shape, floor, numbers, extra, swap)
+                    early = tight_reach(q_shape, shape, floor, numbers, extra, swap, glue=False)
+                    assert early == whole, (query.name, list_name, floor, numbers, extra, swap)

@@ -270,12 +270,13 @@ _SOUNDS_ALIKE = frozenset({"phonetic", "phonetic_close", "transliteration", "nam
 
 
 def _split_words(
-    side: tuple[Token, ...], other: tuple[Token, ...]
+    side: tuple[Token, ...], other: tuple[Token, ...], first_only: bool = False
 ) -> list[tuple[tuple[Token, ...], str]]:
     """``side`` with two neighbouring words glued into one, when the glued word is close to a
     word of ``other`` and closer than either half (``Kouli baly`` / ``Koulibaly``, ``Chang-min``
     / ``Changmin``, ``Amadou Kone`` / ``Amadoukone``): a word split by a typing slip, a hyphen
-    or a romanisation that writes each syllable apart."""
+    or a romanisation that writes each syllable apart. ``first_only``: stop at the first
+    reading found (the score bound only asks whether there is one)."""
     found: list[tuple[tuple[Token, ...], str]] = []
     sizes = {len(t.canon) for t in other if t.kind == NAME}
     for k, a, b, glued in glued_pairs(side):
@@ -288,6 +289,8 @@ def _split_words(
             close = sim >= SPLIT_FLOOR or (sim >= TOKEN_FLOOR and rule in _SOUNDS_ALIKE)
             if close and sim > max(token_similarity(x, t)[0] for x in (a, b)):
                 found.append(((*side[:k], glued, *side[k + 2 :]), f"{a.raw} {b.raw}"))
+                if first_only:
+                    return found
                 break
     return found
 

@@ -44,6 +44,7 @@ from moneytrail.model.names import LEGAL, MARKER, NAME, NUMBER, PARTICLE, Token
 from moneytrail.screen.bound import (
     JOINED_FLOOR,
     PASS,
+    SLACK,
     TIGHT,
     IntArray,
     NameTable,
@@ -275,14 +276,23 @@ def tight_reach(
     short, long = (name, query) if swap else (query, name)
     short_total = short.total + numbers
     got = paired = numbers
+    left = short.total  # the weight of the words not looked at yet
     for token in short.words:
         best = 0.0
         for other in long.words:
             sim, rule = token_similarity(token, other)
             if (sim >= TOKEN_FLOOR or rule == "initial") and sim > best:
                 best = sim
+                if best >= 1.0:  # no partner can do better
+                    break
         got += token.weight * best
         paired += token.weight if best else 0.0
+        left -= token.weight
+        # even if every word left found a perfect partner the floor is out of reach: stop
+        # (SLACK: the sums of the last line are taken in another order)
+        most = (got + left) / short_total * extra - CONFLICT_PENALTY * (short_total - paired - left)
+        if most < floor - SLACK:
+            return glue and (_may_glue(query, name) or _may_glue(name, query))
     tight = got / short_total * extra - CONFLICT_PENALTY * (short_total - paired)
     return tight >= floor or (glue and (_may_glue(query, name) or _may_glue(name, query)))
 
@@ -304,7 +314,7 @@ def _may_glue(side: Shape, other: Shape) -> bool:
     read from the shapes' lengths first."""
     if side.glued_sizes.isdisjoint(other.near_sizes):
         return False
-    return bool(_split_words(side.tokens, other.tokens))
+    return bool(_split_words(side.tokens, other.tokens, first_only=True))
 
 
 class CandidateIndex:
