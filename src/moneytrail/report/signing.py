@@ -341,19 +341,7 @@ def _reason(exc: Exception) -> str:
 
 def _lost_signature() -> SignatureCheck:
     """The one check of a signed file whose signature can no longer be found."""
-    return SignatureCheck(
-        field="",
-        reason=None,
-        location=None,
-        signer="",
-        fingerprint="",
-        signed_at=None,
-        intact=False,
-        valid=False,
-        trusted=False,
-        whole_file=False,
-        verdict="broken",
-    )
+    return _broken({"field": "", "reason": None, "location": None}, None)
 
 
 @contextlib.contextmanager
@@ -374,8 +362,12 @@ def _quiet() -> Iterator[None]:
 def _unverifiable(signature: Any, detail: str) -> SignatureCheck:
     """A signature whose structure does not verify (wrong certificate reference, damaged
     signed attributes): broken, with pyHanko's reason."""
+    return _broken(_named(signature), detail)
+
+
+def _broken(named: dict[str, Any], detail: str | None) -> SignatureCheck:
     return SignatureCheck(
-        **_named(signature),
+        **named,
         signer="",
         fingerprint="",
         signed_at=None,
