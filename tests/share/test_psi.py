@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from nacl.bindings import crypto_scalarmult_ed25519_noclamp
@@ -74,3 +76,77 @@ def test_wrong_recipient_other_session_and_flooding_are_refused() -> None:
     with pytest.raises(RefusedFileError) as mixed:
         finish(reply(other, THEIRS, "CENTIF-BF"), state)
     assert mixed.value.reason == "other_session"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("session", "not hexadecimal at all, 32 chars"), ("session", None), ("from", None)],
+)
+def test_a_round_one_with_a_damaged_session_or_sender_is_refused(field: str, value: object) -> None:
+    r1, _ = start(MINE, "CENTIF-ML", "CENTIF-BF")
+    if value is None:
+        del r1[field]
+    else:
+        r1[field] = value
+    with pytest.raises(RefusedFileError) as refused:
+        reply(r1, THEIRS, "CENTIF-BF", file="r1.json")
+    assert refused.value.reason == "not_psi"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("me", None), ("scalar", "pas du base64 !"), ("scalar", b64(b"short")), ("items", "x")],
+)
+def test_a_damaged_private_state_is_refused_by_name(field: str, value: object) -> None:
+    r1, state = start(MINE, "CENTIF-ML", "CENTIF-BF")
+    r2 = reply(r1, THEIRS, "CENTIF-BF")
+    if value is None:
+        del state[field]
+    else:
+        state[field] = value
+    with pytest.raises(RefusedFileError) as refused:
+        finish(r2, state, state_file="etat.json")
+    assert refused.value.reason == "bad_state"
+    assert "etat.json" in refused.value.render("fr") and "état privé" in refused.value.render("fr")
+
+
+def _flipped(data: bytes) -> list[bytes]:
+    out = []
+    for at in range(len(data)):
+        flipped = bytearray(data)
+        flipped[at] ^= 0x55
+        out.append(bytes(flipped))
+    return out
+
+
+def _as_json(data: bytes) -> dict[str, Any] | None:
+    try:
+        found = json.loads(data.decode("utf-8"))
+    except ValueError:  # the API refuses these before PSI reads them (not_psi)
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def test_every_byte_of_the_messages_and_state_flipped_is_refused_or_read() -> None:
+    """Each byte of a round 1, a round 2 and a private state flipped in turn: the step refuses
+    the file with a reason or completes; nothing else is raised (a damaged session, sender or
+    state field once raised KeyError or ValueError)."""
+    r1, state = start(MINE[:3], "CENTIF-ML", "CENTIF-BF")
+    r2 = reply(r1, THEIRS[:3], "CENTIF-BF")
+    steps: list[tuple[dict[str, Any], Callable[[dict[str, Any]], object]]] = [
+        (r1, lambda m: reply(m, THEIRS[:3], "CENTIF-BF")),
+        (r2, lambda m: finish(m, state)),
+        (state, lambda s: finish(r2, s)),
+    ]
+    refused = done = 0
+    for message, step in steps:
+        for data in _flipped(json.dumps(message).encode()):
+            parsed = _as_json(data)
+            if parsed is None:
+                continue
+            try:
+                step(parsed)
+                done += 1
+            except RefusedFileError:
+                refused += 1
+    assert refused > done > 0

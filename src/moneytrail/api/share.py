@@ -299,7 +299,7 @@ def psi_finish(
     from moneytrail.share.psi import finish
     from moneytrail.share.serialize import dump_result
 
-    result = finish(_read_json(round2), _read_json(state), file=str(round2))
+    result = finish(_read_json(round2), _read_json(state), file=str(round2), state_file=str(state))
     if out is not None:
         out.write_text(dump_result(result), "utf-8")
     if case is not None:

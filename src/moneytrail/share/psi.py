@@ -115,14 +115,30 @@ class PsiResult:
     matched: list[str] | None
 
 
+SESSION_HEX = 32  # a session is 16 random bytes, written in hexadecimal
+SCALAR_BYTES = 32  # an ed25519 scalar
+
+
 def check_message(message: dict[str, Any], step: int, me: str, file: str) -> None:
-    """Refuse a message that is not this step of a PSI session addressed to ``me``."""
+    """Refuse a message that is not this step of a PSI session addressed to ``me``: its
+    format, step, session (32 hexadecimal digits), sender, recipient and mode are checked
+    before anything is computed from them (a damaged or forged file is refused with its reason,
+    never read as far as a traceback)."""
     if message.get("format") != FORMAT or message.get("step") != step:
+        raise RefusedFileError("not_psi", file)
+    session, sender = message.get("session"), message.get("from")
+    if not (isinstance(session, str) and len(session) == SESSION_HEX and _hexadecimal(session)):
+        raise RefusedFileError("not_psi", file)
+    if not isinstance(sender, str) or not sender:
         raise RefusedFileError("not_psi", file)
     if message.get("to") != me:
         raise RefusedFileError("wrong_recipient", file, to=message.get("to"), me=me)
     if message.get("mode") not in MODES:
         raise RefusedFileError("not_psi", file)
+
+
+def _hexadecimal(text: str) -> bool:
+    return all(c in "0123456789abcdefABCDEF" for c in text)
 
 
 def start(
@@ -179,14 +195,44 @@ def reply(
     }  # fmt: skip
 
 
+def check_state(state: dict[str, Any], file: str) -> None:
+    """Refuse a private state that is not one :func:`start` wrote (a damaged or edited file):
+    every field :func:`finish` reads, of its type."""
+    session, items = state.get("session"), state.get("items")
+    good = (
+        state.get("format") == FORMAT + "-state"
+        and isinstance(session, str)
+        and len(session) == SESSION_HEX
+        and _hexadecimal(session)
+        and all(isinstance(state.get(k), str) and state.get(k) for k in ("partner", "me"))
+        and state.get("mode") in MODES
+        and isinstance(items, list)
+        and all(isinstance(item, str) for item in items)
+        and _scalar(state.get("scalar")) is not None
+    )
+    if not good:
+        raise RefusedFileError("bad_state", file)
+
+
+def _scalar(text: Any) -> bytes | None:
+    try:
+        scalar = unb64(str(text))
+    except ValueError:  # not base64 (binascii.Error), not ASCII (UnicodeEncodeError)
+        return None
+    return scalar if len(scalar) == SCALAR_BYTES else None
+
+
 def finish(
     message: dict[str, Any],
     state: dict[str, Any],
     *,
     file: str = "round2",
+    state_file: str = "state",
     on_progress: Progress | None = None,
 ) -> PsiResult:
-    """The result at A: the intersection's size, and in identify mode its members."""
+    """The result at A: the intersection's size, and in identify mode its members (``file``
+    and ``state_file`` name the round 2 and the private state in a refusal)."""
+    check_state(state, state_file)
     check_message(message, 2, str(state["me"]), file)
     if message.get("session") != state["session"] or message.get("from") != state["partner"]:
         raise RefusedFileError("other_session", file, session=message.get("session"))
