@@ -22,6 +22,7 @@ b'ab'
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -196,6 +197,20 @@ def _xlsx_seeds() -> list[Seed]:
     return [Seed("releve.xlsx", _xlsx_bytes(rows))]
 
 
+def _template_seeds(stem: str, sample: str) -> Callable[[], list[Seed]]:
+    """A shipped template sample as the CSV it is and as a workbook of the same rows (the
+    readers take both; openpyxl reads a sheet lazily, so a damaged part may surface only
+    when a later row is read)."""
+
+    def read() -> list[Seed]:
+        data = (SAMPLES / sample).read_bytes()
+        text = data.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";" if ";" in text[:500] else ","))
+        return [Seed(f"{stem}.csv", data), Seed(f"{stem}.xlsx", _xlsx_bytes(rows[:12]))]
+
+    return read
+
+
 def _parquet_seeds() -> list[Seed]:
     table = pa.table(
         {
@@ -258,8 +273,8 @@ TARGETS: dict[str, Target] = {
         Target("amlworld", "ingest", "amlworld", "Fuzz_Trans.csv", lambda: [Seed("Fuzz_Trans.csv", AMLWORLD.encode()), Seed("Fuzz_accounts.csv", AMLWORLD_ACCOUNTS.encode())]),
         Target("amlsim", "ingest", "amlsim", "tx.csv", _shared("other/amlsim/sample_outputs/tx.csv", "other/amlsim/sample_outputs/accounts.csv", "other/amlsim/sample_outputs/cash_tx.csv", "other/amlsim/sample_outputs/alerts.csv", "other/amlsim/20K_fanin200cycle200/nodes.csv", "other/amlsim/20K_fanin200cycle200/transactions.csv", lines=25)),
         Target("mobile_money", "ingest", "mobile_money", "orange.csv", lambda: [Seed("orange.csv", b"".join((SAMPLES / "orange_money_2024-03.csv").read_bytes().splitlines(keepends=True)[:25]))]),
-        Target("cash_declarations", "ingest", "cash_declarations", "decl.csv", lambda: [Seed("decl.csv", (SAMPLES / "declarations_especes_2024.csv").read_bytes())]),
-        Target("hawala", "ingest", "hawala", "registre.csv", lambda: [Seed("registre.csv", (SAMPLES / "registre_hawala_gao_2024.csv").read_bytes())]),
+        Target("cash_declarations", "ingest", "cash_declarations", "decl.csv", _template_seeds("decl", "declarations_especes_2024.csv")),
+        Target("hawala", "ingest", "hawala", "registre.csv", _template_seeds("registre", "registre_hawala_gao_2024.csv")),
         Target("csv", "ingest", "csv", "tx.csv", _text("tx.csv", TABULAR)),
         Target("tsv", "ingest", "tsv", "tx.tsv", _text("tx.tsv", TABULAR.replace(";", "\t"))),
         Target("xlsx", "ingest", "xlsx", "releve.xlsx", _xlsx_seeds, XLSX_RECORDS),

@@ -118,3 +118,36 @@ def test_no_name_column_says_which_headers_it_accepts(
                   tmp_path / "o.csv")  # fmt: skip
     assert refused.code == 2
     assert "aucune colonne de noms" in refused.err and "nomcomplet" in refused.err
+
+
+def test_a_damaged_workbook_is_refused_not_a_traceback(tmp_path: Path, watchlist: Path) -> None:
+    """A workbook whose part list is gone (openpyxl raised KeyError from zipfile) and one whose
+    sheet is cut short are refused as unreadable workbooks, naming the file."""
+    import zipfile
+
+    from moneytrail.errors import BadInputError
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Nom complet"])
+    for n in range(50):
+        sheet.append([f"Awa Diallo {n}"])
+    good = tmp_path / "good.xlsx"
+    book.save(good)
+    renamed, cut = tmp_path / "renamed.xlsx", tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(good) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    for target, change in ((renamed, "rename"), (cut, "cut")):
+        with zipfile.ZipFile(target, "w") as out:
+            for name, data in parts.items():
+                if change == "rename" and name == "[Content_Types].xml":
+                    name = "[Content_Typez].xml"
+                if change == "cut" and name.startswith("xl/worksheets/sheet"):
+                    data = data[: len(data) // 2]
+                out.writestr(name, data)
+    for damaged in (renamed, cut):
+        with pytest.raises(BadInputError) as refused:
+            screen_names_file(damaged, tmp_path / "out.csv", lists=[watchlist])
+        assert damaged.name in refused.value.render("fr")
+        assert [p.code for p in refused.value.problems] == ["xlsx_unreadable"]

@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
-from moneytrail.files.cells import cell_text
 from moneytrail.files.text import decode_text, is_binary, sniff_text
+from moneytrail.files.xlsx_guard import sheet_rows
 
 Row = tuple[int, list[str]]
 """A record: its first physical line (1-based) and its cells as text (stripped)."""
@@ -95,7 +95,7 @@ def head_header(path: Path, head: bytes) -> list[str]:
     """The header row of a template file from its first bytes (XLSX: its first sheet)."""
     if head.startswith(b"PK\x03\x04"):
         try:
-            return next((h for _, h in _xlsx_rows(path, limit=1)), [])
+            return next((h for _, h in sheet_rows(path, limit=1)), [])
         except Exception:
             return []
     if is_binary(head):
@@ -114,7 +114,7 @@ def read_rows(path: Path, encoding: str | None = None) -> tuple[list[str], Itera
     with path.open("rb") as handle:
         start = handle.read(4)
     if start.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(path)
+        rows = sheet_rows(path)
         header = next((h for _, h in rows), [])
         return header, _as_dicts(header, rows)
     text, _ = decode_text(path.read_bytes(), encoding)
@@ -150,20 +150,3 @@ def _as_dicts(header: list[str], rows: Iterable[tuple[int, list[str]]]) -> Itera
         values = [(c or "").strip() for c in cells]
         if any(values):
             yield line, values + [""] * (width - len(values))
-
-
-def _xlsx_rows(path: Path, limit: int | None = None) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    from moneytrail.files.xlsx_guard import check_xlsx
-
-    check_xlsx(path)
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield line, [cell_text(v) or "" for v in values]
-            if limit is not None and line >= limit:
-                return
-    finally:
-        book.close()

@@ -37,6 +37,7 @@ import codecs
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -180,3 +181,36 @@ def unreadable_reason(exc: BaseException) -> str:
     if exc.__cause__ is not None or exc.__context__ is not None:
         parts.append(str(exc.__cause__ or exc.__context__))
     return " / ".join(" ".join(p.split()) for p in parts if p)[:300]
+
+
+def sheet_rows(path: Path, limit: int | None = None) -> Iterator[tuple[int, list[str]]]:
+    """The first worksheet's rows as (line, cell texts), at most ``limit``, the workbook checked
+    by :func:`check_xlsx` first. openpyxl parses a sheet lazily: whatever it raises on a damaged
+    part, when it opens the book or reads a row, refuses the file (``xlsx_unreadable``) instead
+    of escaping from the caller's loop."""
+    from openpyxl import load_workbook
+
+    from moneytrail.files.cells import cell_text
+
+    check_xlsx(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except UNREADABLE as exc:
+        _refuse(path, "xlsx_unreadable", detail=unreadable_reason(exc))
+    try:
+        sheet = next(iter(book.worksheets), None)
+        if sheet is None or not hasattr(sheet, "iter_rows"):  # none, or a chart sheet
+            _refuse(path, "xlsx_unreadable", detail="no worksheet")
+        rows = sheet.iter_rows(values_only=True)
+        line = 0
+        while limit is None or line < limit:
+            try:
+                values = next(rows, None)
+            except UNREADABLE as exc:
+                _refuse(path, "xlsx_unreadable", detail=unreadable_reason(exc))
+            if values is None:
+                return
+            line += 1
+            yield line, [cell_text(v) or "" for v in values]
+    finally:
+        book.close()

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from moneytrail.errors import BadInputError, Problem, UsageError
-from moneytrail.files.cells import cell_text
 from moneytrail.files.text import decode_text
+from moneytrail.files.xlsx_guard import sheet_rows
 from moneytrail.screen.entry import MAX_NAME_CHARS, country_code, iso_partial, usable_name
 from moneytrail.screen.scorer import Query
 
@@ -131,28 +131,13 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         line = reader.line_num + 1
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    from moneytrail.files.xlsx_guard import check_xlsx
-
-    check_xlsx(path)
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [cell_text(v) or "" for v in values]
-    finally:
-        book.close()
-
-
 def read_names(path: Path, columns: Mapping[str, str] | None = None) -> list[NameRow]:
     """Every row of ``path`` as a checked query; all problems at once, nothing half read."""
     if not path.is_file():
         raise BadInputError(
             "error.screen_names_refused", [Problem(str(path), "file_not_found")], file=str(path)
         )
-    raw = _xlsx_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
+    raw = sheet_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(path)
     first = next(raw, None)
     if first is None:
         raise BadInputError(
