@@ -269,3 +269,23 @@ def test_a_two_stage_model_from_before_the_own_score_must_be_retrained(
         story_ws.model.score("v0121")
     assert err.value.key == "problem.model_features_changed"
     assert "v0121" in err.value.render("en")
+
+
+def test_a_model_whose_trees_changed_since_saving_is_damaged(story_ws: Workspace) -> None:
+    """One digit of one threshold changed: LightGBM would read the trees and score every
+    transaction otherwise; the card's version (the trees' digest) says they changed."""
+    settings = EvaluateSettings(dataset="story", save_model="edited", threads=1, stages=1)
+    evaluate_workspace(story_ws.engine, story_ws.path, settings)
+    text_path, _ = model_paths(story_ws.path, "edited")
+    text = text_path.read_text(encoding="utf-8")
+    at = text.index("threshold=") + len("threshold=")
+    digit = next(i for i in range(at, len(text)) if text[i].isdigit() and text[i] != "0")
+    edited = text[:digit] + ("1" if text[digit] != "1" else "2") + text[digit + 1 :]
+    import lightgbm as lgb
+
+    lgb.Booster(model_str=edited)  # the edited trees still parse
+    text_path.write_text(edited, encoding="utf-8")
+    with pytest.raises(UsageError) as err:
+        load_model(story_ws.path, "edited")
+    assert err.value.key == "problem.model_damaged"
+    assert "saved" in err.value.render("en")

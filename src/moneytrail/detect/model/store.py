@@ -92,7 +92,7 @@ def save_model(workspace: Path, boosters: list[lgb.Booster], card: ModelCard) ->
     text_path.parent.mkdir(parents=True, exist_ok=True)
     texts = [b.model_to_string() for b in boosters]
     card.stages = len(texts)
-    card.version = hashlib.sha256("".join(texts).encode("utf-8")).hexdigest()[:12]
+    card.version = _version(texts)
     # Each file is written whole or not at all; the card last, since a model counts as saved
     # once its card names it (a kill before leaves the previous card and boosters usable).
     if len(texts) == 2:
@@ -144,7 +144,23 @@ def load_model(workspace: Path, name: str) -> tuple[list[lgb.Booster], ModelCard
     text_path, _ = model_paths(workspace, name)
     paths = [stage_path(text_path), text_path] if card.stages == 2 else [text_path]
     try:
-        boosters = [lgb.Booster(model_str=p.read_text(encoding="utf-8")) for p in paths]
-    except (OSError, ValueError, TypeError, lgb.basic.LightGBMError) as exc:
+        texts = [p.read_text(encoding="utf-8") for p in paths]
+    except (OSError, ValueError) as exc:
+        raise UsageError("problem.model_damaged", name=name, detail=str(exc)) from exc
+    # The card's version is the trees' own digest (save_model): a changed digit in a threshold
+    # still parses, and would score every transaction differently without a word.
+    found = _version(texts)
+    if found != card.version:
+        detail = f"version {card.version} saved, {found} read"
+        raise UsageError("problem.model_damaged", name=name, detail=detail)
+    try:
+        boosters = [lgb.Booster(model_str=text) for text in texts]
+    except (ValueError, TypeError, lgb.basic.LightGBMError) as exc:
         raise UsageError("problem.model_damaged", name=name, detail=str(exc)) from exc
     return boosters, card
+
+
+def _version(texts: list[str]) -> str:
+    """A model's version: the first 12 hexadecimal digits of its trees' SHA-256 (first stage
+    first)."""
+    return hashlib.sha256("".join(texts).encode("utf-8")).hexdigest()[:12]
