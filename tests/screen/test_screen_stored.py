@@ -92,6 +92,39 @@ def test_a_damaged_index_file_is_rebuilt_not_trusted(
         assert conn.execute("SELECT count(*) FROM entries").fetchone() == (1,)
 
 
+def test_every_byte_of_a_stored_index_flipped_is_rebuilt_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored index damaged on disk (one byte flipped, anywhere): it used to make queries
+    fail on a malformed page or JSON text, or answer with another entry; its digest no longer
+    matches, so it is rebuilt and answers as before. Without its digest file it is rebuilt too."""
+    monkeypatch.setenv("MONEYTRAIL_CACHE_DIR", str(tmp_path / "cache"))
+    listed = tmp_path / "l.csv"
+    listed.write_text(
+        "id,name,schema\nQDi.316,Iyad Ag Ghali,Person\nQDe.135,Ansar Eddine,Organization\n",
+        "utf-8",
+    )
+    lst = load_list(listed)
+    sources = [file_source(listed)]
+    open_index(sources, lambda: [(lst.source, lst)])
+    target = index_path(sources)
+    assert target is not None
+    data = target.read_bytes()
+    expected = _hits(open_index(sources, lambda: pytest.fail("stored")), QUERIES[0])
+    assert expected and expected[0][1] == "QDi.316"
+    built: list[int] = []
+    for at in range(0, len(data), 251):
+        flipped = bytearray(data)
+        flipped[at] ^= 0x55
+        target.write_bytes(bytes(flipped))
+        index = open_index(sources, lambda: [(lst.source, lst)], lambda a=at: built.append(a))
+        assert _hits(index, QUERIES[0]) == expected, at
+    assert built == list(range(0, len(data), 251))  # each damaged file was rebuilt
+    target.with_suffix(".sha256").unlink()
+    open_index(sources, lambda: [(lst.source, lst)], lambda: built.append(-1))
+    assert built[-1] == -1 and target.with_suffix(".sha256").is_file()
+
+
 def test_caches_off_build_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MONEYTRAIL_CACHE_DIR", "off")
     assert cache_dir() is None
