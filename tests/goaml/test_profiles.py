@@ -56,6 +56,39 @@ def test_a_broken_profile_file_is_a_usage_error(tmp_path: Path) -> None:
         load_profile(str(tmp_path))
 
 
+@pytest.mark.parametrize(
+    ("damage", "named"),
+    [
+        ("profile.yaml", "profile.yaml"),
+        ("goAMLSchema.xsd", "goAMLSchema.xsd"),
+        ("lookups/countries.json", "lookups.countries"),
+        ("lookups/party_roles.json", "lookups.party_roles"),
+    ],
+)
+def test_an_fiu_profile_with_a_damaged_file_is_refused_by_name(
+    tmp_path: Path, damage: str, named: str
+) -> None:
+    """An FIU's own profile folder (a copy of a shipped one) with one file missing or not what
+    it should be: refused as a broken profile naming the file, never a traceback."""
+    import shutil
+
+    from moneytrail.model.goaml.profile import _shipped
+
+    folder = tmp_path / "mali-1.0"
+    shutil.copytree(Path(str(_shipped() / "uae-5.0.2")), folder)
+    target = folder / damage
+    if damage == "goAMLSchema.xsd":
+        target.unlink()
+    elif damage == "lookups/party_roles.json":
+        target.write_text('{"code": "A"}', encoding="utf-8")  # an object, not a list
+    else:
+        target.write_bytes(b"\xff\xfe\x00garbage{")
+    with pytest.raises(UsageError) as caught:
+        load_profile(str(folder))
+    assert caught.value.key == "error.goaml_profile_broken"
+    assert named in caught.value.render("en") or damage == "profile.yaml"
+
+
 @pytest.mark.parametrize("profile_id", ["uae-5.0.2", "lk-2.0"])
 def test_json_lookups_agree_with_the_xsd_enumerations(profile_id: str) -> None:
     profile = load_profile(profile_id)

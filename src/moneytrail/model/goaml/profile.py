@@ -193,9 +193,13 @@ def _build(folder: Traversable, name: str) -> Profile:
     try:
         raw = yaml.safe_load((folder / PROFILE_FILE).read_text(encoding="utf-8"))
         spec = ProfileSpec.model_validate(raw)
-    except (yaml.YAMLError, ValidationError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError) as exc:
         raise UsageError("error.goaml_profile_broken", profile=name, detail=str(exc)) from exc
-    source = (folder / spec.schema_file).read_bytes()
+    try:
+        source = (folder / spec.schema_file).read_bytes()
+    except OSError as exc:
+        detail = f"schema {spec.schema_file}: {exc}"
+        raise UsageError("error.goaml_profile_broken", profile=name, detail=detail) from exc
     xsd = _parse_xsd(source, name)
     fixes = tuple(fix for fix, on in spec.fixes.model_dump().items() if on)
     if spec.fixes.strip_pattern_anchors:
@@ -299,6 +303,19 @@ def _is_anchor(pattern: str, i: int, out: list[str]) -> bool:
     return pattern[i] == "$" and (i + 1 == len(pattern) or pattern[i + 1] in ")|")
 
 
+def _json_codes(folder: Traversable, key: str, file: str, name: str) -> dict[str, str]:
+    """A lookup file's ``[{code, label}]`` as code -> label; a file an FIU's own profile got
+    wrong (missing, not JSON, not a list of objects with a code) names the lookup and why."""
+    try:
+        rows = json.loads((folder / file).read_text(encoding="utf-8"))
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise ValueError("a list of {code, label} objects is expected")
+        return {str(row["code"]): str(row.get("label", "")) for row in rows}
+    except (OSError, ValueError, KeyError) as exc:  # JSONDecodeError, UnicodeDecodeError
+        detail = f"lookups.{key}: {file}: {exc}"
+        raise UsageError("error.goaml_profile_broken", profile=name, detail=detail) from exc
+
+
 def _enumerations(xsd: etree._ElementTree) -> dict[str, dict[str, str]]:
     """Named simple type -> {code: label}; labels are the comments goAML puts in each value."""
     found: dict[str, dict[str, str]] = {}
@@ -328,8 +345,7 @@ def _lookup(
             detail=f"lookups.{key}: no enumeration named {spec.xsd} in the schema",
         )
     if spec.json_file:
-        rows = json.loads((folder / spec.json_file).read_text(encoding="utf-8"))
-        codes = {str(row["code"]): str(row.get("label", "")) for row in rows}
+        codes = _json_codes(folder, key, spec.json_file, name)
         stray = sorted(set(codes) - set(xsd_codes)) if xsd_codes is not None else []
         if stray:
             raise UsageError(
