@@ -150,3 +150,24 @@ def test_missing_server_binaries_say_how_to_install_them(
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(RuntimeError, match="make postgres"):
         find_binaries(search_roots=[tmp_path])
+
+
+def test_a_damaged_sqlite_store_is_refused_by_name(tmp_path: Path) -> None:
+    """A case store file damaged on disk: not a database at all, or a column of its schema
+    renamed by a flipped byte. Each is one clear error naming the store (it was SQLAlchemy's
+    DatabaseError or OperationalError, from the connection hook or the first query)."""
+    from moneytrail.api.cases import CaseDesk
+
+    db = tmp_path / "cases.sqlite"
+    url = f"sqlite:///{db}"
+    with CaseDesk.open(url) as desk:
+        desk.add_user(None, "fatou", "head", "Fatou Keïta", "fatou : une longue phrase")
+    data = db.read_bytes()
+    at = data.index(b"display_name")
+    renamed = data[:at] + b"displaX_name" + data[at + len(b"display_name") :]
+    for damaged in (b"Not SQLite at all" + data[17:], renamed):
+        db.write_bytes(damaged)
+        with pytest.raises(UsageError) as refused, CaseDesk.open(url) as desk:
+            desk.login("fatou", "fatou : une longue phrase")
+        assert refused.value.key == "cases.error.store_failed"
+        assert "cases.sqlite" in refused.value.render("fr")

@@ -79,7 +79,7 @@ class CaseStore:
         A store migrated by a newer moneytrail is refused, untouched; so is a URL whose
         database cannot be reached (the message names it, password masked).
         """
-        from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+        from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 
         try:
             engine = _create_engine(url)
@@ -97,6 +97,8 @@ class CaseStore:
                 raise UsageError(
                     "cases.error.unreachable", url=safe_url(url), detail=str(exc.orig)
                 ) from exc
+            if isinstance(exc, DatabaseError):  # "file is not a database", a malformed schema
+                raise _failed(url, exc) from exc
             raise
         return store
 
@@ -107,7 +109,11 @@ class CaseStore:
         from sqlalchemy import text
         from sqlalchemy.orm import Session
 
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with (
+            self._errors(),
+            Session(self.engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             if self.backend == "postgresql":
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
             yield session
@@ -122,14 +128,33 @@ class CaseStore:
         """
         from sqlalchemy.orm import Session
 
-        with self.engine.connect() as plain:
+        with self._errors(), self.engine.connect() as plain:
             connection = plain.execution_options(moneytrail_read=True)
             with Session(bind=connection, expire_on_commit=False) as session, session.begin():
                 yield session
 
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """The database's own failures (a damaged SQLite file: a malformed page or schema, a
+        column gone; a server that went away) as one clear error naming the store; a broken
+        constraint stays what it is (a bug or a race, for the crash report)."""
+        from sqlalchemy.exc import DatabaseError, IntegrityError
+
+        try:
+            yield
+        except IntegrityError:
+            raise
+        except DatabaseError as exc:
+            raise _failed(self.url, exc) from exc
+
     def close(self) -> None:
         """Release every connection."""
         self.engine.dispose()
+
+
+def _failed(url: str, exc: Any) -> UsageError:
+    detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    return UsageError("cases.error.store_failed", url=safe_url(url), detail=detail)
 
 
 def _create_engine(url: str) -> Engine:
