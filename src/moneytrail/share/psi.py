@@ -127,7 +127,7 @@ def check_message(message: dict[str, Any], step: int, me: str, file: str) -> Non
     if message.get("format") != FORMAT or message.get("step") != step:
         raise RefusedFileError("not_psi", file)
     session, sender = message.get("session"), message.get("from")
-    if not (isinstance(session, str) and len(session) == SESSION_HEX and _hexadecimal(session)):
+    if not _session(session):
         raise RefusedFileError("not_psi", file)
     if not isinstance(sender, str) or not sender:
         raise RefusedFileError("not_psi", file)
@@ -137,8 +137,13 @@ def check_message(message: dict[str, Any], step: int, me: str, file: str) -> Non
         raise RefusedFileError("not_psi", file)
 
 
-def _hexadecimal(text: str) -> bool:
-    return all(c in "0123456789abcdefABCDEF" for c in text)
+def _session(value: Any) -> bool:
+    """Whether ``value`` is a session id as :func:`start` writes it."""
+    return (
+        isinstance(value, str)
+        and len(value) == SESSION_HEX
+        and all(c in "0123456789abcdefABCDEF" for c in value)
+    )
 
 
 def start(
@@ -201,9 +206,7 @@ def check_state(state: dict[str, Any], file: str) -> None:
     session, items = state.get("session"), state.get("items")
     good = (
         state.get("format") == FORMAT + "-state"
-        and isinstance(session, str)
-        and len(session) == SESSION_HEX
-        and _hexadecimal(session)
+        and _session(session)
         and all(isinstance(state.get(k), str) and state.get(k) for k in ("partner", "me"))
         and state.get("mode") in MODES
         and isinstance(items, list)
