@@ -15,8 +15,13 @@ load / features / train / save; inside "train" the job wraps a few functions of 
 and figures) with timers that call through unchanged, so the figures are those of the real
 path and nothing it computes depends on the timers.
 
-The machine may be shared with other jobs: each run takes the best of ``RUNS`` and the
-section prints the load average next to the figures.
+The machine may be shared with other jobs, and a virtual machine's speed drifts with its
+host's load (the same code measured 118.7 and 126.3 s minutes apart, decision 0152): each run
+takes the best of ``RUNS`` and the section prints the load average next to the figures.
+``--train-baseline REF`` (``run(baseline=REF)``) also trains with the code of the git commit REF,
+its runs alternating with ours in the same quarter of an hour, so that a change is judged
+against the code before it under the same conditions rather than against a figure of another
+hour.
 """
 
 from __future__ import annotations
@@ -24,12 +29,14 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import DATA, measure, stamp, synth_scenario, write_section
+from benchmarks.common import DATA, ROOT, Measure, measure, stamp, synth_scenario, write_section
 
 SCALE = 3030  # residents; about 165 transactions each over a year: 500 688 transactions
 TYPOLOGY_RATE = 10  # as benchmarks.bench_detect_model: enough positives in the test part
@@ -110,6 +117,7 @@ class _Phases:
 
 def job_train(workspace_path: str, threads: str) -> dict[str, Any]:
     """``ws.model.train`` on the workspace, timed by phase; the card's test figures."""
+    import moneytrail
     from moneytrail.api import Workspace
     from moneytrail.detect.model import evaluate, stacking
 
@@ -133,6 +141,7 @@ def job_train(workspace_path: str, threads: str) -> dict[str, Any]:
         "positives": saved.metrics["positives"],
         "features": saved.features,
         "load_after": os.getloadavg()[0],
+        "source": str(Path(moneytrail.__file__).resolve().parents[1]),
     }
 
 
@@ -140,11 +149,46 @@ def _load() -> str:
     return ", ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
-def run(scale: int = SCALE, threads: int = THREADS, runs: int = RUNS) -> str:
-    """Build the workspace if needed, train ``runs`` times, write the ``train`` section."""
+def _baseline_src(ref: str, folder: Path) -> Path:
+    """The ``src`` folder of git commit ``ref``, extracted under ``folder``."""
+    archive = subprocess.run(
+        ["git", "archive", ref, "src"], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder / "src"
+
+
+def _once(target: Path, threads: int, src: Path | None) -> Measure:
+    """One run of the job (``src``: the baseline's code), checked to have used that code."""
+    result = measure("bench_train", "job_train", str(target), str(threads), src=src)
+    expected = (src or ROOT / "src").resolve()
+    if Path(result.figures["source"]) != expected:
+        raise RuntimeError(f"the run imported {result.figures['source']}, not {expected}")
+    return result
+
+
+def _every(results: list[Measure]) -> str:
+    return ", ".join(
+        f"{r.figures['train_seconds']:.1f} s (1-min load {r.figures['load_after']:.2f} at its end)"
+        for r in results
+    )
+
+
+def run(
+    scale: int = SCALE, threads: int = THREADS, runs: int = RUNS, baseline: str | None = None
+) -> str:
+    """Build the workspace if needed, train ``runs`` times (alternating with the code of
+    ``baseline`` when given), write the ``train`` section."""
     target = workspace(scale)
     load_before = _load()
-    results = [measure("bench_train", "job_train", str(target), str(threads)) for _ in range(runs)]
+    results: list[Measure] = []
+    before: list[Measure] = []
+    with tempfile.TemporaryDirectory(prefix="moneytrail-train-baseline-") as folder:
+        src = _baseline_src(baseline, Path(folder)) if baseline else None
+        for _ in range(runs):
+            if src is not None:
+                before.append(_once(target, threads, src))
+            results.append(_once(target, threads, None))
     load_after = _load()
     best = min(results, key=lambda r: r.figures["train_seconds"])
     figures = best.figures
@@ -158,30 +202,49 @@ def run(scale: int = SCALE, threads: int = THREADS, runs: int = RUNS) -> str:
         "two threads make about 2; more means other jobs held the cores). Figures are the",
         f"best of {runs} runs, each in a fresh process.",
         "",
-        f"Command: `python -m benchmarks.run train` (synth `--seed {SEED} --scale {scale}"
-        f" --typology-rate {TYPOLOGY_RATE}`, then `ws.model.train(name, threads={threads})`).",
+        f"Command: `python -m benchmarks.run train{f' --train-baseline {baseline}' if baseline else ''}`"
+        f" (synth `--seed {SEED} --scale {scale} --typology-rate {TYPOLOGY_RATE}`, then"
+        f" `ws.model.train(name, threads={threads})`).",
         "",
         f"{transactions:,} transactions, {figures['features']} final-booster inputs;"
         f" test part {figures['rows']:,} rows, {figures['positives']} positives.",
         "",
-        "| | seconds |",
-        "|---|---:|",
-        f"| **training, whole (`ws.model.train`)** | **{figures['train_seconds']:.1f}** |",
     ]
-    lines += [f"| {name} | {value:.1f} |" for name, value in figures["phases"].items()]
+    old = min(before, key=lambda r: r.figures["train_seconds"]) if before else None
+    if old is None:
+        lines += ["| | seconds |", "|---|---:|"]
+        lines.append(
+            f"| **training, whole (`ws.model.train`)** | **{figures['train_seconds']:.1f}** |"
+        )
+        lines += [f"| {name} | {value:.1f} |" for name, value in figures["phases"].items()]
+    else:
+        label = (baseline or "")[:12]
+        lines += [f"| | seconds | before ({label}), same run |", "|---|---:|---:|"]
+        lines.append(
+            f"| **training, whole (`ws.model.train`)** | **{figures['train_seconds']:.1f}**"
+            f" | {old.figures['train_seconds']:.1f} |"
+        )
+        for name, value in figures["phases"].items():
+            previous = old.figures["phases"].get(name)
+            shown = f"{previous:.1f}" if previous is not None else "–"
+            lines.append(f"| {name} | {value:.1f} | {shown} |")
     test = figures["test"]
-    every = ", ".join(
-        f"{r.figures['train_seconds']:.1f} s (1-min load {r.figures['load_after']:.2f} at its end)"
-        for r in results
-    )
     lines += [
         "",
-        f"All runs: {every}; peak memory {best.peak_mib:,.0f} MiB. On a busy machine the"
-        " two LightGBM threads wait for cores other jobs hold: compare runs of the same load.",
+        f"All runs: {_every(results)}; peak memory {best.peak_mib:,.0f} MiB. On a busy machine"
+        " the two LightGBM threads wait for cores other jobs hold: compare runs of the same load.",
         f"Test F1 {test['f1']:.4f} (precision {test['precision']:.4f}, recall"
         f" {test['recall']:.4f}, PR-AUC {test['pr_auc']:.4f}).",
-        f"Goal < {GOAL_SECONDS:.0f} s: {verdict} it on this machine.",
     ]
+    if old is not None:
+        ratio = figures["train_seconds"] / old.figures["train_seconds"]
+        was = old.figures["test"]
+        lines += [
+            f"Before ({(baseline or '')[:12]}), runs alternating with ours: {_every(before)};"
+            f" test F1 {was['f1']:.4f} (PR-AUC {was['pr_auc']:.4f}). Best against best:"
+            f" **{ratio:.3f}x** the time before.",
+        ]
+    lines.append(f"Goal < {GOAL_SECONDS:.0f} s: {verdict} it on this machine.")
     body = "\n".join(lines)
     write_section("train", body)
     return body

@@ -56,8 +56,17 @@ def machine() -> str:
     )
 
 
-def measure(module: str, function: str, *args: str, timeout: float = 3600) -> Measure:
-    """Run ``benchmarks.MODULE.FUNCTION(*args)`` in a fresh process and measure it."""
+def measure(
+    module: str, function: str, *args: str, timeout: float = 3600, src: Path | None = None
+) -> Measure:
+    """Run ``benchmarks.MODULE.FUNCTION(*args)`` in a fresh process and measure it.
+
+    ``src``: another tree's ``src`` folder to import moneytrail from (a baseline commit measured
+    in the same run); the benchmark code stays this tree's.
+    """
+    env = None
+    if src is not None:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(ROOT)])}
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks.common", module, function, *args],
@@ -66,6 +75,7 @@ def measure(module: str, function: str, *args: str, timeout: float = 3600) -> Me
         timeout=timeout,
         cwd=ROOT,
         check=False,
+        env=env,
     )
     seconds = time.perf_counter() - started
     if proc.returncode != 0:

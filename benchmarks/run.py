@@ -11,7 +11,8 @@ Spark local[2] vs DuckDB, beside the 2.3M scenario in the same run (hours on 2 c
 ``features``: graph features on AMLSim 20K + a generated graph, moneytrail vs snapml GFP.
 ``resolve``: entity resolution vs naive name matching (prints JSON; figures in evaluation.md).
 ``startup``: ``moneytrail --help`` and ``info`` in fresh processes vs the bare interpreter
-(``--startup-baseline REF`` also measures the code of a git commit).
+(``--startup-baseline REF`` also measures the code of a git commit; ``--train-baseline REF``
+likewise for ``train``).
 ``goaml-validate``: a generated 5,000-transaction goAML STR validated (XSD + business rules)
 vs plain lxml ``XMLSchema.validate``.
 ``audit``: 100,000 audit entries appended and verified on SQLite and PostgreSQL vs a plain
@@ -100,6 +101,11 @@ def main() -> None:
         "--startup-baseline", default=None, help="git commit whose start-up is measured too"
     )
     parser.add_argument(
+        "--train-baseline",
+        default=None,
+        help="git commit whose training is measured too, runs alternating with ours (train)",
+    )
+    parser.add_argument(
         "--audit-entries", type=int, default=bench_audit.ENTRIES, help="entries (audit)"
     )
     parser.add_argument(
@@ -161,7 +167,7 @@ def main() -> None:
         elif name == "share":
             print(bench_share.run())
         elif name == "train":
-            print(bench_train.run())
+            print(bench_train.run(baseline=args.train_baseline))
         elif name == "spark-big":
             print(bench_spark_big.run())
         elif name == "spark":

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import average_precision_score
 
 from moneytrail.detect.model.training import (
     account_scores,
+    average_precision,
     choose_threshold,
     metrics,
     temporal_split,
@@ -53,3 +57,18 @@ def test_account_score_is_max_of_its_transactions() -> None:
     best, seen = account_scores(src, dst, np.array([0.2, 0.9, 0.5]), 4)
     assert best[:3].tolist() == pytest.approx([0.5, 0.9, 0.9])
     assert seen.tolist() == [True, True, True, False]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 12), st.booleans()), min_size=1, max_size=80).filter(
+        lambda rows: any(label for _, label in rows)
+    )
+)
+def test_early_stopping_precision_is_scikit_learns_with_ties(rows: list[tuple[int, bool]]) -> None:
+    """Few distinct scores (many ties, as trees give) and any labels: the same figure."""
+    scores = np.array([score / 8 for score, _ in rows])
+    truth = np.array([label for _, label in rows])
+    assert average_precision(scores, truth) == pytest.approx(
+        average_precision_score(truth, scores), abs=1e-12
+    )

@@ -58,7 +58,7 @@ def booster_params(
         "bagging_freq": 1,
         "lambda_l2": 1.0,
         "scale_pos_weight": math.sqrt(max(negatives, 1) / max(positives, 1)),
-        "metric": "average_precision",
+        "metric": "None",  # early stopping reads :func:`average_precision` (``train_booster``)
         "seed": seed,
         "deterministic": True,
         "force_row_wise": True,
@@ -108,25 +108,65 @@ def train_booster(
     names: list[str],
     threads: int = NUM_THREADS,
     seed: int = SEED,
+    keep: list[lgb.Dataset] | None = None,
+    binned: lgb.Dataset | None = None,
 ) -> lgb.Booster:
-    """Train on the train slice, stop early on validation average precision."""
+    """Train on the train slice, stop early on validation average precision.
+
+    Binning the train rows costs about 3 s of one core for 300,000 rows of 114 columns, so the
+    two-stage model (:mod:`.stacking`) bins them once: ``keep`` receives this booster's binned
+    train set (its raw rows freed), and ``binned`` gives a later booster the train rows
+    already binned (``x[split.train]`` is then not binned again; ``x`` still gives the
+    validation rows, binned with the same edges).
+    """
     y_train, y_val = y[split.train], y[split.validation]
     for part, labels in (("train", y_train), ("validation", y_val)):
         if not labels.any():
             raise UsageError("problem.model_no_positives", part=part)
     positives = int(y_train.sum())
     params = booster_params(positives, len(y_train) - positives, threads, seed)
-    train = lgb.Dataset(
+    train = binned or lgb.Dataset(
         x[split.train], label=y_train.astype(np.float32), feature_name=names, free_raw_data=True
     )
     valid = lgb.Dataset(x[split.validation], label=y_val.astype(np.float32), reference=train)
-    return lgb.train(
+
+    def validation_ap(scores: npt.NDArray[np.float64], _: lgb.Dataset) -> tuple[str, float, bool]:
+        return "average_precision", average_precision(scores, y_val), True
+
+    booster = lgb.train(
         params,
         train,
         num_boost_round=MAX_ROUNDS,
         valid_sets=[valid],
+        feval=validation_ap,
         callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
     )
+    if keep is not None:
+        keep.append(train)
+    return booster
+
+
+def average_precision(scores: npt.NDArray[np.float64], truth: npt.NDArray[np.bool_]) -> float:
+    """Average precision (the area under the precision-recall steps, as scikit-learn's
+    ``average_precision_score``), for early stopping at every boosting round.
+
+    Why not LightGBM's own ``average_precision`` metric: it sorts every validation row at
+    every round (about 10 ms for 100,000 rows, 4 s of a 400-round booster). Precision only
+    changes the sum at the scores of positives, and positives are a few hundred: each row is
+    placed among the distinct positive scores by a binary search instead (about half the
+    time). Ties count as scikit-learn counts them (every row at a threshold's score is in).
+
+    >>> average_precision(np.array([0.9, 0.8, 0.8, 0.1]), np.array([True, False, True, False]))
+    0.8333333333333333
+    """
+    at = np.unique(scores[truth])[::-1]  # the distinct scores of positives, highest first
+    if not len(at):
+        return 0.0
+    above = scores >= at[-1]  # a row below every positive changes no precision
+    place = np.searchsorted(-at, -scores[above], side="left")  # first threshold it passes
+    rows = np.cumsum(np.bincount(place, minlength=len(at)))
+    found = np.cumsum(np.bincount(place[truth[above]], minlength=len(at)))
+    return float(np.sum(np.diff(found, prepend=0) * (found / rows)) / found[-1])
 
 
 def choose_threshold(y: npt.NDArray[np.bool_], scores: npt.NDArray[np.float64]) -> float:
