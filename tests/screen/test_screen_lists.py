@@ -134,6 +134,24 @@ def test_custom_csv_and_xlsx(tmp_path: Path) -> None:
         assert result.entries[1].schema == "Organization"
 
 
+def test_custom_xlsx_reads_date_and_number_cells_as_typed(tmp_path: Path) -> None:
+    """A birth date in a date cell (a date at midnight) and a passport number in a number
+    cell: the list loads, with the date and the number as the user typed them (the date cell
+    refused the whole list before)."""
+    from datetime import datetime
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "nom", "birth_date", "identifiers"])
+    sheet.append(["ML-1", "Amadou Ould Sidi", datetime(1970, 3, 1), 123456.0])
+    path = tmp_path / "liste.xlsx"
+    book.save(path)
+    entry = load_list(path).entries[0]
+    assert entry.birth_dates == ("1970-03-01",)
+    assert entry.identifiers == (("id", "123456"),)
+
+
 def test_ftm_lines_keep_only_screenable_entities(tmp_path: Path) -> None:
     path = tmp_path / "entities.ftm.json"
     path.write_text(

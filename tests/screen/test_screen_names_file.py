@@ -110,6 +110,26 @@ def test_columns_named_and_xlsx_with_arabic_script(tmp_path: Path, watchlist: Pa
     assert next(x for x in lines if x["ref"] == "M2")["name"] == "إياد أغ غالي"
 
 
+def test_date_cells_of_a_workbook_are_dates_of_birth(tmp_path: Path, watchlist: Path) -> None:
+    """Excel turns a typed 12/03/1958 into a date cell, which reads as a date at midnight: the
+    row was refused as a badly written date of birth before (decision 0151 addendum)."""
+    from datetime import datetime
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Réf", "Nom complet", "Date de naissance"])
+    sheet.append(["C1", "Iyad Ag Ghaly", datetime(1958, 3, 12)])
+    path = tmp_path / "clients.xlsx"
+    book.save(path)
+    out = tmp_path / "out.jsonl"
+    done = screen_names_file(path, out, lists=[watchlist])
+    assert done.rows == 1
+    lines = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert lines[0]["entry_id"] == "QDi.316"
+    assert "dob_match" in json.dumps(lines[0], ensure_ascii=False)
+
+
 def test_no_name_column_says_which_headers_it_accepts(
     cli: Any, tmp_path: Path, watchlist: Path
 ) -> None:

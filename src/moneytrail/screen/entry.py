@@ -145,6 +145,8 @@ _DMY_TEXT = re.compile(r"^(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
 _MY_TEXT = re.compile(r"^([A-Za-z]{3})[a-z]*\.?\s+(\d{4})$")
 _DMY_NUM = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+# A spreadsheet's date cell reads as a date and time at midnight (files.cells.cell_text).
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T]00:00(?::00(?:\.0+)?)?$")
 
 
 def iso_partial(raw: str | None) -> str | None:
@@ -156,10 +158,18 @@ def iso_partial(raw: str | None) -> str | None:
     ('1948-12-10', '1965-03', '1980')
     >>> iso_partial("circa 1970"), iso_partial("1924-02-21"), iso_partial("soon")
     ('1970', '1924-02-21', None)
+
+    A date cell of a workbook reads as a date at midnight; it is that date (any other time of
+    day is not a date of birth):
+
+    >>> iso_partial("1970-03-01 00:00:00"), iso_partial("1970-03-01 08:30:00")
+    ('1970-03-01', None)
     """
     if not raw:
         return None
     text = raw.strip().rstrip(".").strip()
+    if m := _MIDNIGHT.match(text):
+        text = m.group(1)
     text = re.sub(r"^(circa|approximately|about|c\.)\s+", "", text, flags=re.IGNORECASE)
     year: str | None = None
     month = day = 0

@@ -72,23 +72,11 @@ _SPLIT = re.compile(r"\s*[|;]\s*")
 
 def _cells(path: Path) -> list[tuple[int, list[str]]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+        from moneytrail.files.xlsx_guard import sheet_rows
 
-        from moneytrail.files.xlsx_guard import UNREADABLE, check_xlsx, unreadable_reason
-
-        check_xlsx(path)  # XXE and zip bombs are refused before openpyxl parses anything
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-            if not book.worksheets:
-                refuse(path, "xlsx_unreadable", detail="no worksheet")
-            rows = [
-                (n, ["" if v is None else str(v).strip() for v in row])
-                for n, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
-            ]
-            book.close()
-        except UNREADABLE as exc:
-            refuse(path, "xlsx_unreadable", detail=unreadable_reason(exc))
-        return rows
+        # the one first-sheet reader of names files and templates: checks, refusals and cell
+        # texts (a date cell, a whole number typed in a number cell) as the user typed them
+        return list(sheet_rows(path))
     text = read_text(path)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
