@@ -27,6 +27,7 @@ from moneytrail.api.screening import (
     screen_settings,
 )
 from moneytrail.api.serialize import to_jsonable
+from moneytrail.screen.scorer import SCORER_VERSION
 
 WATCHLIST = [
     "QDi.425,Amadou Koufa,Person,1958,ML",
@@ -230,7 +231,11 @@ def test_evaluate_names_on_labelled_pairs(tmp_path: Path) -> None:
     assert (plain.pairs, plain.tp, plain.fn, plain.tn, plain.fp) == (8, 4, 1, 3, 0)
     assert plain.errors is None and plain.cross_validation is None and plain.reference is None
     data = to_jsonable(plain, "en")
-    assert (data["scorer"], data["threshold"], data["recall"]) == ("sahel-names-v4", 0.8, 0.8)
+    assert (data["scorer"], data["threshold"], data["recall"]) == (
+        f"sahel-names-v{SCORER_VERSION}",
+        0.8,
+        0.8,
+    )
     assert data["errors"] is None
 
     full = evaluate_names(cases, errors=True, folds=2, reference=reference)

@@ -71,6 +71,33 @@ def test_features_explain_which_values_fired() -> None:
     assert any(f["feature"] == "different_father" for f in flip.features)
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [("Yacouba Ould Mohamed", "MOHAMMAD YAQOUB"), ("Ahmed Ag Mohamed", "Mohammad Ahmadi")],
+)
+def test_a_son_is_not_his_fathers_namesake(query: str, listed: str) -> None:
+    """``G ould F`` against a list name ``F' G'`` without a marker: the query's given name is
+    the list's last word, its father the list's first: two people (decision 0153)."""
+    match = compare_names(query, listed, "Person")
+    assert match.score < THRESHOLD
+    assert [f["feature"] for f in match.features].count("roles_swapped") == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Ahmed Ould Mohamed", "AHMED MOHAMED"),  # given, then father: the roles agree
+        ("Iyad Ag Ghali", "Iyad Ag Ghali"),  # the list names the father too
+        ("GHALI Iyad", "Iyad Ag Ghali"),  # no marker on the query: its order says nothing
+        ("Mohamed Ould Mohamed", "MOHAMED MOHAMED"),  # son named after his father
+    ],
+)
+def test_roles_agree_or_are_unknown(query: str, listed: str) -> None:
+    match = compare_names(query, listed, "Person")
+    assert match.score >= THRESHOLD
+    assert "roles_swapped" not in [f["feature"] for f in match.features]
+
+
 def test_tokens_and_skeletons() -> None:
     assert [t.canon for t in tokenize("Mouhamadou Ould Abdel Kader", "Person")] == [
         "muhammad",

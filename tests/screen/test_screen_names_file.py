@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from moneytrail.api.screening import screen_name, screen_names_file
+from moneytrail.screen.scorer import SCORER_VERSION
 
 WATCHLIST = [
     "QDi.425,Amadou Koufa,Person,1958,ML",
@@ -65,7 +66,7 @@ def test_french_headers_hits_facts_and_every_row(cli: Any, tmp_path: Path, watch
     assert by_ref["C004"][0]["entry_id"] == "QDe.135" and by_ref["C004"][0]["line"] == "6"
     assert by_ref["C005"][0]["status"] == "no_hit"  # every row proved screened
     assert by_ref["C006"][0]["name"].startswith("'=")  # a formula is written as text
-    assert json.loads(first["explanation"])["version"] == 4
+    assert json.loads(first["explanation"])["version"] == SCORER_VERSION
 
 
 def test_a_row_scores_as_the_same_name_screened_alone(tmp_path: Path, watchlist: Path) -> None:

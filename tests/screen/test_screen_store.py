@@ -11,6 +11,7 @@ from moneytrail.errors import UsageError
 from moneytrail.screen.diff import diff_lists
 from moneytrail.screen.jobs import Finding, list_matches, screen_parties, set_status
 from moneytrail.screen.lists import load_list
+from moneytrail.screen.scorer import SCORER_VERSION
 from moneytrail.screen.settings import ScreenSettings
 from moneytrail.screen.store import list_versions, read_version, save_list
 from moneytrail.workspace import Workspace
@@ -92,7 +93,11 @@ def test_screen_parties_stores_findings_once(ws: Workspace, shared_data: Path) -
         [by_party["p1"].id],
     )[0]
     explanation = json.loads(stored[0])
-    assert (stored[1], stored[2], explanation["scorer"]) == ("sahel-names", "4", "sahel-names")
+    assert (stored[1], stored[2], explanation["scorer"]) == (
+        "sahel-names",
+        str(SCORER_VERSION),
+        "sahel-names",
+    )
     assert "dob_match" in [f["feature"] for f in explanation["features"]]
 
     set_status(ws.engine, by_party["p1"].id, "confirmed", "passeport vérifié", "awa")

@@ -49,6 +49,7 @@ _KNOWN = frozenset(
         "words_joined",
         "single_word_name",
         "different_father",
+        "roles_swapped",
         "legal_form_differs",
         "dob_match",
         "dob_mismatch",

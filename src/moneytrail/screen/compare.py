@@ -365,9 +365,11 @@ def _compare_core(
     matched_long: set[int] = set()
     matched_short: set[int] = set()
     initials: set[int] = set()
+    matched_pairs: dict[int, int] = {}
     for i, j, sim, rule in _drop_abd_conflicts(_align(short, long), short, long):
         a, b = (long[j], short[i]) if swap else (short[i], long[j])
         if sim >= TOKEN_FLOOR or rule == "initial":
+            matched_pairs[i] = j
             got += short[i].weight * sim
             matched_long.add(j)
             matched_short.add(i)
@@ -454,6 +456,11 @@ def _compare_core(
         features.append(
             {"feature": "different_father", "query": fq, "list": fc, "value": -PATRONYM_PENALTY}
         )
+    if person and not joined_won:
+        swapped = _roles_swapped(core_q, core_c, swap, matched_pairs)
+        if swapped:
+            score -= PATRONYM_PENALTY
+            features.append({"feature": "roles_swapped", **swapped, "value": -PATRONYM_PENALTY})
     legal_q = {t.canon for t in q if t.kind == LEGAL}
     legal_c = {t.canon for t in c if t.kind == LEGAL}
     if legal_q and legal_c and not legal_q & legal_c:
@@ -467,6 +474,28 @@ def _compare_core(
             }
         )
     return max(0.0, min(1.0, score)), features
+
+
+def _roles_swapped(
+    core_q: tuple[Token, ...], core_c: tuple[Token, ...], swap: bool, pairs: dict[int, int]
+) -> dict[str, str] | None:
+    """A query ``G ould F`` (its given name, then its father's, pinned by the marker) whose
+    given name pairs with the last word of a list name without a marker, and whose father
+    pairs with that name's first word: ``Yacouba Ould Mohamed`` / ``Mohammad Yaqoub`` is
+    Mohammad, son of Yaqoub, not Yacouba, son of Mohamed. ``pairs``: the aligned words, short
+    side's index to long side's (``swap``: the list name is the short side)."""
+    if any(t.kind == MARKER for t in core_c) or len(core_c) < 2:
+        return None
+    marker = next((i for i, t in enumerate(core_q) if t.kind == MARKER), None)
+    if marker is None or marker == 0 or marker + 1 >= len(core_q):
+        return None
+    given, father = 0, marker + 1
+    if core_q[given].canon == core_q[father].canon:
+        return None
+    of_query = {j: i for i, j in pairs.items()} if swap else pairs
+    if of_query.get(given) == len(core_c) - 1 and of_query.get(father) == 0:
+        return {"query": core_q[given].raw, "list": core_c[-1].raw}
+    return None
 
 
 def _edge_weight(long: tuple[Token, ...], matched: set[int], sides: str) -> float:
