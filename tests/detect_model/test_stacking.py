@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import lightgbm as lgb
 import numpy as np
-import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -26,7 +24,6 @@ from moneytrail.detect.model.stacking import (
     BLOCKS,
     SECOND_STAGE_NAMES,
     cross_fitted,
-    join_columns,
     second_stage_columns,
 )
 from moneytrail.detect.model.store import load_model, model_paths
@@ -182,46 +179,6 @@ def test_periods_fitted_side_by_side_score_as_one_after_the_other() -> None:
     side_by_side = cross_fitted(x, y, split.train, names, first, 2)
     np.testing.assert_array_equal(alone, side_by_side)
     assert len(np.unique(alone)) > BLOCKS  # real scores, not a constant per period
-
-
-def _noisy(n: int, seed: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=(n, 6)).astype(np.float32)
-    y = (x[:, 0] + x[:, 1] * x[:, 2] + 0.5 * rng.normal(size=n)) > 1.5
-    return x, y
-
-
-def test_cross_fitting_on_the_first_boosters_binned_rows_gives_the_same_scores() -> None:
-    """The train rows binned once (the first booster's set, decision 0152) or binned again
-    with the same parameters: every period's booster, hence every score, is the same."""
-    x, y = _noisy(4000, 11)
-    split = temporal_split(np.arange(len(y), dtype=np.int64))
-    names = [f"f{i}" for i in range(6)]
-    kept: list[lgb.Dataset] = []
-    first = train_booster(x, y, split, names, 1, keep=kept)
-    reused = cross_fitted(x, y, split.train, names, first, 2, binned=kept[0])
-    np.testing.assert_array_equal(reused, cross_fitted(x, y, split.train, names, first, 2))
-
-
-def test_second_stage_on_joined_columns_is_the_booster_of_the_whole_matrix() -> None:
-    """Binning only the new columns and joining them to the binned train rows trains the
-    same second booster as binning the whole matrix."""
-    x, y = _noisy(6000, 3)
-    extra = np.random.default_rng(4).normal(size=(len(y), 3)).astype(np.float32)
-    y = y | (extra[:, 1] > 2.2)
-    split = temporal_split(np.arange(len(y), dtype=np.int64))
-    names = [f"f{i}" for i in range(6)]
-    wide = [*names, "e0", "e1", "e2"]
-    kept: list[lgb.Dataset] = []
-    train_booster(x, y, split, names, 1, keep=kept)
-    joined = join_columns(kept[0], extra[split.train], wide)
-    assert joined.get_feature_name() == wide
-    full = np.hstack([x, extra])
-    reused = train_booster(full, y, split, wide, 1, binned=joined)
-    again = train_booster(full, y, split, wide, 1)
-    assert reused.feature_name() == wide
-    assert reused.current_iteration() == again.current_iteration()
-    np.testing.assert_array_equal(reused.predict(full), again.predict(full))
 
 
 def test_two_stage_model_is_saved_and_scores_a_workspace(story_ws: Workspace) -> None:

@@ -25,9 +25,8 @@ Cost: ``BLOCKS + 2`` boosters instead of one (about 4 times the training time me
 generator: cross-fitted boosters stop at a fixed round count and skip validation). The
 cross-fitted boosters train side by side, one per thread (same scores; on 500,688 generated
 transactions and 2 cores, 19.6 s against 23.9 s for 100 rounds each), so that phase holds up to
-``threads`` binned copies of the train rows at once (one byte per value for most columns).
-The train rows are binned once for all boosters (decision 0152). Scoring a saved two-stage
-model costs two predictions and one ``O(E)`` pass.
+``threads`` copies of the train rows at once. Scoring a
+saved two-stage model costs two predictions and one ``O(E)`` pass.
 
 >>> BLOCKS
 4
@@ -36,7 +35,6 @@ model costs two predictions and one ``O(E)`` pass.
 from __future__ import annotations
 
 import itertools
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -103,19 +101,11 @@ def cross_fitted(
     first: lgb.Booster,
     threads: int,
     seed: int = SEED,
-    binned: lgb.Dataset | None = None,
 ) -> npt.NDArray[np.float64]:
     """First-stage scores of the train rows, each period scored by a booster blind to it.
 
     A period whose complement holds no positive is scored by ``first`` (tiny data sets only:
     with no positive to learn from, the cross-fitted booster would score everything alike).
-
-    ``binned``: the train rows already binned (the first booster's train set, kept by
-    :func:`.training.train_booster`). Each period's booster trains on a subset of it, so the
-    rows are binned once, not once per period: on 500,688 generated transactions that saves
-    four binnings of about 225,000 rows (about 2.8 s each on one core). The bin edges then
-    come from every train row's feature values, the scored period's included; they never see
-    a label, so the period stays blind to its own labels.
     """
     stop = train.stop
     out = np.zeros(stop, dtype=np.float64)
@@ -123,29 +113,17 @@ def cross_fitted(
     periods = [(int(lo), int(hi)) for lo, hi in itertools.pairwise(cuts) if hi > lo]
     workers = max(1, min(threads, len(periods)))
     each = max(1, threads // workers)
-    if binned is None:
-        positives = int(y[:stop].sum())
-        binned = lgb.Dataset(
-            x[:stop],
-            label=y[:stop].astype(np.float32),
-            feature_name=names,
-            params=booster_params(positives, stop - positives, threads, seed),
-        )
-    binned.construct()
-    subsets: dict[tuple[int, int], lgb.Dataset] = {}
-    for lo, hi in periods:  # subsets made one at a time: the parent set is not shared
-        if y[np.r_[0:lo, hi:stop]].any():
-            subsets[lo, hi] = binned.subset(np.r_[0:lo, hi:stop].astype(np.int32)).construct()
 
     def score(period: tuple[int, int]) -> None:
         lo, hi = period
-        data = subsets.get(period)
-        if data is None:
+        rest = np.r_[0:lo, hi:stop]
+        labels = y[rest]
+        if not labels.any():
             out[lo:hi] = first.predict(x[lo:hi], num_threads=each)
             return
-        labels = y[np.r_[0:lo, hi:stop]]
         positives = int(labels.sum())  # the class weight too must not know the period's labels
         params = booster_params(positives, len(labels) - positives, each, seed)
+        data = lgb.Dataset(x[rest], label=labels.astype(np.float32), feature_name=names)
         booster = lgb.train(params, data, num_boost_round=_rounds(first))
         out[lo:hi] = booster.predict(x[lo:hi], num_threads=each)
 
@@ -156,18 +134,6 @@ def cross_fitted(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(score, periods))  # list(): a booster's error is raised here
     return out
-
-
-def join_columns(
-    binned: lgb.Dataset, columns: npt.NDArray[np.float32], names: list[str]
-) -> lgb.Dataset:
-    """``binned`` (train rows, constructed) with ``columns`` of the same rows added, named
-    ``names`` in all: only the new columns are binned (the second stage's train set)."""
-    extra = lgb.Dataset(columns, params=binned.get_params(), free_raw_data=True)
-    with warnings.catch_warnings():  # "raw data freed" and "categorical features reset": both
-        warnings.simplefilter("ignore", UserWarning)  # wanted (no raw rows, no categoricals)
-        binned.add_features_from(extra.construct())
-    return binned.set_feature_name(names)
 
 
 def fit(
@@ -182,23 +148,19 @@ def fit(
 ) -> Fitted:
     """Train one side on ``split`` (one booster or two stages); score rows up to its test end."""
     stop = split.test.stop
-    kept: list[lgb.Dataset] = []
-    first = train_booster(x, y, split, names, threads, seed, kept)
+    first = train_booster(x, y, split, names, threads, seed)
     scores = np.zeros(stop, dtype=np.float64)
     tail = slice(split.train.stop, stop)
     scores[tail] = np.asarray(first.predict(x[tail]), dtype=np.float64)
     if not two_stage:
         return Fitted([first], names, scores)
-    binned = kept.pop()
-    scores[split.train] = cross_fitted(x, y, split.train, names, first, threads, seed, binned)
+    scores[split.train] = cross_fitted(x, y, split.train, names, first, threads, seed)
     head = EdgeArrays(
         edges.src[:stop], edges.dst[:stop], edges.ts[:stop], edges.amount[:stop], edges.n_nodes
     )
-    columns = second_stage_columns(head, scores)
+    second_x = np.hstack([x[:stop], second_stage_columns(head, scores)])
     second_names = [*names, *SECOND_STAGE_NAMES]
-    second_x = np.hstack([x[:stop], columns])
-    joined = join_columns(binned, columns[split.train], second_names)
-    second = train_booster(second_x, y[:stop], split, second_names, threads, seed, binned=joined)
+    second = train_booster(second_x, y[:stop], split, second_names, threads, seed)
     final = np.zeros(stop, dtype=np.float64)
     final[tail] = np.asarray(second.predict(second_x[tail]), dtype=np.float64)
     return Fitted([first, second], second_names, final)

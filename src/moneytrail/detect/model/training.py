@@ -108,24 +108,15 @@ def train_booster(
     names: list[str],
     threads: int = NUM_THREADS,
     seed: int = SEED,
-    keep: list[lgb.Dataset] | None = None,
-    binned: lgb.Dataset | None = None,
 ) -> lgb.Booster:
-    """Train on the train slice, stop early on validation average precision.
-
-    Binning the train rows costs about 3 s of one core for 300,000 rows of 114 columns, so the
-    two-stage model (:mod:`.stacking`) bins them once: ``keep`` receives this booster's binned
-    train set (its raw rows freed), and ``binned`` gives a later booster the train rows
-    already binned (``x[split.train]`` is then not binned again; ``x`` still gives the
-    validation rows, binned with the same edges).
-    """
+    """Train on the train slice, stop early on validation average precision."""
     y_train, y_val = y[split.train], y[split.validation]
     for part, labels in (("train", y_train), ("validation", y_val)):
         if not labels.any():
             raise UsageError("problem.model_no_positives", part=part)
     positives = int(y_train.sum())
     params = booster_params(positives, len(y_train) - positives, threads, seed)
-    train = binned or lgb.Dataset(
+    train = lgb.Dataset(
         x[split.train], label=y_train.astype(np.float32), feature_name=names, free_raw_data=True
     )
     valid = lgb.Dataset(x[split.validation], label=y_val.astype(np.float32), reference=train)
@@ -141,8 +132,6 @@ def train_booster(
         feval=validation_ap,
         callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
     )
-    if keep is not None:
-        keep.append(train)
     return booster
 
 
