@@ -13,15 +13,15 @@ def spy_on(
     monkeypatch: pytest.MonkeyPatch, module: str, function: str, pick: Callable[..., Any]
 ) -> list[Any]:
     """Replace ``module.function`` by a wrapper that appends ``pick(*args)`` to the returned
-    list (keyword arguments go to the real function only), then calls the real function. ``module`` is imported by name because the package
+    list, then calls the real function. ``module`` is imported by name because the package
     exports functions named like their modules (``evaluate``)."""
     target = importlib.import_module(module)
     real = getattr(target, function)
     seen: list[Any] = []
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
+    def spy(*args: Any) -> Any:
         seen.append(pick(*args))
-        return real(*args, **kwargs)
+        return real(*args)
 
     monkeypatch.setattr(target, function, spy)
     return seen

@@ -124,7 +124,7 @@ def train_booster(
     def validation_ap(scores: npt.NDArray[np.float64], _: lgb.Dataset) -> tuple[str, float, bool]:
         return "average_precision", average_precision(scores, y_val), True
 
-    booster = lgb.train(
+    return lgb.train(
         params,
         train,
         num_boost_round=MAX_ROUNDS,
@@ -132,7 +132,6 @@ def train_booster(
         feval=validation_ap,
         callbacks=[lgb.early_stopping(EARLY_STOPPING_ROUNDS, verbose=False)],
     )
-    return booster
 
 
 def average_precision(scores: npt.NDArray[np.float64], truth: npt.NDArray[np.bool_]) -> float:
