@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from moneytrail.model.money import (
@@ -83,3 +83,54 @@ def test_minor_units_of_known_currencies() -> None:
     assert normalise_currency("FCFA") == "XOF"
     with pytest.raises(AmountError):
         normalise_currency("ZZZ")
+
+
+@settings(max_examples=60, deadline=None)
+@example([(Decimal("123.45"), Decimal(1)), (Decimal("2e20"), Decimal(1)), (Decimal(7), None)])
+@example([(Decimal("0.00000001"), Decimal("655.957")), (None, Decimal(1))])
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(
+                st.none(),
+                st.decimals(min_value=0, max_value=10**27 - 1, places=8, allow_nan=False),
+            ),
+            st.one_of(
+                st.none(),
+                st.just(Decimal(1)),
+                st.decimals(min_value=0, max_value=10**6, places=12, allow_nan=False),
+            ),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_reporting_amount_shortcut_for_a_rate_of_one_changes_no_value(
+    pairs: list[tuple[Decimal | None, Decimal | None]],
+) -> None:
+    """Decision 0154: ``reporting_amount_sql`` returns the amount itself for a rate of exactly 1
+    (what the exact product gives below 10^15; above, where the product went through a double,
+    now the exact amount); for any other rate or a NULL, what it gave without the shortcut."""
+    from moneytrail.model.money import AMOUNT_SQL_TYPE, reporting_amount_sql
+    from tests.model.sql_twins import engine
+
+    without = (
+        f"CASE WHEN abs(a) < 1e15 THEN CAST(a * r AS {AMOUNT_SQL_TYPE})"
+        f" ELSE CAST(CAST(a AS DOUBLE) * CAST(r AS DOUBLE) AS {AMOUNT_SQL_TYPE}) END"
+    )
+    rows = engine().fetchall(
+        f"SELECT {reporting_amount_sql('a', 'r')}, {without} FROM (SELECT"
+        f" CAST(unnest(CAST($1 AS VARCHAR[])) AS {AMOUNT_SQL_TYPE}) AS a,"
+        " CAST(unnest(CAST($2 AS VARCHAR[])) AS DECIMAL(38, 12)) AS r)",
+        [[_text(a) for a, _ in pairs], [_text(r) for _, r in pairs]],
+    )
+    assert len(rows) == len(pairs)
+    for (amount, rate), (shortcut, plain) in zip(pairs, rows, strict=True):
+        if rate == 1:  # the amount itself, exact even past 10^15 (the double path rounded it)
+            assert shortcut == amount
+        else:
+            assert shortcut == plain
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)

@@ -41,7 +41,7 @@ from moneytrail.ingest.tabular_detect import (
 from moneytrail.ingest.tabular_mapping import Mapping
 from moneytrail.ingest.tabular_plan import Preset, build_plan, refuse
 from moneytrail.ingest.tabular_sql import Params, Plan
-from moneytrail.ingest.tabular_stage import finish, mapping_of, parse_rows, stage_rows
+from moneytrail.ingest.tabular_stage import finish, mapping_of, parse_rows, run_watched, stage_rows
 from moneytrail.ingest.tabular_xlsx import XlsxReader
 
 __all__ = ["CsvReader", "ParquetReader", "XlsxReader", "stage_rows"]
@@ -182,14 +182,26 @@ class CsvReader:
             rejects="tab_rejects",
         )
         offset = skip_rows + 1
-        # One pass: the file is read and parsed by one statement, never copied as text first.
-        # ``row_number() OVER ()`` numbers the records in file order (the reader preserves
-        # insertion order) as a streaming operator: no sort, no second copy of the file.
-        source = (
-            f"SELECT row_number() OVER () + {int(offset)} AS line, *"
-            f" FROM {dialect.read_csv(str(path), options)}"
+        # Two parallel statements, not one serial one (decision 0154): the engine reads the
+        # records as text into ``tab_raw`` on every core, keeping file order (its insertion
+        # order), so a record's position in the table is its number; the parse then runs on
+        # every core too. Numbering while reading (``row_number() OVER ()``) made the whole
+        # read and parse one thread. ``tab_raw`` is dropped as soon as it is parsed.
+        read = dialect.read_csv(str(path), options)
+        run_watched(
+            ctx,
+            f"CREATE OR REPLACE TEMP TABLE tab_raw AS SELECT * FROM {read}",
+            Params(),
+            0.0,
+            40.0,
         )
-        parse_rows(ctx, plan, source, Params(), 0.0)
+        at = dialect.row_position()  # consecutive from a base a temporary table may set high
+        source = (
+            f"SELECT {at} - (SELECT min({at}) FROM tab_raw) + {int(offset) + 1} AS line, *"
+            " FROM tab_raw"
+        )
+        parse_rows(ctx, plan, source, Params(), 40.0)
+        engine.execute("DROP TABLE IF EXISTS tab_raw")
         self._quarantine_rejects(ctx, offset)
         finish(ctx, plan)
 
@@ -244,7 +256,9 @@ class ParquetReader:
         texts = ", ".join(
             f"CAST({quote_ident(h)} AS VARCHAR) AS c{i}" for i, h in enumerate(header)
         )
-        source = f"SELECT row_number() OVER () AS line, {texts} FROM {parquet}"
+        # the reader's own row number (from 0) keeps the read parallel (decision 0154)
+        numbered = engine.dialect.read_parquet(str(ctx.read_path), file_row_number=True)
+        source = f"SELECT file_row_number + 1 AS line, {texts} FROM {numbered}"
         try:  # the schema is in the footer: damaged data shows only when rows are read
             head = engine.fetchall(f"SELECT * FROM ({source}) LIMIT 500", p.values)
         except EngineError as exc:

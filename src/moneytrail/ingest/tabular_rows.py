@@ -3,7 +3,7 @@
 Why so little per row: a 5-million-row file must cost about what DuckDB needs to read it. Only
 what differs on every row is computed per row (timestamp, amounts, the first problem); what has
 few distinct values (account numbers, channels) is normalised once per distinct value by
-:mod:`moneytrail.ingest.tabular_accounts` and joined back. Nested levels matter: DuckDB recomputes
+:mod:`moneytrail.ingest.tabular_fanout` and joined back. Nested levels matter: DuckDB recomputes
 an expression each time a sibling expression of the same ``SELECT`` names it (lateral aliases are
 inlined), but a column of an inner ``SELECT`` is computed once:
 
@@ -44,6 +44,35 @@ LABEL_KEPT = "label_flag, label_typology, label_case"
 nothing for it."""
 
 
+def side_fields(plan: Plan) -> dict[str, tuple[str, str, str | None, str | None]]:
+    """Per side (``a``, ``b``): the canonical fields of its number, name, institution and
+    country (None: the layout has no such field on that side)."""
+    if plan.statement:
+        return {
+            "a": ("account", "account_name", "account_institution", None),
+            "b": ("counterparty_account", "counterparty_name", None, None),
+        }
+    return {
+        s: (f"{x}_account", f"{x}_name", f"{x}_institution", f"{x}_country")
+        for s, x in zip(SIDES, ("src", "dst"), strict=True)
+    }
+
+
+def filled_side_parts(plan: Plan) -> frozenset[str]:
+    """Which of ``name``, ``inst``, ``country`` some side of ``tab_rows`` may fill; the others
+    are NULL on every row (their field is not mapped, and no default institution is set), so
+    the account statements can leave them out of their keys and aggregates."""
+    parts = set()
+    for _, name, inst, country in side_fields(plan).values():
+        if name in plan.columns:
+            parts.add("name")
+        if inst and (inst in plan.columns or plan.institution):
+            parts.add("inst")
+        if country and country in plan.columns:
+            parts.add("country")
+    return frozenset(parts)
+
+
 def _texts(plan: Plan, source: str, p: Params) -> str:
     if "timestamp" in plan.columns:
         raw_ts = plan.text("timestamp")
@@ -69,18 +98,7 @@ def _texts(plan: Plan, source: str, p: Params) -> str:
         fields["raw_label"] = plan.text("label")
         fields["label_typology"] = plan.text("typology")
         fields["label_case"] = plan.text("case_id")
-    sides: dict[str, tuple[str, str, str | None, str | None]]
-    if plan.statement:
-        sides = {
-            "a": ("account", "account_name", "account_institution", None),
-            "b": ("counterparty_account", "counterparty_name", None, None),
-        }
-    else:
-        sides = {
-            s: (f"{x}_account", f"{x}_name", f"{x}_institution", f"{x}_country")
-            for s, x in zip(SIDES, ("src", "dst"), strict=True)
-        }
-    for side, (number, name, inst, country) in sides.items():
+    for side, (number, name, inst, country) in side_fields(plan).items():
         fields[f"{side}_number"] = plan.text(number)
         fields[f"{side}_name"] = plan.text(name)
         if inst:

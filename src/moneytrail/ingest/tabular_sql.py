@@ -1,8 +1,8 @@
 """The SQL that turns the text columns of a tabular file into canonical staged rows.
 
 Why SQL: a 5-million-row export must load in about the time DuckDB needs to read it, so no row
-ever becomes a Python object. One statement reads the source once into ``tab_rows`` (parsed values,
-account ids, and the first problem of each row); small statements then fan it out into the
+ever becomes a Python object. One statement parses the source once into ``tab_rows`` (parsed
+values, account ids, and the first problem of each row); small statements then fan it out into the
 staging tables. CSV, XLSX and Parquet share this code: each only supplies a ``SELECT`` giving
 ``line`` (the line a prosecutor opens) and text columns ``c0, c1...``.
 

@@ -325,11 +325,18 @@ def reporting_amount_sql(amount: str, rate: str) -> str:
     The exact product has scale 20, so it overflows DECIMAL(38) from about 10^18 on, well below
     the amounts a workspace accepts (up to 10^27). Amounts below 10^15 (every real one) get the
     exact decimal product; larger ones go through a double (15 significant digits: what an
-    amount of that size can mean) instead of failing the whole load.
+    amount of that size can mean) instead of failing the whole load. A rate of exactly 1 gives
+    the amount itself, at any size.
 
     >>> "CASE" in reporting_amount_sql("c.amount", "r.rate")
     True
     """
     exact = f"CAST({amount} * {rate} AS {AMOUNT_SQL_TYPE})"
     approximate = f"CAST(CAST({amount} AS DOUBLE) * CAST({rate} AS DOUBLE) AS {AMOUNT_SQL_TYPE})"
-    return f"CASE WHEN abs({amount}) < 1e15 THEN {exact} ELSE {approximate} END"
+    # A rate of exactly 1 (the reporting currency itself, the usual case of a national file)
+    # gives the amount unchanged: the same value as the exact product, without the 128-bit
+    # multiplication and rescale that cost DuckDB about 0.3 s per million rows (decision 0154)
+    return (
+        f"CASE WHEN {rate} = 1 THEN {amount}"
+        f" WHEN abs({amount}) < 1e15 THEN {exact} ELSE {approximate} END"
+    )
