@@ -46,7 +46,9 @@ def booster_params(
     and feature sampling (``evaluate --seed``; 7 unless asked). ``threads``: 2 for
     the 2-core laptops of the field; 1 on a machine shared with other jobs (OpenMP threads that
     wait for a busy core make training several times slower). ``deterministic`` and
-    ``force_row_wise`` make the trees the same for any thread count.
+    ``force_col_wise`` make the trees the same for any thread count: each feature's histogram
+    is summed by one thread in row order. Column-wise histograms grow the very trees the
+    row-wise ones did (``force_row_wise`` until decision 0155), about 8 % faster on 2 cores.
     """
     return {
         "objective": "binary",
@@ -61,7 +63,7 @@ def booster_params(
         "metric": "None",  # early stopping reads :func:`average_precision` (``train_booster``)
         "seed": seed,
         "deterministic": True,
-        "force_row_wise": True,
+        "force_col_wise": True,
         "num_threads": threads,
         "verbose": -1,
     }
