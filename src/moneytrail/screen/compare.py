@@ -134,6 +134,8 @@ def _phonetic_floor(token: Token) -> float:
 
 
 _FAMILIES = frozenset(knowledge()["variants"].values())  # canonical given names of the tables
+# v6: the rules that say two words are written alike, not only that they sound alike
+_SPELLED_ALIKE = frozenset({"exact", "name_variant", "typo"})
 
 
 def _align(short: tuple[Token, ...], long: tuple[Token, ...]) -> list[tuple[int, int, float, str]]:
@@ -365,11 +367,13 @@ def _compare_core(
     matched_long: set[int] = set()
     matched_short: set[int] = set()
     initials: set[int] = set()
+    rules: dict[int, str] = {}  # the rule that paired each matched word of the shorter name
     matched_pairs: dict[int, int] = {}
     for i, j, sim, rule in _drop_abd_conflicts(_align(short, long), short, long):
         a, b = (long[j], short[i]) if swap else (short[i], long[j])
         if sim >= TOKEN_FLOOR or rule == "initial":
             matched_pairs[i] = j
+            rules[i] = rule
             got += short[i].weight * sim
             matched_long.add(j)
             matched_short.add(i)
@@ -432,9 +436,16 @@ def _compare_core(
         features = [{"feature": "words_joined", "value": round(joined, 3)}]
         joined_won = True
     # v4: words met only by an initial do not make a common given name a full name
-    # ("Assetou Ould Ahmed" / "Ahmed, A": one given name and a letter; "V. Putin" stays)
-    full_short = [t for i, t in enumerate(short) if t.kind != MARKER and i not in initials]
-    given_and_letters = len(full_short) == 1 and initials and full_short[0].canon in _FAMILIES
+    # ("Assetou Ould Ahmed" / "Ahmed, A": one given name and a letter; "V. Putin" stays);
+    # v6: nor a word met only by its sound ("Awa Kabore" / "A. Kabir": the letter and a
+    # word that sounds alike; "V. Poutine" / "V. Putin" stays, a spelling variant)
+    full = [i for i, t in enumerate(short) if t.kind != MARKER and i not in initials]
+    full_short = [short[i] for i in full]
+    given_and_letters = (
+        len(full_short) == 1
+        and initials
+        and (full_short[0].canon in _FAMILIES or rules.get(full[0]) not in _SPELLED_ALIKE)
+    )
     if not given_and_letters:
         full_short = [t for t in short if t.kind != MARKER]
     single = len(full_short) == 1 and len([t for t in long if t.kind != MARKER]) >= 2

@@ -37,7 +37,7 @@ from moneytrail.screen.settings import ScreenSettings
 from moneytrail.screen.tokens import screen_tokens
 
 SCORER_NAME = "sahel-names"
-SCORER_VERSION = 5  # v5: roles_swapped (decision 0153)
+SCORER_VERSION = 6  # v6: an initial and a sound-alike word are one word (decision 0156)
 PERSON_ONLY = frozenset({"Person"})
 _ID_CLEAN = re.compile(r"[^0-9A-Z]")
 
