@@ -98,6 +98,47 @@ def test_roles_agree_or_are_unknown(query: str, listed: str) -> None:
     assert "roles_swapped" not in [f["feature"] for f in match.features]
 
 
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Awa Kabore", "A. Kabir"),  # a letter and a word of one skeleton spelled 0.67 alike
+        ("KABORE Amadou", "A. Kabir"),
+    ],
+)
+def test_an_initial_and_a_sound_alike_word_are_one_word(query: str, listed: str) -> None:
+    """v6 (decision 0156): the letter adds nothing to a word that only sounds like the list's."""
+    match = compare_names(query, listed, "Person")
+    assert match.score < THRESHOLD
+    assert "single_word_name" in [f["feature"] for f in match.features]
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("Mouammar Kadhafi", "M. Qadhafi"),  # spelled 0.86 alike: a transliteration
+        ("Iyad Ag Ghaly", "I. Ag Ghali"),
+        ("Vladimir Poutine", "V. Putin"),  # known spellings of one name
+        ("O. Ben Laden", "Osama Bin Laden"),  # v6: the written letter is Osama's initial
+        ("Oumar Diallo", "O. Diallo"),  # (the tables' key is "umar")
+    ],
+)
+def test_initials_with_a_spelled_alike_family_name_stay_matches(query: str, listed: str) -> None:
+    match = compare_names(query, listed, "Person")
+    assert match.score >= THRESHOLD
+    assert "single_word_name" not in [f["feature"] for f in match.features]
+
+
+@pytest.mark.parametrize(
+    ("left", "right"), [("Alassane", "Hosein"), ("Acherif", "Ashraf"), ("Hassan", "Husain")]
+)
+def test_names_of_one_skeleton_in_different_families_are_different(left: str, right: str) -> None:
+    """v6: Husayn's ``Hosein`` spellings, the Sharif and Ashraf families (decision 0156)."""
+    match = compare_names(f"{left} Traore", f"{right} Traore", "Person")
+    assert match.score < 0.5  # the given names are no partners: only the family name agrees
+    unmatched = [f for f in match.features if f["feature"] == "unmatched_words"]
+    assert unmatched and unmatched[0]["words"] == [left.lower()]
+
+
 def test_tokens_and_skeletons() -> None:
     assert [t.canon for t in tokenize("Mouhamadou Ould Abdel Kader", "Person")] == [
         "muhammad",

@@ -124,7 +124,9 @@ class NameTable:
             cdist([canon], canons, scorer=OSA.normalized_similarity, score_cutoff=floor)[0] > 0
         ) | (cdist([raw], raws, scorer=OSA.normalized_similarity, score_cutoff=floor)[0] > 0)
         short = np.fromiter((len(c) == 1 for c in canons), bool, len(canons)) | (len(canon) == 1)
-        initial = np.fromiter((c[:1] == canon[:1] for c in canons), bool, len(canons))
+        initial = np.fromiter(
+            (c[:1] == canon[:1] or r[:1] == raw[:1] for c, r in self.vocab), bool, len(canons)
+        )
         equal = np.fromiter((c == canon or r == raw for c, r in self.vocab), bool, len(self.vocab))
         mask: BoolArray = equal | np.where(short, initial, alike)
         return mask
@@ -293,7 +295,7 @@ def could_pair(canon: str, raw: str, other_canon: str, other_raw: str) -> bool:
     if canon == other_canon or raw == other_raw:
         return True
     if len(canon) == 1 or len(other_canon) == 1:
-        return canon[0] == other_canon[0]
+        return canon[0] == other_canon[0] or raw[:1] == other_raw[:1]
     return (
         max(
             OSA.normalized_similarity(canon, other_canon), OSA.normalized_similarity(raw, other_raw)

@@ -95,7 +95,10 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     if a.kind == NUMBER or b.kind == NUMBER:
         return 0.0, "different_number"
     if len(a.canon) == 1 or len(b.canon) == 1:
-        return (INITIAL_CREDIT, "initial") if a.canon[0] == b.canon[0] else (0.0, "different")
+        # v6: the letter as written counts too: "O." is the initial of "Osama", whose
+        # given-name key is "usama" (the tables' canonical spelling)
+        same = a.canon[0] == b.canon[0] or a.raw[:1] == b.raw[:1]
+        return (INITIAL_CREDIT, "initial") if same else (0.0, "different")
     edit = max(OSA.normalized_similarity(a.canon, b.canon), OSA.normalized_similarity(a.raw, b.raw))
     if a.canon in _FAMILIES and b.canon in _FAMILIES and not a.translit and not b.translit:
         # v4: both are spellings the given-name tables know, of two different names
@@ -134,8 +137,9 @@ def _phonetic_floor(token: Token) -> float:
 
 
 _FAMILIES = frozenset(knowledge()["variants"].values())  # canonical given names of the tables
-# v6: the rules that say two words are written alike, not only that they sound alike
-_SPELLED_ALIKE = frozenset({"exact", "name_variant", "typo"})
+# v6: the rules that pair two words by their sound alone; such a pair counts as a full word
+# beside initials only when the words are also spelled at least TOKEN_FLOOR alike
+_BY_SOUND = frozenset({"phonetic", "phonetic_close"})
 
 
 def _align(short: tuple[Token, ...], long: tuple[Token, ...]) -> list[tuple[int, int, float, str]]:
@@ -437,14 +441,20 @@ def _compare_core(
         joined_won = True
     # v4: words met only by an initial do not make a common given name a full name
     # ("Assetou Ould Ahmed" / "Ahmed, A": one given name and a letter; "V. Putin" stays);
-    # v6: nor a word met only by its sound ("Awa Kabore" / "A. Kabir": the letter and a
-    # word that sounds alike; "V. Poutine" / "V. Putin" stays, a spelling variant)
+    # v6: nor a word that only sounds like its partner ("Awa Kabore" / "A. Kabir": a letter
+    # and two words of one skeleton spelled 0.67 alike; "Mouammar Kadhafi" / "M. Qadhafi",
+    # 0.86 alike, and "Vladimir Poutine" / "V. Putin", known spellings of one name, stay)
     full = [i for i, t in enumerate(short) if t.kind != MARKER and i not in initials]
     full_short = [short[i] for i in full]
     given_and_letters = (
         len(full_short) == 1
         and initials
-        and (full_short[0].canon in _FAMILIES or rules.get(full[0]) not in _SPELLED_ALIKE)
+        and (
+            full_short[0].canon in _FAMILIES
+            or (
+                full[0] in matched_pairs and _sound_only(full[0], rules, short, long, matched_pairs)
+            )
+        )
     )
     if not given_and_letters:
         full_short = [t for t in short if t.kind != MARKER]
@@ -507,6 +517,22 @@ def _roles_swapped(
     if of_query.get(given) == len(core_c) - 1 and of_query.get(father) == 0:
         return {"query": core_q[given].raw, "list": core_c[-1].raw}
     return None
+
+
+def _sound_only(
+    i: int,
+    rules: dict[int, str],
+    short: tuple[Token, ...],
+    long: tuple[Token, ...],
+    pairs: dict[int, int],
+) -> bool:
+    """Whether word ``i`` of the shorter name met its partner by sound alone: a phonetic rule
+    paired them and their spellings are less than :data:`TOKEN_FLOOR` alike (v6)."""
+    if rules.get(i) not in _BY_SOUND:
+        return False
+    a, b = short[i], long[pairs[i]]
+    edit = max(OSA.normalized_similarity(a.canon, b.canon), OSA.normalized_similarity(a.raw, b.raw))
+    return edit < TOKEN_FLOOR
 
 
 def _edge_weight(long: tuple[Token, ...], matched: set[int], sides: str) -> float:
